@@ -1,0 +1,102 @@
+/**
+ * `charnn eval [FILE...|-]`: perplexity of a text under a model. Each line is a sentence;
+ * --reset line scores every line from the zero state (the sum of `score` over the lines),
+ * --reset none carries the state through the file (as training's validation loss).
+ */
+import type { Command } from 'commander';
+import { encodeCorpus } from '../../data/corpus.js';
+import { decodeCorpusBytes, readCorpusFile } from '../../data/corpus.js';
+import { CharLM } from '../../model/charlm.js';
+import { evaluateCorpus, type EvalResult, type ResetMode } from '../../model/evaluate.js';
+import type { ScoreDirection } from '../../model/score.js';
+import { Vocab } from '../../tokenizer/vocab.js';
+import { UsageError } from '../../errors.js';
+import { checkDirection, directionOption } from '../direction.js';
+import { readAllStdinBytes, wantsStdin } from '../input.js';
+import type { CliIO } from '../io.js';
+import { jsonLine } from '../json.js';
+import { loadModelFile } from '../model-path.js';
+import { choice } from '../parse.js';
+
+interface EvalFlags {
+  model?: string;
+  json?: boolean;
+  reset: ResetMode;
+  direction: ScoreDirection;
+}
+
+export function registerEval(program: Command, io: CliIO): void {
+  program
+    .command('eval')
+    .description('perplexity and bits per character of text files (or stdin with -)')
+    .argument('[files...]', 'text files, one sentence per line; - (or nothing, with piped input) reads stdin')
+    .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
+    .option('--json', 'one JSON object per file')
+    .option('--reset <mode>', 'line: each line from the zero state, as score; none: state carried through the file', choice(['line', 'none'] as const), 'line')
+    .addOption(directionOption(true))
+    .action(async (files: string[], flags: EvalFlags) => {
+      const { checkpoint } = loadModelFile(flags.model, io.cwd);
+      checkDirection(flags.direction, checkpoint.meta.model);
+      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+      if (files.includes('-') && files.length > 1) throw new UsageError(`eval: '-' (stdin) cannot be combined with files`);
+      const stdin = wantsStdin(files, io);
+      if (!stdin && files.length === 0) throw new UsageError('eval: give one or more text files, or - to read stdin');
+      const inputs = stdin ? ['-'] : files;
+      for (const file of inputs) {
+        const text = file === '-' ? decodeCorpusBytes(await readAllStdinBytes(io), 'stdin') : readCorpusFile(file);
+        const result = evaluateCorpus(model, encodeCorpus(text, vocab), flags.direction, flags.reset);
+        io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
+      }
+    });
+}
+
+function figures(r: EvalResult) {
+  const natsPerToken = -r.logprobLn / r.tokens;
+  const known = r.tokens - r.unk;
+  return {
+    natsPerToken,
+    bpc: natsPerToken / Math.LN2,
+    ppl: Math.exp(natsPerToken),
+    // As SRILM's ppl without OOVs: <UNK> tokens and their probability left out.
+    pplExclUnk: known > 0 ? Math.exp(-(r.logprobLn - r.unkLogprobLn) / known) : NaN,
+  };
+}
+
+function toJson(file: string, r: EvalResult, flags: EvalFlags): Record<string, unknown> {
+  const f = figures(r);
+  return {
+    file: file === '-' ? 'stdin' : file,
+    tokens: r.tokens,
+    chars: r.chars,
+    lines: r.lines,
+    unk: r.unk,
+    logprob_log10: r.logprobLn / Math.LN10,
+    logprob_ln: r.logprobLn,
+    nats_per_token: f.natsPerToken,
+    bpc: f.bpc,
+    ppl: f.ppl,
+    ppl_excl_unk: f.pplExclUnk,
+    reset: flags.reset,
+    direction: flags.direction,
+  };
+}
+
+function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean): string {
+  const f = figures(r);
+  const rows: [string, string][] = [];
+  if (named) rows.push(['File', file === '-' ? 'stdin' : file]);
+  rows.push(
+    ['Tokens', String(r.tokens)],
+    ['Lines', String(r.lines)],
+    ['<UNK>', String(r.unk)],
+    ['Log10 probability', (r.logprobLn / Math.LN10).toFixed(4)],
+    ['Nats/token', f.natsPerToken.toFixed(6)],
+    ['Bits/char (bpc)', f.bpc.toFixed(6)],
+    ['Perplexity', f.ppl.toFixed(4)],
+    ['Perplexity excl. <UNK>', Number.isFinite(f.pplExclUnk) ? f.pplExclUnk.toFixed(4) : 'n/a'],
+    ['Reset', flags.reset],
+  );
+  if (flags.direction !== 'forward') rows.push(['Direction', flags.direction === 'both' ? 'mean of forward and backward' : 'backward']);
+  return rows.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n' + (named ? '\n' : '');
+}

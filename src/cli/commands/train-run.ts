@@ -1,0 +1,94 @@
+/**
+ * The running half of `charnn train`: progress view, JSON-lines log, Ctrl-C handling, the
+ * summary, and a few samples at the end.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { sampleText } from '../../model/sample.js';
+import { train, type EvalReport, type StepReport } from '../../train/loop.js';
+import type { TrainOptions } from '../../train/options.js';
+import { Rng } from '../../util/rng.js';
+import type { CliIO } from '../io.js';
+import { jsonLine } from '../json.js';
+import { createProgressView, type ProgressView } from '../progress.js';
+import { formatCount, natsSummary } from '../format.js';
+import type { TrainFlags } from './train.js';
+
+const LOG_EVERY = 10;
+
+export async function runTraining(text: string, name: string, options: TrainOptions, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
+  const log = flags.log ? openSync(flags.log, 'a') : null;
+  const writeLog = (r: StepReport, valNats?: number | null) => {
+    if (log === null) return;
+    const entry: Record<string, number> = { step: r.step, epoch: r.epoch, loss_nats: r.lossNats };
+    if (valNats !== undefined && valNats !== null) entry.val_nats = valNats;
+    Object.assign(entry, { chars_per_s: r.charsPerSec, elapsed_s: r.elapsedS, lr: r.lr });
+    writeSync(log, jsonLine(entry) + '\n');
+  };
+
+  // Ctrl-C / SIGTERM: stop at the next step boundary and save; a second Ctrl-C quits at once.
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    io.stderr.write('\nStopping after this step and saving a checkpoint (Ctrl-C again to quit now)...\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let view: ProgressView | null = null;
+  try {
+    const result = await train(
+      text,
+      name,
+      options,
+      {
+        onNotice: (message) => io.stderr.write(`note: ${message}\n`),
+        onStart: (info) => {
+          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, options.timeMs);
+          io.stderr.write(
+            `${name}: ${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens, vocabulary ${info.vocabSize}` +
+              (info.unk > 0 ? ` (${formatCount(info.unk)} rare characters as <UNK>)` : '') +
+              `\nmodel: ${options.cell} ${options.layers} x ${options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch\n`,
+          );
+        },
+        onStep: (r) => {
+          view?.step(r);
+          if (r.step % LOG_EVERY === 0) writeLog(r);
+        },
+        onEval: (r: EvalReport) => {
+          view?.eval(r);
+          writeLog(r, r.valNats);
+        },
+      },
+      abort.signal,
+    );
+    (view as ProgressView | null)?.stop();
+    const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
+    io.stderr.write(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}\n`);
+    if (result.checkpoint) io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');
+    if (result.stoppedBy === 'abort') {
+      setExitCode(130);
+      return;
+    }
+    if (flags.samples > 0) {
+      io.stderr.write(`Samples (temperature 0.8):\n`);
+      const rng = new Rng(options.seed);
+      for (let i = 0; i < flags.samples; i++) {
+        let line = '';
+        for (const ch of sampleText(result.model, result.vocab, { temperature: 0.8, topK: 0, topP: 1, prime: '', length: 400, direction: 'forward', rng })) {
+          if (ch === '\n') {
+            if (line.length > 0) break;
+            continue;
+          }
+          line += ch;
+        }
+        io.stdout.write(line + '\n');
+      }
+    }
+  } finally {
+    (view as ProgressView | null)?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (log !== null) closeSync(log);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `charnn train [corpus|-]`: turns flags into TrainOptions, runs the training loop with a
+ * progress view, an optional JSON-lines log, Ctrl-C handling, and ends with a few samples.
+ */
+import { basename, extname, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { decodeCorpusBytes, readCorpusFile } from '../../data/corpus.js';
+import { CELLS } from '../../model/config.js';
+import { OPTIMIZERS } from '../../train/optimizer.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.js';
+import type { CliIO } from '../io.js';
+import { readAllStdinBytes } from '../input.js';
+import { CHECKPOINT_DIR } from '../model-path.js';
+import { DEFAULT_CORPUS } from '../paths.js';
+import { choice, duration, integer, number } from '../parse.js';
+import { formatDuration } from '../format.js';
+
+/** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
+const QUICK_START_MS = 3 * 60_000;
+export interface TrainFlags {
+  cell: TrainOptions['cell'];
+  hidden: number;
+  layers: number;
+  dropout: number;
+  batch: number;
+  seq: number;
+  lr: number;
+  optimizer: TrainOptions['optimizer'];
+  clip: number;
+  lrDecay: number;
+  lrDecayAfter: number;
+  epochs?: number;
+  steps?: number;
+  time?: number;
+  valFrac: number;
+  evalEvery?: number;
+  minCount: number;
+  seed: number;
+  out?: string;
+  log?: string;
+  samples: number;
+}
+
+export function registerTrain(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
+  const d = TRAIN_DEFAULTS;
+  program
+    .command('train')
+    .description('learn a character language model from a text file (one sentence per line)')
+    .argument('[corpus]', `text file to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`)
+    .addOption(new Option('--cell <type>', 'recurrent cell').choices(CELLS).default(d.cell))
+    .option('--hidden <n>', 'hidden units per layer', integer(1, 8192), d.hidden)
+    .option('--layers <n>', 'stacked layers', integer(1, 16), d.layers)
+    .option('--dropout <p>', 'dropout between layers', number(0, 1, true), d.dropout)
+    .option('--batch <n>', 'parallel streams per batch', integer(1, 100_000), d.batch)
+    .option('--seq <n>', 'steps of truncated backpropagation through time', integer(1, 100_000), d.seq)
+    .option('--lr <rate>', 'learning rate', number(1e-12, 100), d.lr)
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZERS.join(', ')}`, choice(OPTIMIZERS), d.optimizer)
+    .option('--clip <norm>', 'clip the global gradient norm to this (0 = off)', number(0, 1e12), d.clip)
+    .option('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', number(1e-6, 1), d.lrDecay)
+    .option('--lr-decay-after <epochs>', 'epochs before the learning rate starts to decay', integer(0), d.lrDecayAfter)
+    .option('--epochs <n>', 'stop after this many passes over the training text (default 10 if no limit is given)', integer(1))
+    .option('--steps <n>', 'stop after this many optimizer steps', integer(1))
+    .option('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', duration)
+    .option('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', number(0, 1, true), d.valFrac)
+    .option('--eval-every <steps>', 'validate and checkpoint every this many steps (default: once per epoch)', integer(1))
+    .option('--min-count <n>', 'characters seen fewer times than this become <UNK>', integer(1), d.minCount)
+    .option('--seed <n>', 'random seed (weights, dropout, samples)', integer(0, 2 ** 32 - 1), d.seed)
+    .option('-o, --out <path>', `checkpoint path (default: ${CHECKPOINT_DIR}/<corpus-name>.safetensors)`)
+    .option('--log <file>', 'append one JSON object per report to this file')
+    .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
+    .action(async (corpusArg: string | undefined, flags: TrainFlags) => {
+      const { text, name } = await loadCorpus(corpusArg, io);
+      const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
+      const quickStart = corpusArg === undefined && noLimit;
+      const options: TrainOptions = {
+        cell: flags.cell,
+        hidden: flags.hidden,
+        layers: flags.layers,
+        dropout: flags.dropout,
+        batch: flags.batch,
+        seq: flags.seq,
+        lr: flags.lr,
+        optimizer: flags.optimizer,
+        clip: flags.clip,
+        lrDecay: flags.lrDecay,
+        lrDecayAfter: flags.lrDecayAfter,
+        epochs: flags.epochs ?? null,
+        steps: flags.steps ?? null,
+        timeMs: flags.time ?? (quickStart ? QUICK_START_MS : null),
+        valFrac: flags.valFrac,
+        evalEvery: flags.evalEvery ?? null,
+        minCount: flags.minCount,
+        seed: flags.seed,
+        out: flags.out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
+      };
+      if (quickStart) io.stderr.write(`Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`);
+      // Loaded on demand: the progress bar and sampler are only needed when training runs.
+      const { runTraining } = await import('./train-run.js');
+      await runTraining(text, name, options, flags, io, setExitCode);
+    });
+}
+
+async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ text: string; name: string }> {
+  if (arg === '-') return { text: decodeCorpusBytes(await readAllStdinBytes(io), 'stdin'), name: 'stdin' };
+  const path = arg ?? DEFAULT_CORPUS;
+  const base = basename(path, extname(path)) || 'corpus';
+  return { text: readCorpusFile(path), name: base };
+}
+

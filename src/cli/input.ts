@@ -1,0 +1,31 @@
+/**
+ * Where a command's text comes from: arguments, files, or standard input ('-', or nothing
+ * given while stdin is not a terminal). Lines are read as a stream so input of any length
+ * is handled line by line.
+ */
+import { createInterface } from 'node:readline';
+import { UsageError } from '../errors.js';
+import type { CliIO } from './io.js';
+
+export function wantsStdin(args: string[], io: CliIO): boolean {
+  return (args.length === 1 && args[0] === '-') || (args.length === 0 && !io.stdin.isTTY);
+}
+
+/** Sentences from arguments (each one sentence) or from stdin lines. */
+export async function* sentences(args: string[], io: CliIO, what: string): AsyncGenerator<string> {
+  if (args.includes('-') && args.length > 1) throw new UsageError(`${what}: '-' (stdin) cannot be combined with other arguments`);
+  if (wantsStdin(args, io)) {
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    for await (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+    return;
+  }
+  if (args.length === 0) throw new UsageError(`${what}: give the text as arguments, or '-' to read lines from stdin`);
+  yield* args;
+}
+
+/** The whole of stdin as bytes (decoded and checked by the caller). */
+export async function readAllStdinBytes(io: CliIO): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs the CLI and maps outcomes to exit codes: 0 success, 1 runtime error (bad file,
+ * corrupt checkpoint), 2 usage error. Errors are one line on stderr plus an optional hint;
+ * a stack trace only with CHARNN_DEBUG=1.
+ */
+import { CommanderError } from 'commander';
+import { CharnnError, UsageError } from '../errors.js';
+import { processIO, type CliIO } from './io.js';
+import { createProgram } from './program.js';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CliIO): number {
+  if (e instanceof CommanderError) {
+    // commander has already printed its message; help and --version are not failures.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+  }
+  if (e instanceof CharnnError) {
+    io.stderr.write(`charnn: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`charnn: unexpected error: ${message}\n`);
+  if (io.env.CHARNN_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
+  else io.stderr.write('hint: set CHARNN_DEBUG=1 for the details\n');
+  return 1;
+}
+
+/** Entry point of the `charnn` binary. */
+export async function main(): Promise<void> {
+  const io = processIO();
+  // `charnn sample | head -1`: a closed pipe is the reader saying it has enough.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const code = await run(process.argv.slice(2), io);
+  process.exitCode = code;
+}

@@ -1,0 +1,319 @@
+/**
+ * The charnn checkpoint: one .safetensors file holding every parameter tensor under its PyTorch
+ * name (GUIDE.md, section 2) and, in `__metadata__`, everything needed to rebuild and resume
+ * the model (all values are strings, as safetensors requires):
+ *
+ *   format          "charnn"
+ *   format_version  "1"
+ *   model           JSON of ModelConfig
+ *   vocab           JSON array of symbols in id order: "<EOS>", "<UNK>", then single code points
+ *   training        JSON object: the resolved training config (opaque here)
+ *   progress        JSON {step, epoch, best_val_nats, val_nats, chars_seen}
+ *
+ * Saving is atomic (temp file + fsync + rename), so a crash or a full disk mid-save never
+ * destroys the previous checkpoint. Loading trusts nothing in the file. Everything is
+ * synchronous: the CLI wants a fast cold start and has nothing else to do meanwhile.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CharnnError } from '../errors.js';
+import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
+import { ParamSet, paramSpecs, sizeOf } from '../model/params.js';
+import { encodeSafetensors, readSafetensors, readTensorInto } from './safetensors.js';
+
+export const CHECKPOINT_FORMAT = 'charnn';
+export const CHECKPOINT_VERSION = '1';
+export const CHECKPOINT_EXTENSION = '.safetensors';
+
+export interface Progress {
+  step: number;
+  /** Epochs done, fractional (1.5 = halfway through the second). */
+  epoch: number;
+  bestValNats: number | null;
+  valNats: number | null;
+  charsSeen: number;
+}
+
+export interface CheckpointMeta {
+  model: ModelConfig;
+  vocab: string[];
+  training: Record<string, unknown>;
+  progress: Progress;
+}
+
+export interface Checkpoint {
+  params: ParamSet<Float32Array>;
+  meta: CheckpointMeta;
+}
+
+// ---------------------------------------------------------------- save
+
+export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta): void {
+  // Check everything before touching the disk: we never write a file we would refuse to load.
+  const fail = (what: string): never => {
+    throw new CharnnError(`cannot save checkpoint ${path}: ${what}`);
+  };
+  checkModel(meta.model, fail);
+  checkVocab(meta.vocab, meta.model.vocabSize, fail);
+  if (!isObject(meta.training)) fail('training config is not an object');
+  checkProgress(meta.progress, (what) => fail(`progress ${what}`));
+
+  const expected = paramSpecs(meta.model);
+  const tensors = expected.map((spec) => {
+    const data = params.views.get(spec.name);
+    if (!data) return fail(`parameter ${spec.name} is missing`);
+    if (data.length !== sizeOf(spec.shape)) fail(`parameter ${spec.name} has ${data.length} values, expected ${sizeOf(spec.shape)}`);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) fail(`parameter ${spec.name} has a non-finite value (${data[bad]}) at index ${bad}; the model has diverged`);
+    return { name: spec.name, shape: spec.shape, data };
+  });
+  if (params.views.size !== expected.length) {
+    const extra = [...params.views.keys()].find((k) => !expected.some((s) => s.name === k));
+    fail(`parameter ${extra} is not part of a ${meta.model.cell} model`);
+  }
+
+  const bytes = encodeSafetensors(tensors, encodeMeta(meta));
+  writeFileAtomic(path, bytes);
+}
+
+function encodeMeta(meta: CheckpointMeta): Map<string, string> {
+  const p = meta.progress;
+  const m = meta.model;
+  return new Map([
+    ['format', CHECKPOINT_FORMAT],
+    ['format_version', CHECKPOINT_VERSION],
+    // Fields listed one by one so the stored config has a fixed shape and order.
+    ['model', JSON.stringify({ cell: m.cell, vocabSize: m.vocabSize, hidden: m.hidden, layers: m.layers, dropout: m.dropout })],
+    ['vocab', JSON.stringify(meta.vocab)],
+    ['training', JSON.stringify(meta.training)],
+    [
+      'progress',
+      JSON.stringify({ step: p.step, epoch: p.epoch, best_val_nats: p.bestValNats, val_nats: p.valNats, chars_seen: p.charsSeen }),
+    ],
+  ]);
+}
+
+/** Writes to a unique temp file beside the target, fsyncs, renames over it, fsyncs the directory. */
+function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(tmp, 'wx', 0o644);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) ignoreErrors(() => closeSync(fd!));
+    ignoreErrors(() => unlinkSync(tmp));
+    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
+  }
+  // Make the rename itself durable. Some platforms cannot fsync a directory; the file is
+  // already complete and in place, so that is not worth failing the save over.
+  ignoreErrors(() => {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  });
+}
+
+function ignoreErrors(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // best effort
+  }
+}
+
+// ---------------------------------------------------------------- load
+
+export function loadCheckpoint(path: string): Checkpoint {
+  const fail = (what: string, hint?: string): never => {
+    throw new CharnnError(`${path}: ${what}`, hint);
+  };
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') fail('checkpoint not found', 'train a model first with `charnn train <corpus>`, or pass --model');
+    fail(`cannot read checkpoint: ${(e as Error).message}`);
+  }
+  if (!isFile) fail('is a directory, not a checkpoint file');
+
+  const file = readSafetensors(path);
+  const meta = decodeMeta(file.metadata, fail);
+
+  // Compare the tensor set with the layout before allocating: shapes are then bounded by the file size.
+  const specs = paramSpecs(meta.model);
+  for (const spec of specs) {
+    const entry = file.tensors.get(spec.name);
+    if (!entry) fail(`tensor ${spec.name} is missing (a ${meta.model.cell} model needs it)`);
+    else if (!sameShape(entry.shape, spec.shape)) fail(`tensor ${spec.name} has shape [${entry.shape}], expected [${spec.shape}]`);
+  }
+  if (file.tensors.size !== specs.length) {
+    const extra = [...file.tensors.keys()].find((k) => !specs.some((s) => s.name === k));
+    fail(`unexpected tensor ${extra} (not part of a ${meta.model.cell} model)`);
+  }
+
+  // One flat buffer in spec order, whatever the tensor order in the file.
+  const params = ParamSet.zeros<Float32Array>(specs, Float32Array);
+  for (const spec of specs) {
+    const view = params.get(spec.name);
+    readTensorInto(file, file.tensors.get(spec.name)!, view);
+    const bad = view.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) fail(`tensor ${spec.name} has a non-finite value (${view[bad]}) at index ${bad}`);
+  }
+  return { params, meta };
+}
+
+function decodeMeta(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): CheckpointMeta {
+  const format = metadata.get('format');
+  if (format !== CHECKPOINT_FORMAT) {
+    fail(
+      format === undefined ? 'not a charnn checkpoint (no "format" in the metadata)' : `not a charnn checkpoint (format "${format}")`,
+    );
+  }
+  const version = metadata.get('format_version');
+  if (version !== CHECKPOINT_VERSION) {
+    fail(`unsupported checkpoint format_version ${JSON.stringify(version ?? null)}; this charnn reads version ${CHECKPOINT_VERSION}`, 'upgrade charnn or retrain');
+  }
+  const field = (key: string): unknown => {
+    const text = metadata.get(key);
+    if (text === undefined) fail(`metadata has no "${key}"`);
+    try {
+      return JSON.parse(text!, refuseProtoKeys);
+    } catch (e) {
+      return fail(`metadata "${key}" is not valid JSON (${(e as Error).message})`);
+    }
+  };
+  const prefixed = (name: string) => (what: string): never => fail(`metadata ${name}: ${what}`);
+
+  const model = field('model');
+  checkModel(model, prefixed('model'));
+  const vocab = field('vocab');
+  checkVocab(vocab, (model as ModelConfig).vocabSize, fail);
+  const training = field('training');
+  if (!isObject(training)) fail('metadata training is not a JSON object');
+  const progress = decodeProgress(field('progress'), prefixed('progress'));
+  return { model: model as ModelConfig, vocab: vocab as string[], training: training as Record<string, unknown>, progress };
+}
+
+/** JSON.parse reviver: a "__proto__" key would be a trap for whoever later merges this object into another. */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new Error('"__proto__" is not allowed as a key');
+  return value;
+}
+
+/** Missing fields take their starting values; present ones must be well-typed. */
+function decodeProgress(raw: unknown, fail: (what: string) => never): Progress {
+  if (!isObject(raw)) return fail('not a JSON object');
+  const r = raw as Record<string, unknown>;
+  const progress: Progress = {
+    step: (r.step ?? 0) as number,
+    epoch: (r.epoch ?? 0) as number,
+    bestValNats: (r.best_val_nats ?? null) as number | null,
+    valNats: (r.val_nats ?? null) as number | null,
+    charsSeen: (r.chars_seen ?? 0) as number,
+  };
+  checkProgress(progress, fail);
+  return progress;
+}
+
+// ---------------------------------------------------------------- validation shared by save and load
+
+const MODEL_KEYS = ['cell', 'vocabSize', 'hidden', 'layers', 'dropout'];
+
+function checkModel(raw: unknown, fail: (what: string) => never): void {
+  if (!isObject(raw)) fail('model config is not an object');
+  const m = raw as Record<string, unknown>;
+  const unknown = Object.keys(m).find((k) => !MODEL_KEYS.includes(k));
+  if (unknown !== undefined) fail(`unknown model config field "${unknown}"`);
+  if (!isCellType(m.cell)) fail(`cell ${JSON.stringify(m.cell)} is not one of ${CELLS.join(', ')}`);
+  for (const k of ['vocabSize', 'hidden', 'layers']) {
+    if (!isPositiveInteger(m[k])) fail(`${k} ${JSON.stringify(m[k])} is not a positive integer`);
+  }
+  // The vocab always holds <EOS> and <UNK>.
+  if ((m.vocabSize as number) < 2) fail(`vocabSize ${m.vocabSize} is smaller than 2 (<EOS> and <UNK>)`);
+  const d = m.dropout;
+  if (typeof d !== 'number' || !(d >= 0 && d < 1)) fail(`dropout ${JSON.stringify(d)} is not in [0, 1)`);
+}
+
+function checkVocab(raw: unknown, vocabSize: number, fail: (what: string) => never): void {
+  if (!Array.isArray(raw)) return fail('vocab is not an array');
+  if (raw.length !== vocabSize) fail(`vocab has ${raw.length} symbols but the model's vocabSize is ${vocabSize}`);
+  if (raw[0] !== '<EOS>' || raw[1] !== '<UNK>') fail('vocab must start with "<EOS>", "<UNK>"');
+  const seen = new Set<string>();
+  raw.forEach((s: unknown, i: number) => {
+    if (typeof s !== 'string') fail(`vocab entry ${i} is not a string`);
+    // Code points, not UTF-16 units: an astral character is one symbol (GUIDE.md, section 2).
+    if (i >= 2 && [...(s as string)].length !== 1) fail(`vocab entry ${i} ${JSON.stringify(s)} is not a single character`);
+    if (seen.has(s as string)) fail(`vocab entry ${i} ${JSON.stringify(s)} is a duplicate`);
+    seen.add(s as string);
+  });
+}
+
+function checkProgress(p: Progress, fail: (what: string) => never): void {
+  if (!isObject(p)) fail('is not an object');
+  for (const k of ['step', 'charsSeen'] as const) {
+    if (!(Number.isSafeInteger(p[k]) && p[k] >= 0)) fail(`${k} ${JSON.stringify(p[k])} is not a non-negative integer`);
+  }
+  // Epochs are fractional: 1.5 is halfway through the second pass.
+  if (!(typeof p.epoch === 'number' && Number.isFinite(p.epoch) && p.epoch >= 0)) fail(`epoch ${JSON.stringify(p.epoch)} is not a non-negative number`);
+  for (const k of ['bestValNats', 'valNats'] as const) {
+    const v = p[k];
+    // JSON has no NaN/Infinity (they would silently become null), so refuse them here.
+    if (v !== null && !(typeof v === 'number' && Number.isFinite(v))) fail(`${k} ${String(v)} is not a finite number or null`);
+  }
+}
+
+// ---------------------------------------------------------------- find
+
+/** The newest *.safetensors in `dir` by modification time; undefined if there is none or no such dir. */
+export function findLatestCheckpoint(dir: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new CharnnError(`cannot list checkpoints in ${dir}: ${(e as Error).message}`);
+  }
+  let best: { path: string; mtime: number } | undefined;
+  // Sorted so that equal mtimes resolve the same way on every run; dot files are our temp files.
+  for (const name of names.sort()) {
+    if (!name.endsWith(CHECKPOINT_EXTENSION) || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    let mtime: number;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) continue;
+      mtime = st.mtimeMs;
+    } catch {
+      continue; // vanished or a dangling link: not a candidate
+    }
+    if (!best || mtime >= best.mtime) best = { path, mtime };
+  }
+  return best?.path;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isObject(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isPositiveInteger(x: unknown): boolean {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,84 @@
+/**
+ * Sentence probability (GUIDE.md, section 2): a sentence is scored from the zero state with
+ * <EOS> as the first input, predicting every character and then <EOS>, so P is a proper
+ * distribution over all finite strings. The backward model reads the sentence reversed:
+ * it predicts the last character first and the sentence start (<EOS>) last.
+ */
+import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
+import type { CharLM } from './charlm.js';
+import type { Direction } from './config.js';
+import { StreamScorer } from './logprobs.js';
+
+/** `both` is the mean of the two directions' log-probabilities (a bilstm only). */
+export type ScoreDirection = Direction | 'both';
+
+export interface SentenceScore {
+  text: string;
+  /** Natural-log probability of the sentence, <EOS> included. */
+  logprobLn: number;
+  /** Code points in the sentence. */
+  chars: number;
+  /** Predicted tokens: chars + 1 (<EOS>). */
+  tokens: number;
+  /** Characters not in the vocabulary (scored as <UNK>). */
+  unk: number;
+  /** Natural-log probability spent on <UNK> tokens (for perplexity excluding them). */
+  unkLogprobLn: number;
+  /** ln P of each token in reading order: the characters, then <EOS>. */
+  perToken: Float64Array;
+  /** The symbols predicted, in reading order: the characters, then '<EOS>'. */
+  symbols: string[];
+}
+
+/** Scores sentences with one model; keeps one scorer per direction to reuse its buffers. */
+export class SentenceScorer {
+  private readonly scorers = new Map<Direction, StreamScorer>();
+
+  constructor(
+    readonly model: CharLM,
+    readonly vocab: Vocab,
+  ) {}
+
+  score(text: string, direction: ScoreDirection): SentenceScore {
+    if (direction === 'both') {
+      const f = this.score(text, 'forward');
+      const b = this.score(text, 'backward');
+      const perToken = f.perToken.map((x, i) => (x + b.perToken[i]) / 2);
+      return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2, perToken };
+    }
+    const chars = this.vocab.encodeLine(text);
+    const n = chars.length;
+    // ids = [EOS, c1..cn, EOS]; the backward model reads the same frame reversed.
+    const ids = new Int32Array(n + 2);
+    ids[0] = EOS_ID;
+    ids[n + 1] = EOS_ID;
+    for (let i = 0; i < n; i++) ids[direction === 'forward' ? i + 1 : n - i] = chars[i];
+    const scorer = this.scorerFor(direction);
+    scorer.reset();
+    const raw = new Float64Array(n + 1);
+    const logprobLn = scorer.logProbs(ids, raw).ln;
+    // Report per-token values in reading order whatever the direction: chars, then <EOS>.
+    const perToken = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) perToken[i] = direction === 'forward' ? raw[i] : raw[n - 1 - i];
+    perToken[n] = raw[n];
+    let unk = 0;
+    let unkLogprobLn = 0;
+    for (let i = 0; i < n; i++) {
+      if (chars[i] === UNK_ID) {
+        unk++;
+        unkLogprobLn += perToken[i];
+      }
+    }
+    const symbols = [...text, '<EOS>'];
+    return { text, logprobLn, chars: n, tokens: n + 1, unk, unkLogprobLn, perToken, symbols };
+  }
+
+  private scorerFor(direction: Direction): StreamScorer {
+    let s = this.scorers.get(direction);
+    if (!s) {
+      s = new StreamScorer(this.model, direction);
+      this.scorers.set(direction, s);
+    }
+    return s;
+  }
+}

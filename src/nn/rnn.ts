@@ -1,0 +1,77 @@
+/**
+ * Elman RNN cell with tanh, PyTorch's definition:
+ *   h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+ *
+ * Shapes: gates (T*B x H) hold the pre-activation, then h' itself; h: (T*B x H).
+ */
+import type { Floats, FloatCtor } from '../tensor/types.js';
+import { addBiasRows, matmulNN, matmulNT } from '../tensor/matmul.js';
+import type { Cell } from './cell.js';
+import {
+  accumulateWeightGrads,
+  createLayerCache,
+  previousHidden,
+  projectInput,
+  type LayerCache,
+  type LayerDims,
+  type LayerInput,
+  type LayerWeights,
+} from './layer.js';
+
+const G = 1;
+
+export const rnnCell: Cell = {
+  gates: G,
+  hasCellState: false,
+
+  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number): LayerCache<F> {
+    return createLayerCache<F>(ctor, G, false, false, false, rows, B, H);
+  },
+
+  forward<F extends Floats>(cache: LayerCache<F>, input: LayerInput<F>, w: LayerWeights<F>, h0: F, _c0: F, dims: LayerDims): void {
+    const { T, B, H, D } = dims;
+    const { gates, h } = cache;
+    projectInput(gates, input, w, T * B, H, D);
+    addBiasRows(gates, w.bHh, T * B, H);
+    for (let t = 0; t < T; t++) {
+      const prev = previousHidden(h, h0, t, B, H);
+      matmulNT(gates.subarray(t * B * H), prev.buf.subarray(prev.off), w.wHh, B, H, H);
+      const s0 = t * B * H;
+      for (let i = 0; i < B * H; i++) {
+        const v = Math.tanh(gates[s0 + i]);
+        gates[s0 + i] = v;
+        h[s0 + i] = v;
+      }
+    }
+  },
+
+  backward<F extends Floats>(
+    dw: LayerWeights<F>,
+    dx: F | null,
+    dh0: F,
+    dc0: F,
+    dh: F,
+    cache: LayerCache<F>,
+    input: LayerInput<F>,
+    w: LayerWeights<F>,
+    h0: F,
+    _c0: F,
+    dims: LayerDims,
+  ): void {
+    const { T, B, H } = dims;
+    const { h, dGates, dhCarry } = cache;
+    dhCarry.fill(0, 0, B * H);
+    for (let t = T - 1; t >= 0; t--) {
+      const s0 = t * B * H;
+      for (let i = 0; i < B * H; i++) {
+        const v = h[s0 + i];
+        dGates[s0 + i] = (dh[s0 + i] + dhCarry[i]) * (1 - v * v);
+      }
+      dhCarry.fill(0, 0, B * H);
+      matmulNN(dhCarry, dGates.subarray(s0), w.wHh, B, H, H);
+    }
+    dh0.set(dhCarry.subarray(0, B * H));
+    dc0.fill(0);
+    accumulateWeightGrads(dw, dx, cache, input, w, h0, G, dims);
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * Fused, numerically stable softmax cross-entropy over rows of logits.
+ *
+ *   logits (N x V), targets (N) -> returns the summed loss in nats;
+ *   if dLogits is given, writes scale * (softmax(logits) - onehot(target)) into it,
+ *   the gradient of scale * loss.
+ */
+import type { Floats } from './types.js';
+
+export function softmaxCrossEntropy(
+  logits: Floats,
+  targets: Int32Array,
+  N: number,
+  V: number,
+  dLogits: Floats | null,
+  scale: number,
+): number {
+  let loss = 0;
+  for (let r = 0; r < N; r++) {
+    const o = r * V;
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) if (logits[o + v] > max) max = logits[o + v];
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - max);
+    const logSum = Math.log(sum) + max;
+    const target = targets[r];
+    loss += logSum - logits[o + target];
+    if (dLogits) {
+      for (let v = 0; v < V; v++) dLogits[o + v] = scale * Math.exp(logits[o + v] - logSum);
+      dLogits[o + target] -= scale;
+    }
+  }
+  return loss;
+}
+
+/** log softmax of one row into out (V); returns nothing. Stable for any logits. */
+export function logSoftmaxRow(out: Floats, logits: Floats, offset: number, V: number): void {
+  let max = -Infinity;
+  for (let v = 0; v < V; v++) if (logits[offset + v] > max) max = logits[offset + v];
+  let sum = 0;
+  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v] - max);
+  const logSum = Math.log(sum) + max;
+  for (let v = 0; v < V; v++) out[v] = logits[offset + v] - logSum;
+}
