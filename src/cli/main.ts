@@ -3,6 +3,7 @@
  * corrupt checkpoint), 2 usage error. Errors are one line on stderr plus an optional hint;
  * a stack trace only with CHARNN_DEBUG=1.
  */
+import chalk from 'chalk';
 import { CommanderError } from 'commander';
 import { CharnnError, UsageError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
@@ -26,13 +27,15 @@ function reportError(e: unknown, io: CliIO): number {
     // commander has already printed its message; help and --version are not failures.
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
   }
+  const red = io.fancy ? chalk.red : (s: string) => s;
+  const dim = io.fancy ? chalk.dim : (s: string) => s;
   if (e instanceof CharnnError) {
-    io.stderr.write(`charnn: ${e.message}\n`);
-    if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+    io.stderr.write(`${red('charnn:')} ${e.message}\n`);
+    if (e.hint) io.stderr.write(dim(`hint: ${e.hint}`) + '\n');
     return e instanceof UsageError ? 2 : 1;
   }
   const message = e instanceof Error ? e.message : String(e);
-  io.stderr.write(`charnn: unexpected error: ${message}\n`);
+  io.stderr.write(`${red('charnn:')} unexpected error: ${message}\n`);
   if (io.env.CHARNN_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
   else io.stderr.write('hint: set CHARNN_DEBUG=1 for the details\n');
   return 1;

@@ -59,21 +59,19 @@ export function matmulNT(C: Floats, A: Floats, W: Floats, M: number, N: number, 
 }
 
 export function matmulNN(C: Floats, A: Floats, W: Floats, M: number, N: number, K: number): void {
-  // Row m of C gathers rows of W scaled by A[m, k]: the inner loop runs along contiguous memory.
+  // Row m of C gathers rows of W scaled by A[m, k], four k at a time so each pass over the
+  // row of C does four multiply-adds per load and store of C.
   for (let m = 0; m < M; m++) {
     const a0 = m * K;
     const c0 = m * N;
     let k = 0;
-    for (; k + 1 < K; k += 2) {
-      const s0 = A[a0 + k], s1 = A[a0 + k + 1];
-      if (s0 === 0 && s1 === 0) continue;
-      const w0 = k * N;
-      const w1 = w0 + N;
-      for (let n = 0; n < N; n++) C[c0 + n] += s0 * W[w0 + n] + s1 * W[w1 + n];
+    for (; k + 3 < K; k += 4) {
+      const s0 = A[a0 + k], s1 = A[a0 + k + 1], s2 = A[a0 + k + 2], s3 = A[a0 + k + 3];
+      const w0 = k * N, w1 = w0 + N, w2 = w1 + N, w3 = w2 + N;
+      for (let n = 0; n < N; n++) C[c0 + n] += s0 * W[w0 + n] + s1 * W[w1 + n] + s2 * W[w2 + n] + s3 * W[w3 + n];
     }
     for (; k < K; k++) {
       const s = A[a0 + k];
-      if (s === 0) continue;
       const w0 = k * N;
       for (let n = 0; n < N; n++) C[c0 + n] += s * W[w0 + n];
     }
@@ -81,13 +79,23 @@ export function matmulNN(C: Floats, A: Floats, W: Floats, M: number, N: number, 
 }
 
 export function matmulTN(C: Floats, A: Floats, X: Floats, M: number, N: number, K: number): void {
-  // C[m, :] += sum_k A[k, m] * X[k, :]; walking k outermost keeps both X and C rows contiguous.
-  for (let k = 0; k < K; k++) {
+  // C[m, :] += sum_k A[k, m] * X[k, :], four k at a time: C (often a whole weight gradient)
+  // is read and written once per four rows of X instead of once per row.
+  let k = 0;
+  for (; k + 3 < K; k += 4) {
+    const a0 = k * M, a1 = a0 + M, a2 = a1 + M, a3 = a2 + M;
+    const x0 = k * N, x1 = x0 + N, x2 = x1 + N, x3 = x2 + N;
+    for (let m = 0; m < M; m++) {
+      const s0 = A[a0 + m], s1 = A[a1 + m], s2 = A[a2 + m], s3 = A[a3 + m];
+      const c0 = m * N;
+      for (let n = 0; n < N; n++) C[c0 + n] += s0 * X[x0 + n] + s1 * X[x1 + n] + s2 * X[x2 + n] + s3 * X[x3 + n];
+    }
+  }
+  for (; k < K; k++) {
     const a0 = k * M;
     const x0 = k * N;
     for (let m = 0; m < M; m++) {
       const s = A[a0 + m];
-      if (s === 0) continue;
       const c0 = m * N;
       for (let n = 0; n < N; n++) C[c0 + n] += s * X[x0 + n];
     }

@@ -3,6 +3,8 @@
  * summary, and a few samples at the end.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import chalk from 'chalk';
+import ora from 'ora';
 import { sampleText } from '../../model/sample.js';
 import { train, type EvalReport, type StepReport } from '../../train/loop.js';
 import type { TrainOptions } from '../../train/options.js';
@@ -36,6 +38,9 @@ export async function runTraining(text: string, name: string, options: TrainOpti
   process.on('SIGTERM', onSignal);
 
   let view: ProgressView | null = null;
+  // Reading the vocabulary and encoding a big corpus takes a moment before the first step.
+  const spinner = io.fancy ? ora({ text: `Preparing ${name}...`, stream: io.stderr }).start() : null;
+  const bold = io.fancy ? chalk.bold : (s: string) => s;
   try {
     const result = await train(
       text,
@@ -44,12 +49,13 @@ export async function runTraining(text: string, name: string, options: TrainOpti
       {
         onNotice: (message) => io.stderr.write(`note: ${message}\n`),
         onStart: (info) => {
-          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, options.timeMs);
+          spinner?.stop();
           io.stderr.write(
             `${name}: ${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens, vocabulary ${info.vocabSize}` +
               (info.unk > 0 ? ` (${formatCount(info.unk)} rare characters as <UNK>)` : '') +
               `\nmodel: ${options.cell} ${options.layers} x ${options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch\n`,
           );
+          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, options.timeMs);
         },
         onStep: (r) => {
           view?.step(r);
@@ -64,7 +70,7 @@ export async function runTraining(text: string, name: string, options: TrainOpti
     );
     (view as ProgressView | null)?.stop();
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
-    io.stderr.write(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}\n`);
+    io.stderr.write(bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n');
     if (result.checkpoint) io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');
     if (result.stoppedBy === 'abort') {
       setExitCode(130);
@@ -86,6 +92,7 @@ export async function runTraining(text: string, name: string, options: TrainOpti
       }
     }
   } finally {
+    spinner?.stop();
     (view as ProgressView | null)?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

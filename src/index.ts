@@ -1,0 +1,72 @@
+/**
+ * charnn as a library: train, load, sample, score and evaluate character language models.
+ * No side effects on import; nothing here prints or exits.
+ *
+ *   import { train, loadModel, sample, score, evaluate } from 'charnn';
+ */
+import { encodeCorpus } from './data/corpus.js';
+import { loadCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
+import { CharLM } from './model/charlm.js';
+import type { Direction } from './model/config.js';
+import { evaluateCorpus, type EvalResult, type ResetMode } from './model/evaluate.js';
+import { sampleText } from './model/sample.js';
+import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
+import { Vocab } from './tokenizer/vocab.js';
+import { randomSeed, Rng } from './util/rng.js';
+
+export { train, bestPathOf } from './train/loop.js';
+export type { TrainCallbacks, TrainResult, TrainStart, StepReport, EvalReport } from './train/loop.js';
+export { TRAIN_DEFAULTS, type TrainOptions } from './train/options.js';
+export { CharnnError, UsageError } from './errors.js';
+export { CharLM } from './model/charlm.js';
+export { Vocab } from './tokenizer/vocab.js';
+export type { ModelConfig, CellType, Direction } from './model/config.js';
+export type { SentenceScore, ScoreDirection } from './model/score.js';
+export type { EvalResult, ResetMode } from './model/evaluate.js';
+export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+
+/** A trained model with its vocabulary, as read from a checkpoint. */
+export interface LoadedModel {
+  model: CharLM;
+  vocab: Vocab;
+  meta: CheckpointMeta;
+}
+
+export function loadModel(path: string): LoadedModel {
+  const { params, meta } = loadCheckpoint(path);
+  return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+export interface SampleRequest {
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  prime?: string;
+  length?: number;
+  seed?: number;
+  direction?: Direction;
+}
+
+/** Generated characters one at a time ('\n' for a line end), after the prime. */
+export function sample(loaded: LoadedModel, request: SampleRequest = {}): Iterable<string> {
+  return sampleText(loaded.model, loaded.vocab, {
+    temperature: request.temperature ?? 1,
+    topK: request.topK ?? 0,
+    topP: request.topP ?? 1,
+    prime: request.prime ?? '',
+    length: request.length ?? 500,
+    direction: request.direction ?? 'forward',
+    rng: new Rng(request.seed ?? randomSeed()),
+  });
+}
+
+/** The probability of each sentence (one line each), from the zero state with <EOS> first. */
+export function score(loaded: LoadedModel, sentences: string[], direction: ScoreDirection = 'forward'): SentenceScore[] {
+  const scorer = new SentenceScorer(loaded.model, loaded.vocab);
+  return sentences.map((s) => scorer.score(s, direction));
+}
+
+/** Log-probability of a whole text (one sentence per line). */
+export function evaluate(loaded: LoadedModel, text: string, options: { reset?: ResetMode; direction?: ScoreDirection } = {}): EvalResult {
+  return evaluateCorpus(loaded.model, encodeCorpus(text, loaded.vocab), options.direction ?? 'forward', options.reset ?? 'line');
+}
