@@ -1,0 +1,109 @@
+/**
+ * Throughput of the matrix kernels, JS reference (src/tensor/matmul.ts on ordinary
+ * Float32Arrays) vs WebAssembly SIMD (src/tensor/wasm/kernels.ts on arena arrays), at the shapes
+ * training uses (B = 50 streams, T = 50 steps, H = 128, 4 gates, V = 65). Single-threaded.
+ *
+ *     npx tsx bench/kernels.ts
+ *
+ * Legend: C (M x N) += op(A) . op(W) with K summed, so a product is 2*M*N*K flops; the bias
+ * kernels count M*N adds. Each figure is the median of several timed runs after a warm-up.
+ */
+import * as ref from '../src/tensor/matmul.js';
+import { getWasmKernels, wasmLoadError, type WasmKernels } from '../src/tensor/wasm/kernels.js';
+import { Rng } from '../src/util/rng.js';
+
+type Kernel = 'matmulNT' | 'matmulNN' | 'matmulTN' | 'addBiasRows' | 'sumRows';
+
+interface Case {
+  kernel: Kernel;
+  M: number;
+  N: number;
+  K: number; // unused (0) by the bias kernels
+  what: string;
+}
+
+const CASES: Case[] = [
+  { kernel: 'matmulNT', M: 1, N: 512, K: 128, what: 'LSTM gates, sampling step' },
+  { kernel: 'matmulNT', M: 50, N: 512, K: 128, what: 'LSTM gates, one step' },
+  { kernel: 'matmulNT', M: 2500, N: 512, K: 128, what: 'LSTM input projection, all steps' },
+  { kernel: 'matmulNT', M: 2500, N: 65, K: 128, what: 'decoder logits' },
+  { kernel: 'matmulNN', M: 50, N: 128, K: 512, what: 'dh from gate grads, one step' },
+  { kernel: 'matmulNN', M: 2500, N: 128, K: 65, what: 'dh from logit grads' },
+  { kernel: 'matmulTN', M: 512, N: 128, K: 2500, what: 'dW, LSTM' },
+  { kernel: 'matmulTN', M: 65, N: 128, K: 2500, what: 'dW, decoder' },
+  { kernel: 'addBiasRows', M: 2500, N: 512, K: 0, what: 'gate bias' },
+  { kernel: 'sumRows', M: 2500, N: 512, K: 0, what: 'gate bias grad' },
+];
+
+const RUNS = 7;
+const MIN_RUN_MS = 40;
+
+const rng = new Rng(1);
+function fill(x: Float32Array): Float32Array {
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-0.01, 0.01);
+  return x;
+}
+
+/** Operand sizes of a case: [C, first input, second input]. */
+function sizes({ kernel, M, N, K }: Case): [number, number, number] {
+  if (kernel === 'addBiasRows') return [M * N, N, 0];
+  if (kernel === 'sumRows') return [N, M * N, 0];
+  return [M * N, M * K, N * K];
+}
+
+function flops({ kernel, M, N, K }: Case): number {
+  return kernel === 'addBiasRows' || kernel === 'sumRows' ? M * N : 2 * M * N * K;
+}
+
+type Impl = (c: Case, x: Float32Array, y: Float32Array, z: Float32Array) => void;
+
+const jsImpl: Impl = ({ kernel, M, N, K }, x, y, z) => {
+  if (kernel === 'addBiasRows' || kernel === 'sumRows') ref[kernel](x, y, M, N);
+  else ref[kernel](x, y, z, M, N, K);
+};
+
+function wasmImpl(k: WasmKernels): Impl {
+  return ({ kernel, M, N, K }, x, y, z) => {
+    if (kernel === 'addBiasRows' || kernel === 'sumRows') k[kernel](x, y, M, N);
+    else k[kernel](x, y, z, M, N, K);
+  };
+}
+
+/** Median GFLOP/s over RUNS timed runs, each repeating the call for at least MIN_RUN_MS. */
+function measure(c: Case, impl: Impl, alloc: (n: number) => Float32Array): number {
+  const [sx, sy, sz] = sizes(c);
+  const x = fill(alloc(sx)), y = fill(alloc(sy)), z = fill(alloc(sz));
+  // Warm-up (JIT tier-up), and calibrate how many calls make a run.
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) impl(c, x, y, z);
+    if (performance.now() - t0 >= MIN_RUN_MS) break;
+    reps *= 2;
+  }
+  const rates: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) impl(c, x, y, z);
+    const seconds = (performance.now() - t0) / 1000;
+    rates.push((flops(c) * reps) / seconds / 1e9);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[RUNS >> 1];
+}
+
+const k = getWasmKernels();
+if (k === null) {
+  console.error(`wasm kernels unavailable: ${wasmLoadError()?.message} (run npm run build:wasm)`);
+  process.exit(1);
+}
+
+const rows: string[][] = [['kernel', 'M', 'N', 'K', 'shape', 'JS GFLOP/s', 'wasm GFLOP/s', 'speed-up']];
+for (const c of CASES) {
+  const js = measure(c, jsImpl, (n) => new Float32Array(n));
+  const wa = measure(c, wasmImpl(k), (n) => k.arena.alloc(n));
+  rows.push([c.kernel, String(c.M), String(c.N), c.K ? String(c.K) : '-', c.what, js.toFixed(2), wa.toFixed(2), `${(wa / js).toFixed(1)}x`]);
+  k.arena.reset(); // each case starts from an empty arena
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((s, i) => (i >= 5 || (i >= 1 && i <= 3) ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join('  '));

@@ -1,0 +1,90 @@
+/**
+ * Kernel dispatch: the matrix kernels the engine calls (instead of ./matmul.js directly), with
+ * the same signatures. Each call goes to the WebAssembly SIMD kernels when the engine is 'wasm'
+ * and every array is a Float32Array in the wasm arena (allocate them with allocFloats), and to
+ * the plain JS reference otherwise (Float64Array in gradient checks, ordinary arrays, or the
+ * 'js' engine), so results never depend on where an array came from, only their speed does.
+ *
+ *   matmulNT:    C (M x N) += A (M x K) . W (N x K)^T
+ *   matmulNN:    C (M x N) += A (M x K) . W (K x N)
+ *   matmulTN:    C (M x N) += A (K x M)^T . X (K x N)
+ *   addBiasRows: C (M x N) += bias (N) on every row
+ *   sumRows:     dBias (N) += column sums of dC (M x N)
+ */
+import { CharnnError } from '../errors.js';
+import * as ref from './matmul.js';
+import type { Floats } from './types.js';
+import { getWasmKernels, wasmLoadError, type WasmKernels } from './wasm/kernels.js';
+
+export type Engine = 'js' | 'wasm';
+
+/** The kernels in use: null for the 'js' engine; undefined until first needed, so importing
+ *  this module loads nothing. */
+let active: WasmKernels | null | undefined;
+
+function kernels(): WasmKernels | null {
+  if (active === undefined) active = getWasmKernels(); // default: wasm when it loads
+  return active;
+}
+
+/** Chooses the engine. 'wasm' throws when the WebAssembly kernels cannot be loaded. */
+export function setEngine(e: Engine): void {
+  if (e === 'js') {
+    active = null;
+    return;
+  }
+  const k = getWasmKernels();
+  if (k === null) {
+    throw new CharnnError(
+      `the WebAssembly kernels are unavailable: ${wasmLoadError()?.message ?? 'unknown reason'}`,
+      'run `npm run build:wasm`, or use the JavaScript engine',
+    );
+  }
+  active = k;
+}
+
+export function getEngine(): Engine {
+  return kernels() === null ? 'js' : 'wasm';
+}
+
+/** A zero-filled Float32Array the current engine can work on in place: in the wasm arena for
+ *  'wasm', an ordinary array for 'js'. Arena memory is never freed (see WasmArena.release). */
+export function allocFloats(n: number): Float32Array {
+  const k = kernels();
+  return k === null ? new Float32Array(n) : k.arena.alloc(n);
+}
+
+/** True when x can be handed to the wasm kernels k (a Float32Array in k's arena). */
+function inArena(k: WasmKernels, x: Floats): x is Float32Array {
+  return x instanceof Float32Array && k.arena.owns(x);
+}
+
+export function matmulNT(C: Floats, A: Floats, W: Floats, M: number, N: number, K: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, C) && inArena(k, A) && inArena(k, W)) k.matmulNT(C, A, W, M, N, K);
+  else ref.matmulNT(C, A, W, M, N, K);
+}
+
+export function matmulNN(C: Floats, A: Floats, W: Floats, M: number, N: number, K: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, C) && inArena(k, A) && inArena(k, W)) k.matmulNN(C, A, W, M, N, K);
+  else ref.matmulNN(C, A, W, M, N, K);
+}
+
+export function matmulTN(C: Floats, A: Floats, X: Floats, M: number, N: number, K: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, C) && inArena(k, A) && inArena(k, X)) k.matmulTN(C, A, X, M, N, K);
+  else ref.matmulTN(C, A, X, M, N, K);
+}
+
+export function addBiasRows(C: Floats, bias: Floats, M: number, N: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, C) && inArena(k, bias)) k.addBiasRows(C, bias, M, N);
+  else ref.addBiasRows(C, bias, M, N);
+}
+
+export function sumRows(dBias: Floats, dC: Floats, M: number, N: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, dBias) && inArena(k, dC)) k.sumRows(dBias, dC, M, N);
+  else ref.sumRows(dBias, dC, M, N);
+}

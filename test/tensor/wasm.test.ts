@@ -1,0 +1,338 @@
+// The WebAssembly SIMD kernels against the JS reference (src/tensor/matmul.ts), the arena they
+// work in, and the dispatch in src/tensor/backend.ts. The wasm module is part of the product:
+// if it is missing or does not load, these tests fail (they never skip).
+//
+// Legend: C (M x N) += op(A) . op(W), K summed; NT: A (M x K), W (N x K); NN: A (M x K),
+// W (K x N); TN: A (K x M), X (K x N).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as backend from '../../src/tensor/backend.js';
+import * as ref from '../../src/tensor/matmul.js';
+import { WasmArena } from '../../src/tensor/wasm/arena.js';
+import { getWasmKernels, wasmAvailable, wasmLoadError, type WasmKernels } from '../../src/tensor/wasm/kernels.js';
+import { CharnnError } from '../../src/errors.js';
+import type { Floats } from '../../src/tensor/types.js';
+import { Rng } from '../../src/util/rng.js';
+
+const rng = new Rng(7);
+
+/** The kernels, or a failure saying why they did not load. */
+function kernels(): WasmKernels {
+  const k = getWasmKernels();
+  if (k === null) throw new Error(`wasm kernels unavailable: ${wasmLoadError()?.message} (npm run build:wasm)`);
+  return k;
+}
+
+function randomize<T extends Floats>(x: T): T {
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
+  return x;
+}
+
+/** A random arena array of n floats; `shift` floats into a larger allocation, so the view
+ *  need not be 16-byte aligned (shift = 1: a 4-byte offset). */
+function arenaRandom(k: WasmKernels, n: number, shift = 0): Float32Array {
+  return randomize(k.arena.alloc(n + shift).subarray(shift));
+}
+
+const GUARD = 8;
+const SENTINEL = 12345.5;
+
+/** C inside an arena allocation with GUARD sentinel floats on both sides, to catch writes
+ *  outside C in the remainder paths. */
+function guardedC(k: WasmKernels, n: number, shift: number): { whole: Float32Array; C: Float32Array } {
+  const whole = k.arena.alloc(n + 2 * GUARD + shift).fill(SENTINEL);
+  const C = randomize(whole.subarray(GUARD + shift, GUARD + shift + n));
+  return { whole, C };
+}
+
+function guardsIntact(whole: Float32Array, n: number, shift: number): boolean {
+  for (let i = 0; i < GUARD + shift; i++) if (whole[i] !== SENTINEL) return false;
+  for (let i = GUARD + shift + n; i < whole.length; i++) if (whole[i] !== SENTINEL) return false;
+  return true;
+}
+
+/**
+ * Largest error of `got` against `want`, relative to what float32 rounding can be blamed for:
+ * scale[i] = |C0[i]| + sum_k |a||b|, the same product over absolute values. A summation of K
+ * terms in float32 errs by at most ~K * 6e-8 of that, typically ~sqrt(K) * 6e-8.
+ */
+function relError(got: Float32Array, want: Float32Array, scale: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (scale[i] + 1e-30));
+  return worst;
+}
+
+const abs64 = (x: Float32Array) => Float64Array.from(x, Math.abs);
+const TOL = 1e-5;
+
+// (M, N, K): ones, odd sizes, sizes around the tile widths (2x4 NT, 4x8 NN/TN, 16-wide sums),
+// NT's W blocks (N above 32 KiB / (4K) rows), NN/TN's K blocks (K above 96), large K.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 1, 7], [1, 9, 1], [5, 1, 1], [2, 3, 5], [3, 5, 7], [4, 4, 4], [5, 4, 3],
+  [4, 8, 4], [7, 9, 13], [8, 16, 16], [9, 17, 33], [3, 12, 6], [6, 7, 2], [13, 31, 67],
+  [11, 65, 128], [33, 65, 129], [50, 130, 128], [17, 70, 500], [12, 23, 97], [10, 21, 193],
+  [6, 9, 2500], [65, 13, 2500], [2, 6, 1031],
+];
+
+describe('wasm kernels load', () => {
+  it('are available (built by npm run build:wasm into dist/wasm/kernels.wasm)', () => {
+    expect(wasmLoadError()).toBeNull();
+    expect(wasmAvailable()).toBe(true);
+    expect(getWasmKernels()).not.toBeNull();
+  });
+
+  it('load from the built package too (dist/tensor/wasm/kernels.js finds dist/wasm)', async () => {
+    const url = new URL('../../dist/tensor/wasm/kernels.js', import.meta.url).href;
+    const built = (await import(url)) as { wasmAvailable(): boolean; wasmLoadError(): Error | null };
+    expect(built.wasmLoadError()).toBeNull();
+    expect(built.wasmAvailable()).toBe(true);
+  });
+});
+
+describe('wasm matmul kernels agree with the JS reference', () => {
+  for (const [M, N, K] of SHAPES) {
+    for (const shift of [0, 1]) {
+      it(`M=${M} N=${N} K=${K}${shift ? ', unaligned views' : ''}`, () => {
+        const k = kernels();
+        const mark = k.arena.mark();
+        const cases = [
+          { name: 'NT', run: k.matmulNT, ref: ref.matmulNT, a: M * K, b: N * K },
+          { name: 'NN', run: k.matmulNN, ref: ref.matmulNN, a: M * K, b: K * N },
+          { name: 'TN', run: k.matmulTN, ref: ref.matmulTN, a: K * M, b: K * N },
+        ] as const;
+        for (const c of cases) {
+          const A = arenaRandom(k, c.a, shift), B = arenaRandom(k, c.b, shift);
+          const { whole, C } = guardedC(k, M * N, shift);
+          const want = C.slice();
+          const scale = abs64(C);
+          c.ref(want, A, B, M, N, K);
+          c.ref(scale, abs64(A), abs64(B), M, N, K);
+          c.run(C, A, B, M, N, K);
+          expect(relError(C, want, scale), c.name).toBeLessThan(TOL);
+          expect(guardsIntact(whole, M * N, shift), `${c.name} wrote outside C`).toBe(true);
+        }
+        k.arena.release(mark);
+      });
+    }
+  }
+
+  it('accumulate: a second call adds the product again', () => {
+    const k = kernels();
+    const [M, N, K] = [7, 13, 37];
+    for (const run of [k.matmulNT, k.matmulNN, k.matmulTN]) {
+      const A = arenaRandom(k, M * K), W = arenaRandom(k, N * K);
+      const C = k.arena.alloc(M * N);
+      run(C, A, W, M, N, K);
+      const once = C.slice();
+      run(C, A, W, M, N, K);
+      for (let i = 0; i < C.length; i++) expect(C[i]).toBeCloseTo(2 * once[i], 5);
+    }
+  });
+});
+
+describe('wasm bias kernels agree with the JS reference', () => {
+  for (const [M, N] of [[1, 1], [3, 5], [4, 16], [7, 17], [50, 512], [9, 65], [2, 35]]) {
+    for (const shift of [0, 1]) {
+      it(`M=${M} N=${N}${shift ? ', unaligned views' : ''}`, () => {
+        const k = kernels();
+        const mark = k.arena.mark();
+        // addBiasRows: C (M x N) += bias (N)
+        {
+          const bias = arenaRandom(k, N, shift);
+          const { whole, C } = guardedC(k, M * N, shift);
+          const want = C.slice();
+          ref.addBiasRows(want, bias, M, N);
+          k.addBiasRows(C, bias, M, N);
+          expect(Array.from(C)).toEqual(Array.from(want)); // one add per element: exact
+          expect(guardsIntact(whole, M * N, shift)).toBe(true);
+        }
+        // sumRows: dBias (N) += column sums of dC (M x N), rows added in the same order: exact
+        {
+          const dC = arenaRandom(k, M * N, shift);
+          const { whole, C: dBias } = guardedC(k, N, shift);
+          const want = dBias.slice();
+          ref.sumRows(want, dC, M, N);
+          k.sumRows(dBias, dC, M, N);
+          expect(Array.from(dBias)).toEqual(Array.from(want));
+          expect(guardsIntact(whole, N, shift)).toBe(true);
+        }
+        k.arena.release(mark);
+      });
+    }
+  }
+});
+
+describe('wasm kernel wrappers refuse what would touch memory outside the arrays', () => {
+  it('reject arrays outside the arena, arrays too short, and bad dimensions', () => {
+    const k = kernels();
+    const A = k.arena.alloc(6), W = k.arena.alloc(6), C = k.arena.alloc(4);
+    expect(() => k.matmulNT(C, A, W, 2, 2, 3)).not.toThrow();
+    expect(() => k.matmulNT(new Float32Array(4), A, W, 2, 2, 3)).toThrow(RangeError);
+    expect(() => k.matmulNT(C, A, W, 2, 2, 4)).toThrow(RangeError);
+    expect(() => k.matmulNN(C, A, W, 3, 2, 2)).toThrow(RangeError);
+    expect(() => k.matmulTN(C, A, W, 2, 2.5, 2)).toThrow(RangeError);
+    expect(() => k.addBiasRows(C, A, 2, -1)).toThrow(RangeError);
+    expect(() => k.sumRows(C, A, 7, 1)).toThrow(RangeError);
+  });
+});
+
+describe('WasmArena', () => {
+  it('hands out zeroed, 16-byte aligned, non-overlapping views', () => {
+    const arena = new WasmArena({ initialPages: 1 });
+    const views = [3, 1, 8, 5, 0, 17].map((n) => arena.alloc(n));
+    let end = 0;
+    for (const v of views) {
+      expect(v.byteOffset % 16).toBe(0);
+      expect(v.byteOffset).toBeGreaterThanOrEqual(end);
+      expect(v.every((x) => x === 0)).toBe(true);
+      end = v.byteOffset + v.byteLength;
+      v.fill(1);
+    }
+    expect(() => arena.alloc(-1)).toThrow(RangeError);
+    expect(() => arena.alloc(1.5)).toThrow(RangeError);
+  });
+
+  it('keeps views made before growth valid, and owns() them before and after', () => {
+    const arena = new WasmArena({ initialPages: 1 });
+    const before = arena.alloc(100);
+    before.fill(3);
+    const bufferBefore = arena.buffer;
+    expect(arena.owns(before)).toBe(true);
+
+    const big = arena.alloc(3 * 16384); // 3 pages: forces growth
+    // Growth made a new SharedArrayBuffer object (that is why owns() keeps a set) ...
+    expect(arena.buffer).not.toBe(bufferBefore);
+    expect(arena.memory.buffer.byteLength).toBeGreaterThanOrEqual(big.byteOffset + big.byteLength);
+    // ... but the old one still maps the same bytes: the old view reads and writes them.
+    expect(before.length).toBe(100);
+    expect(before.every((x) => x === 3)).toBe(true);
+    const alias = new Float32Array(arena.memory.buffer, before.byteOffset, 100);
+    expect(alias[99]).toBe(3);
+    before[99] = 7;
+    expect(alias[99]).toBe(7);
+    expect(arena.owns(before)).toBe(true);
+    expect(arena.owns(before.subarray(10, 20))).toBe(true);
+    expect(arena.owns(big)).toBe(true);
+    expect(arena.owns(alias)).toBe(true);
+
+    expect(arena.owns(new Float32Array(100))).toBe(false);
+    expect(arena.owns(new WasmArena({ initialPages: 1 }).alloc(4))).toBe(false);
+  });
+
+  it('owns() views made directly on memory.buffer after a growth it did not do', () => {
+    const arena = new WasmArena({ initialPages: 1 });
+    arena.memory.grow(1);
+    const direct = new Float32Array(arena.memory.buffer, 65536, 4);
+    expect(arena.owns(direct)).toBe(true);
+  });
+
+  it('kernels work across growth (inputs from before, output from after)', () => {
+    const k = kernels();
+    const [M, N, K] = [5, 6, 7];
+    const A = arenaRandom(k, M * K), W = arenaRandom(k, N * K);
+    const oldBuffer = k.arena.buffer;
+    k.arena.alloc(k.arena.buffer.byteLength / 4); // more than is left: grows the memory
+    expect(k.arena.buffer).not.toBe(oldBuffer);
+    const C = arenaRandom(k, M * N);
+    const want = C.slice();
+    ref.matmulNT(want, A, W, M, N, K);
+    k.matmulNT(C, A, W, M, N, K);
+    for (let i = 0; i < C.length; i++) expect(C[i]).toBeCloseTo(want[i], 5);
+  });
+
+  it('release() frees back to a mark, and reused bytes come back zeroed', () => {
+    const arena = new WasmArena({ initialPages: 1 });
+    arena.alloc(5);
+    const mark = arena.mark();
+    arena.alloc(40).fill(9);
+    arena.release(mark);
+    expect(arena.used).toBe(mark);
+    const again = arena.alloc(40);
+    expect(again.every((x) => x === 0)).toBe(true);
+    expect(() => arena.release(arena.used + 16)).toThrow(RangeError);
+  });
+
+  it('fails with a CharnnError past its maximum', () => {
+    const arena = new WasmArena({ initialPages: 1, maximumPages: 2 });
+    expect(() => arena.alloc(3 * 16384)).toThrow(CharnnError);
+    expect(arena.alloc(16384).length).toBe(16384); // still usable
+  });
+});
+
+describe('backend dispatch', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    backend.setEngine('wasm');
+  });
+
+  /** Spies on every wasm kernel; returns how many wasm calls were made. */
+  function spyWasm(k: WasmKernels): () => number {
+    const spies = (['matmulNT', 'matmulNN', 'matmulTN', 'addBiasRows', 'sumRows'] as const).map((name) => vi.spyOn(k, name));
+    return () => spies.reduce((s, spy) => s + spy.mock.calls.length, 0);
+  }
+
+  /** Calls all five backend kernels, outputs from `makeOut` and inputs from `makeIn`; returns
+   *  the outputs and what the JS reference gives on the same inputs. */
+  function runAll(makeOut: (n: number) => Floats, makeIn: (n: number) => Floats = makeOut) {
+    const [M, N, K] = [5, 7, 9];
+    const out = (n: number) => randomize(makeOut(n));
+    const inp = (n: number) => randomize(makeIn(n));
+    const A = inp(M * K), W = inp(N * K), At = inp(K * M), X = inp(K * N), bias = inp(N), dC = inp(M * N);
+    const got = [out(M * N), out(M * N), out(M * N), out(M * N), out(N)];
+    const want = got.map((x) => x.slice());
+    backend.matmulNT(got[0], A, W, M, N, K);
+    backend.matmulNN(got[1], A, W, M, N, K);
+    backend.matmulTN(got[2], At, X, M, N, K);
+    backend.addBiasRows(got[3], bias, M, N);
+    backend.sumRows(got[4], dC, M, N);
+    ref.matmulNT(want[0], A, W, M, N, K);
+    ref.matmulNN(want[1], A, W, M, N, K);
+    ref.matmulTN(want[2], At, X, M, N, K);
+    ref.addBiasRows(want[3], bias, M, N);
+    ref.sumRows(want[4], dC, M, N);
+    return { got, want };
+  }
+
+  it('defaults to wasm, and runs arena Float32Arrays through it', () => {
+    expect(backend.getEngine()).toBe('wasm');
+    const k = kernels();
+    const wasmCalls = spyWasm(k);
+    const x = backend.allocFloats(10);
+    expect(k.arena.owns(x)).toBe(true);
+    const { got, want } = runAll(backend.allocFloats);
+    expect(wasmCalls()).toBe(5);
+    for (let i = 0; i < got.length; i++) {
+      for (let j = 0; j < got[i].length; j++) expect(got[i][j]).toBeCloseTo(want[i][j], 4);
+    }
+  });
+
+  it('falls back to JS for Float64Array, for ordinary Float32Array, and for a mix', () => {
+    const k = kernels();
+    const wasmCalls = spyWasm(k);
+    const arena = (n: number) => k.arena.alloc(n);
+    const f32 = (n: number) => new Float32Array(n);
+    const f64 = (n: number) => new Float64Array(n);
+    for (const [makeOut, makeIn] of [[f64, f64], [f32, f32], [arena, f32], [f32, arena], [arena, f64]]) {
+      const { got, want } = runAll(makeOut, makeIn);
+      // The JS path ran: bit for bit the reference.
+      for (let i = 0; i < got.length; i++) expect(Array.from(got[i])).toEqual(Array.from(want[i]));
+    }
+    expect(wasmCalls()).toBe(0);
+  });
+
+  it("setEngine('js') forces JS even for arena arrays, and allocFloats then gives ordinary arrays", () => {
+    const k = kernels();
+    const wasmCalls = spyWasm(k);
+    const arenaMade = (n: number) => k.arena.alloc(n);
+    backend.setEngine('js');
+    expect(backend.getEngine()).toBe('js');
+    expect(k.arena.owns(backend.allocFloats(4))).toBe(false);
+    const { got, want } = runAll(arenaMade);
+    for (let i = 0; i < got.length; i++) expect(Array.from(got[i])).toEqual(Array.from(want[i]));
+    expect(wasmCalls()).toBe(0);
+
+    backend.setEngine('wasm');
+    expect(backend.getEngine()).toBe('wasm');
+    runAll(arenaMade);
+    expect(wasmCalls()).toBe(5);
+  });
+});
