@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { setEngine, type Engine } from '../tensor/backend.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { registerEval } from './commands/eval.js';
@@ -35,10 +36,16 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   registerEval(program, io);
   registerInspect(program, io);
   for (const command of program.commands) {
+    command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
     command.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
   }
+  // The engine must be chosen before any model or buffer is allocated.
+  program.hook('preAction', (_program, action) => {
+    const engine = action.opts().engine as Engine | undefined;
+    if (engine) setEngine(engine);
+  });
   return program;
 }

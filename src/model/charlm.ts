@@ -36,7 +36,8 @@ export class CharLM<F extends Floats = Float32Array> {
 
   constructor(config: ModelConfig, params: ParamSet<F>) {
     this.config = config;
-    this.params = params;
+    // The fast kernels work in place on engine memory: a loaded checkpoint is copied there once.
+    this.params = params.inEngineMemory();
   }
 
   get directions(): Direction[] {

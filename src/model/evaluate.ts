@@ -41,10 +41,13 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
   };
 }
 
-/** Mean nats per token over a whole id stream with the state carried: the validation loss. */
-export function streamNats(model: CharLM, ids: Int32Array, direction: Direction): number {
+/**
+ * Mean nats per token over a whole id stream with the state carried: the validation loss.
+ * Pass a scorer to reuse its buffers across calls (training validates many times).
+ */
+export function streamNats(model: CharLM, ids: Int32Array, direction: Direction, scorer = new StreamScorer(model, direction)): number {
   if (ids.length < 2) return NaN;
-  const totals = streamTotals(new StreamScorer(model, direction), ids, direction);
+  const totals = streamTotals(scorer, ids, direction);
   return -totals.ln / (ids.length - 1);
 }
 

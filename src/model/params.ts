@@ -11,6 +11,8 @@
  *   decoder.bias        (V)
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
+import { allocLike } from '../tensor/alloc.js';
+import { inEngineMemory } from '../tensor/backend.js';
 import { baseCellOf, directionsOf, gatesOf, type Direction, type ModelConfig } from './config.js';
 
 export interface ParamSpec {
@@ -68,7 +70,15 @@ export class ParamSet<F extends Floats = Float32Array> {
 
   static zeros<F extends Floats>(specs: ParamSpec[], ctor: FloatCtor): ParamSet<F> {
     const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
-    return new ParamSet<F>(specs, new ctor(total) as F);
+    return new ParamSet<F>(specs, allocLike<F>(ctor, total));
+  }
+
+  /** This set, or a copy of it in the engine's memory when the engine cannot use it in place. */
+  inEngineMemory(): ParamSet<F> {
+    if (inEngineMemory(this.data)) return this;
+    const copy = allocLike<F>(this.data.constructor as FloatCtor, this.data.length);
+    copy.set(this.data);
+    return new ParamSet<F>(this.specs, copy);
   }
 
   get(name: string): F {

@@ -13,6 +13,7 @@ import type { LayerCache, LayerInput } from '../nn/layer.js';
 import { applyMask, applyMaskAccumulate, fillDropoutMask } from '../nn/dropout.js';
 import { linearBackward, linearForward } from '../nn/linear.js';
 import { softmaxCrossEntropy } from '../tensor/softmax.js';
+import { allocLike } from '../tensor/alloc.js';
 import type { Rng } from '../util/rng.js';
 import { baseCellOf, type Direction } from './config.js';
 import type { CharLM, DirectionViews } from './charlm.js';
@@ -57,7 +58,7 @@ export class DirectionRunner<F extends Floats> {
     this.L = L;
     this.maxRows = maxT * maxB;
     const rows = this.maxRows;
-    const make = (n: number) => new ctor(n) as F;
+    const make = (n: number) => allocLike<F>(ctor, n);
     const perLayer = (n: number) => Array.from({ length: L }, () => make(n));
     this.caches = Array.from({ length: L }, () => this.cell.createCache<F>(ctor, rows, maxB, H));
     this.masks = Array.from({ length: L - 1 }, () => make(rows * H));

@@ -4,6 +4,7 @@
  * flows back across a chunk boundary.
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
+import { allocLike } from '../tensor/alloc.js';
 
 export interface RecurrentState<F extends Floats> {
   B: number;
@@ -12,7 +13,7 @@ export interface RecurrentState<F extends Floats> {
 }
 
 export function zeroState<F extends Floats>(ctor: FloatCtor, layers: number, B: number, H: number): RecurrentState<F> {
-  const make = () => new ctor(B * H) as F;
+  const make = () => allocLike<F>(ctor, B * H);
   return { B, h: Array.from({ length: layers }, make), c: Array.from({ length: layers }, make) };
 }
 

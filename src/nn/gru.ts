@@ -13,7 +13,7 @@
  * Shapes: gates (T*B x 3H) hold r|z|n per row after forward; h, aux: (T*B x H); hh: (B x 3H).
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT } from '../tensor/matmul.js';
+import { addBiasRows, matmulNN, matmulNT } from '../tensor/backend.js';
 import type { Cell } from './cell.js';
 import {
   accumulateWeightGrads,

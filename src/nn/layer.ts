@@ -9,8 +9,9 @@
  *   (V for the one-hot layer 0, H above). Activations are time-major: row t*B + b.
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
+import { allocLike } from '../tensor/alloc.js';
 import { gatherColumns, scatterColumns } from '../tensor/gather.js';
-import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/matmul.js';
+import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/backend.js';
 
 export interface LayerWeights<F extends Floats> {
   wIh: F; // (G*H x D)
@@ -52,7 +53,7 @@ export function createLayerCache<F extends Floats>(
   B: number,
   H: number,
 ): LayerCache<F> {
-  const make = (n: number) => new ctor(n) as F;
+  const make = (n: number) => allocLike<F>(ctor, n);
   const dGates = make(rows * G * H);
   return {
     gates: make(rows * G * H),

@@ -4,7 +4,7 @@
  *   backward: dW += dLogits^T . h;  db += sum of rows;  dh += dLogits . W
  */
 import type { Floats } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/matmul.js';
+import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/backend.js';
 
 export function linearForward<F extends Floats>(out: F, x: F, w: F, b: F, R: number, V: number, H: number): void {
   out.fill(0, 0, R * V);

@@ -7,7 +7,7 @@
  * Shapes: gates (T*B x 4H) hold i|f|g|o per row after forward; c, aux = tanh(c), h: (T*B x H).
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT } from '../tensor/matmul.js';
+import { addBiasRows, matmulNN, matmulNT } from '../tensor/backend.js';
 import type { Cell } from './cell.js';
 import {
   accumulateWeightGrads,

@@ -5,7 +5,7 @@
  * Shapes: gates (T*B x H) hold the pre-activation, then h' itself; h: (T*B x H).
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT } from '../tensor/matmul.js';
+import { addBiasRows, matmulNN, matmulNT } from '../tensor/backend.js';
 import type { Cell } from './cell.js';
 import {
   accumulateWeightGrads,

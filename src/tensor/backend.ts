@@ -88,3 +88,10 @@ export function sumRows(dBias: Floats, dC: Floats, M: number, N: number): void {
   if (k !== null && inArena(k, dBias) && inArena(k, dC)) k.sumRows(dBias, dC, M, N);
   else ref.sumRows(dBias, dC, M, N);
 }
+
+/** True when the current engine can use x in place: always for the 'js' engine and for
+ *  float64 buffers (they take the JS path); for wasm, a float32 buffer must be in the arena. */
+export function inEngineMemory(x: Floats): boolean {
+  const k = kernels();
+  return k === null || !(x instanceof Float32Array) || inArena(k, x);
+}

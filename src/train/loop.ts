@@ -10,6 +10,7 @@ import { saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
 import { streamNats } from '../model/evaluate.js';
+import { StreamScorer } from '../model/logprobs.js';
 import { Objective, type DirectionBatch } from '../model/objective.js';
 import { ParamSet } from '../model/params.js';
 import type { Vocab } from '../tokenizer/vocab.js';
@@ -138,10 +139,12 @@ export async function train(
     gradNorm,
   });
 
+  const validators = model.directions.map((d) => new StreamScorer(model, d));
   const evaluateAndSave = (base: StepReport) => {
     lastEvalStep = step;
     if (split.val.length >= 2) {
-      valNats = model.directions.reduce((sum, d) => sum + streamNats(model, split.val, d), 0) / model.directions.length;
+      const total = model.directions.reduce((sum, d, i) => sum + streamNats(model, split.val, d, validators[i]), 0);
+      valNats = total / model.directions.length;
     }
     const improved = valNats !== null && (bestValNats === null || valNats < bestValNats);
     if (improved) bestValNats = valNats;
