@@ -17,29 +17,16 @@ import { formatDuration } from '../format.js';
 
 /** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
 const QUICK_START_MS = 3 * 60_000;
-export interface TrainFlags {
-  cell: TrainOptions['cell'];
-  hidden: number;
-  layers: number;
-  dropout: number;
-  batch: number;
-  seq: number;
-  lr: number;
-  optimizer: TrainOptions['optimizer'];
-  clip: number;
-  lrDecay: number;
-  lrDecayAfter: number;
+/** The flags as commander hands them over: the options, with limits absent rather than null. */
+export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'evalEvery' | 'out'> & {
   epochs?: number;
   steps?: number;
   time?: number;
-  valFrac: number;
   evalEvery?: number;
-  minCount: number;
-  seed: number;
   out?: string;
   log?: string;
   samples: number;
-}
+};
 
 export function registerTrain(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   const d = TRAIN_DEFAULTS;
@@ -72,26 +59,15 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       const { text, name } = await loadCorpus(corpusArg, io);
       const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
       const quickStart = corpusArg === undefined && noLimit;
+      // Everything but the limits and the CLI-only flags passes through unchanged.
+      const { epochs, steps, time, evalEvery, out, log: _log, samples: _samples, engine: _engine, ...same } = flags as TrainFlags & { engine?: string };
       const options: TrainOptions = {
-        cell: flags.cell,
-        hidden: flags.hidden,
-        layers: flags.layers,
-        dropout: flags.dropout,
-        batch: flags.batch,
-        seq: flags.seq,
-        lr: flags.lr,
-        optimizer: flags.optimizer,
-        clip: flags.clip,
-        lrDecay: flags.lrDecay,
-        lrDecayAfter: flags.lrDecayAfter,
-        epochs: flags.epochs ?? null,
-        steps: flags.steps ?? null,
-        timeMs: flags.time ?? (quickStart ? QUICK_START_MS : null),
-        valFrac: flags.valFrac,
-        evalEvery: flags.evalEvery ?? null,
-        minCount: flags.minCount,
-        seed: flags.seed,
-        out: flags.out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
+        ...same,
+        epochs: epochs ?? null,
+        steps: steps ?? null,
+        timeMs: time ?? (quickStart ? QUICK_START_MS : null),
+        evalEvery: evalEvery ?? null,
+        out: out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
       };
       if (quickStart) io.stderr.write(`Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`);
       // Loaded on demand: the progress bar and sampler are only needed when training runs.
