@@ -7,7 +7,7 @@
 import type { EncodedCorpus } from '../data/corpus.js';
 import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
-import { StreamScorer, type LogProbTotals } from './logprobs.js';
+import { scorerFor, type LogProbTotals, type StreamScorer } from './logprobs.js';
 import type { ScoreDirection } from './score.js';
 
 export type ResetMode = 'line' | 'none';
@@ -29,7 +29,7 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
     const b = evaluateCorpus(model, corpus, 'backward', reset);
     return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2 };
   }
-  const scorer = new StreamScorer(model, direction);
+  const scorer = scorerFor(model, direction);
   const totals = reset === 'none' ? streamTotals(scorer, corpus.ids, direction) : lineTotals(scorer, corpus, direction);
   return {
     tokens: corpus.ids.length - 1,
@@ -43,9 +43,8 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
 
 /**
  * Mean nats per token over a whole id stream with the state carried: the validation loss.
- * Pass a scorer to reuse its buffers across calls (training validates many times).
  */
-export function streamNats(model: CharLM, ids: Int32Array, direction: Direction, scorer = new StreamScorer(model, direction)): number {
+export function streamNats(model: CharLM, ids: Int32Array, direction: Direction, scorer: StreamScorer = scorerFor(model, direction)): number {
   if (ids.length < 2) return NaN;
   const totals = streamTotals(scorer, ids, direction);
   return -totals.ln / (ids.length - 1);

@@ -65,6 +65,21 @@ export interface LogProbTotals {
   unkLn: number;
 }
 
+/**
+ * One scorer per (model, direction), reused by every evaluation and score of that model:
+ * engine memory is not garbage-collected, so scorers must not be made per call. Callers reset
+ * it and use it synchronously.
+ */
+const sharedScorers = new WeakMap<object, Map<Direction, StreamScorer<Floats>>>();
+
+export function scorerFor<F extends Floats>(model: CharLM<F>, direction: Direction): StreamScorer<F> {
+  let byDirection = sharedScorers.get(model);
+  if (!byDirection) sharedScorers.set(model, (byDirection = new Map()));
+  let scorer = byDirection.get(direction);
+  if (!scorer) byDirection.set(direction, (scorer = new StreamScorer<Floats>(model as CharLM<Floats>, direction)));
+  return scorer as StreamScorer<F>;
+}
+
 /** ln softmax(logits[o .. o+V))[target], computed stably. */
 export function logProbAt(logits: Floats, o: number, V: number, target: number): number {
   let max = -Infinity;

@@ -31,7 +31,7 @@ export interface SampleOptions {
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
 export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): Generator<string> {
   const V = model.config.vocabSize;
-  const runner = new DirectionRunner<Float32Array>(model, options.direction, 1, 1, Float32Array);
+  const runner = samplingRunner(model, options.direction);
   const state = zeroState<Float32Array>(Float32Array, model.config.layers, 1, model.config.hidden);
   const input = new Int32Array(1);
   const probs = new Float64Array(V);
@@ -57,6 +57,21 @@ export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions)
     input[0] = id;
     logits = runner.forward(input, 1, 1, state, null);
   }
+}
+
+/**
+ * Engine memory is not garbage-collected, so each model keeps one single-step runner per
+ * direction for all its samples. Sharing is safe: a sample draws from the logits right after
+ * its own forward step, with no yield in between.
+ */
+const samplingRunners = new WeakMap<CharLM, Map<Direction, DirectionRunner<Float32Array>>>();
+
+function samplingRunner(model: CharLM, direction: Direction): DirectionRunner<Float32Array> {
+  let byDirection = samplingRunners.get(model);
+  if (!byDirection) samplingRunners.set(model, (byDirection = new Map()));
+  let runner = byDirection.get(direction);
+  if (!runner) byDirection.set(direction, (runner = new DirectionRunner<Float32Array>(model, direction, 1, 1, Float32Array)));
+  return runner;
 }
 
 /** Picks the next symbol id from logits (V) under the options; never <UNK>. */

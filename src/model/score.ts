@@ -7,7 +7,7 @@
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
-import { StreamScorer } from './logprobs.js';
+import { scorerFor } from './logprobs.js';
 
 /** `both` is the mean of the two directions' log-probabilities (a bilstm only). */
 export type ScoreDirection = Direction | 'both';
@@ -30,10 +30,8 @@ export interface SentenceScore {
   symbols: string[];
 }
 
-/** Scores sentences with one model; keeps one scorer per direction to reuse its buffers. */
+/** Scores sentences with one model (its buffers are shared per model and direction). */
 export class SentenceScorer {
-  private readonly scorers = new Map<Direction, StreamScorer>();
-
   constructor(
     readonly model: CharLM,
     readonly vocab: Vocab,
@@ -53,7 +51,7 @@ export class SentenceScorer {
     ids[0] = EOS_ID;
     ids[n + 1] = EOS_ID;
     for (let i = 0; i < n; i++) ids[direction === 'forward' ? i + 1 : n - i] = chars[i];
-    const scorer = this.scorerFor(direction);
+    const scorer = scorerFor(this.model, direction);
     scorer.reset();
     const raw = new Float64Array(n + 1);
     const logprobLn = scorer.logProbs(ids, raw).ln;
@@ -71,14 +69,5 @@ export class SentenceScorer {
     }
     const symbols = [...text, '<EOS>'];
     return { text, logprobLn, chars: n, tokens: n + 1, unk, unkLogprobLn, perToken, symbols };
-  }
-
-  private scorerFor(direction: Direction): StreamScorer {
-    let s = this.scorers.get(direction);
-    if (!s) {
-      s = new StreamScorer(this.model, direction);
-      this.scorers.set(direction, s);
-    }
-    return s;
   }
 }

@@ -4,7 +4,6 @@
  * flows back across a chunk boundary.
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { allocLike } from '../tensor/alloc.js';
 
 export interface RecurrentState<F extends Floats> {
   B: number;
@@ -13,7 +12,8 @@ export interface RecurrentState<F extends Floats> {
 }
 
 export function zeroState<F extends Floats>(ctor: FloatCtor, layers: number, B: number, H: number): RecurrentState<F> {
-  const make = () => allocLike<F>(ctor, B * H);
+  // Ordinary memory: the runner copies the state into its own engine buffers at each chunk.
+  const make = () => new ctor(B * H) as F;
   return { B, h: Array.from({ length: layers }, make), c: Array.from({ length: layers }, make) };
 }
 

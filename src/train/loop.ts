@@ -10,7 +10,6 @@ import { saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
 import { streamNats } from '../model/evaluate.js';
-import { StreamScorer } from '../model/logprobs.js';
 import { Objective, type DirectionBatch } from '../model/objective.js';
 import { ParamSet } from '../model/params.js';
 import type { Vocab } from '../tokenizer/vocab.js';
@@ -139,11 +138,10 @@ export async function train(
     gradNorm,
   });
 
-  const validators = model.directions.map((d) => new StreamScorer(model, d));
   const evaluateAndSave = (base: StepReport) => {
     lastEvalStep = step;
     if (split.val.length >= 2) {
-      const total = model.directions.reduce((sum, d, i) => sum + streamNats(model, split.val, d, validators[i]), 0);
+      const total = model.directions.reduce((sum, d) => sum + streamNats(model, split.val, d), 0);
       valNats = total / model.directions.length;
     }
     const improved = valNats !== null && (bestValNats === null || valNats < bestValNats);
