@@ -24,6 +24,7 @@ export type { ModelConfig, CellType, Direction } from './model/config.js';
 export type { SentenceScore, ScoreDirection } from './model/score.js';
 export type { EvalResult, ResetMode } from './model/evaluate.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+export { setEngine, getEngine, type Engine } from './tensor/backend.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */
 export interface LoadedModel {

@@ -115,6 +115,38 @@ describe('charnn end to end', () => {
     expect(j.vocab.slice(0, 2)).toEqual(['<EOS>', '<UNK>']);
   });
 
+  it('training-time validation loss equals eval --reset none on the validation text', () => {
+    // 10 lines of 9 characters: 101 ids, so the cut closest to 80% is the start of line 8.
+    const lines = Array.from({ length: 10 }, (_, i) => `cab ab ${String.fromCharCode(97 + (i % 3))}${i}`);
+    writeFileSync(join(dir, 'ten.txt'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'ten-val.txt'), lines.slice(8).join('\n') + '\n');
+    const r = charnn(['train', 'ten.txt', '--steps', '5', '--batch', '2', '--seq', '8', '--hidden', '8', '--val-frac', '0.2', '--min-count', '1', '--log', 'ten.jsonl', '--samples', '0', '-o', 'ten.safetensors']);
+    expect(r.code).toBe(0);
+    const log = readFileSync(join(dir, 'ten.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const valNats = log.filter((e) => 'val_nats' in e).pop().val_nats;
+    const ev = JSON.parse(charnn(['eval', 'ten-val.txt', '-m', 'ten.safetensors', '--reset', 'none', '--json']).stdout);
+    expect(ev.tokens).toBe(20);
+    expect(Math.abs(ev.nats_per_token - valNats)).toBeLessThan(1e-6);
+  });
+
+  it('train reads stdin with -, and a bilstm scores and samples in both directions', () => {
+    const corpus = readFileSync(join(dir, 'tiny.txt'), 'utf8');
+    const t = charnn(['train', '-', '--cell', 'bilstm', '--steps', '4', '--hidden', '8', '--batch', '4', '--seq', '8', '--samples', '0', '-o', 'bi.safetensors'], corpus);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toMatch(/^stdin: /m);
+    const one = (direction: string) => JSON.parse(charnn(['score', '-m', 'bi.safetensors', '--json', '--direction', direction, 'the cat']).stdout);
+    const [f, b, both] = [one('forward'), one('backward'), one('both')];
+    expect(f.logprob_ln).not.toBeCloseTo(b.logprob_ln, 6);
+    expect(both.logprob_ln).toBeCloseTo((f.logprob_ln + b.logprob_ln) / 2, 9);
+    expect(both.direction).toBe('mean of forward and backward');
+    const back = charnn(['sample', '-m', 'bi.safetensors', '--direction', 'backward', '--prime', 'the end', '--length', '30', '--seed', '1']);
+    expect(back.code).toBe(0);
+    expect(back.stdout.endsWith('the end\n')).toBe(true);
+    const ev = JSON.parse(charnn(['eval', '-m', 'bi.safetensors', '--direction', 'backward', '--json', 'tiny.txt']).stdout);
+    expect(ev.direction).toBe('backward');
+    expect(ev.ppl).toBeGreaterThan(1);
+  });
+
   it('runtime errors: missing file, empty corpus, binary file, corrupt checkpoint -> exit 1, one clear line', () => {
     expectCleanError(charnn(['train', 'nope.txt']), 1, /no such file: nope\.txt/);
     writeFileSync(join(dir, 'empty.txt'), '\n\n');
