@@ -157,6 +157,8 @@ describe('charnn end to end', () => {
     expectCleanError(charnn(['sample', '-m', 'bad.safetensors']), 1, /bad\.safetensors/);
     expectCleanError(charnn(['score', '-m', 'missing.safetensors', 'hi']), 1, /missing\.safetensors/);
     expectCleanError(charnn(['eval', 'nope.txt']), 1, /no such file/);
+    expectCleanError(charnn(['train', 'tiny.txt', '--steps', '1', '--log', 'no/such/dir/log.jsonl']), 1, /cannot open the log file/);
+    expectCleanError(charnn(['train', 'tiny.txt', '--steps', '1', '-o', 'tiny.txt/model.safetensors']), 1, /cannot write the checkpoint/);
   });
 
   it('usage errors: bad flag values, unknown options and cells -> exit 2 naming the flag', () => {

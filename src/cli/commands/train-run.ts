@@ -2,7 +2,9 @@
  * The running half of `charnn train`: progress view, JSON-lines log, Ctrl-C handling, the
  * summary, and a few samples at the end.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CharnnError } from '../../errors.js';
 import chalk from 'chalk';
 import ora from 'ora';
 import { sampleText } from '../../model/sample.js';
@@ -18,7 +20,8 @@ import type { TrainFlags } from './train.js';
 const LOG_EVERY = 10;
 
 export async function runTraining(text: string, name: string, options: TrainOptions, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
-  const log = flags.log ? openSync(flags.log, 'a') : null;
+  if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
+  const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
     if (log === null) return;
     const entry: Record<string, number> = { step: r.step, epoch: r.epoch, loss_nats: r.lossNats };
@@ -97,5 +100,23 @@ export async function runTraining(text: string, name: string, options: TrainOpti
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (log !== null) closeSync(log);
+  }
+}
+
+/** Fail before training, not at the first checkpoint an epoch later. */
+function checkWritableDir(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new CharnnError(`cannot write the ${what} to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose another path with -o');
+  }
+}
+
+function openLog(path: string): number {
+  try {
+    return openSync(path, 'a');
+  } catch (e) {
+    throw new CharnnError(`cannot open the log file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
