@@ -35,14 +35,15 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--reset <mode>', 'line: each line from the zero state, as score; none: state carried through the file', choice(['line', 'none'] as const), 'line')
     .addOption(directionOption(true))
     .action(async (files: string[], flags: EvalFlags) => {
-      const { checkpoint } = loadModelFile(flags.model, io.cwd);
-      checkDirection(flags.direction, checkpoint.meta.model);
-      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
-      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+      // Argument mistakes first: they need no model to report.
       if (files.includes('-') && files.length > 1) throw new UsageError(`eval: '-' (stdin) cannot be combined with files`);
       const stdin = wantsStdin(files, io);
       if (!stdin && files.length === 0) throw new UsageError('eval: give one or more text files, or - to read stdin');
       const inputs = stdin ? ['-'] : files;
+      const { checkpoint } = loadModelFile(flags.model, io.cwd);
+      checkDirection(flags.direction, checkpoint.meta.model);
+      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
       for (const file of inputs) {
         const text = file === '-' ? decodeCorpusBytes(await readAllStdinBytes(io), 'stdin') : readCorpusFile(file);
         const result = evaluateCorpus(model, encodeCorpus(text, vocab), flags.direction, flags.reset);

@@ -1,0 +1,72 @@
+// The commander program in-process, built fresh per test (exitOverride): usage errors map to
+// exit 2 with one line naming the flag, runtime errors to exit 1, help and --version to 0, and
+// nothing is printed to stdout on failure.
+import { PassThrough } from 'node:stream';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+
+async function cli(args: string[], stdinText?: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = stdinText === undefined;
+  stdin.end(stdinText ?? '');
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const io: CliIO = { stdout, stderr, stdin, fancy: false, env: {}, cwd: mkdtempSync(join(tmpdir(), 'charnn-cli-')) };
+  const code = await run(args, io);
+  return { code, out, err };
+}
+
+describe('charnn program (in-process)', () => {
+  it('--version and --help exit 0 on stdout', async () => {
+    const v = await cli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const h = await cli(['train', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/--cell <type>/);
+  });
+
+  it.each([
+    [['train', 'x.txt', '--hidden', '-3'], /--hidden/],
+    [['train', 'x.txt', '--layers', '2.5'], /--layers/],
+    [['train', 'x.txt', '--dropout', 'NaN'], /--dropout/],
+    [['train', 'x.txt', '--batch', '1e400'], /--batch/],
+    [['train', 'x.txt', '--optimizer', 'lbfgs'], /--optimizer/],
+    [['train', 'x.txt', '--time', '0s'], /--time/],
+    [['sample', '--length', 'ten'], /--length/],
+    [['sample', '--top-k', '-1'], /--top-k/],
+    [['score', '--direction', 'sideways', 'x'], /--direction/],
+    [['eval', '--engine', 'gpu', 'x'], /--engine/],
+  ])('usage error %j -> exit 2 naming the flag', async (args, pattern) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(pattern);
+    expect(r.out).toBe('');
+  });
+
+  it('no model anywhere -> exit 1 with a hint', async () => {
+    const r = await cli(['score', 'hello']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no checkpoint found/);
+    expect(r.err).toMatch(/^hint: /m);
+  });
+
+  it('argument mistakes are usage errors, reported before the model is looked for', async () => {
+    const r = await cli(['score', '-m', 'missing.safetensors']); // no text, stdin is a terminal
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/give the text as arguments/);
+    const s = await cli(['eval', '-', 'other.txt']);
+    expect(s.code).toBe(2);
+    expect(s.err).toMatch(/cannot be combined/);
+    const t = await cli(['eval', '-m', 'missing.safetensors']);
+    expect(t.code).toBe(2);
+  });
+});
