@@ -9,10 +9,11 @@ import { loadCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
 import { CharLM } from './model/charlm.js';
 import type { Direction } from './model/config.js';
 import { evaluateCorpus, type EvalResult, type ResetMode } from './model/evaluate.js';
-import { sampleText } from './model/sample.js';
+import { checkSampleOptions, sampleText } from './model/sample.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
 import { Vocab } from './tokenizer/vocab.js';
 import { randomSeed, Rng } from './util/rng.js';
+import { UsageError } from './errors.js';
 
 export { train, bestPathOf } from './train/loop.js';
 export type { TrainCallbacks, TrainResult, TrainStart, StepReport, EvalReport } from './train/loop.js';
@@ -50,7 +51,7 @@ export interface SampleRequest {
 
 /** Generated characters one at a time ('\n' for a line end), after the prime. */
 export function sample(loaded: LoadedModel, request: SampleRequest = {}): Iterable<string> {
-  return sampleText(loaded.model, loaded.vocab, {
+  const options = {
     temperature: request.temperature ?? 1,
     topK: request.topK ?? 0,
     topP: request.topP ?? 1,
@@ -58,16 +59,28 @@ export function sample(loaded: LoadedModel, request: SampleRequest = {}): Iterab
     length: request.length ?? 500,
     direction: request.direction ?? 'forward',
     rng: new Rng(request.seed ?? randomSeed()),
-  });
+  };
+  checkSampleOptions(options);
+  checkDirection(loaded, options.direction);
+  return sampleText(loaded.model, loaded.vocab, options);
 }
 
 /** The probability of each sentence (one line each), from the zero state with <EOS> first. */
 export function score(loaded: LoadedModel, sentences: string[], direction: ScoreDirection = 'forward'): SentenceScore[] {
+  checkDirection(loaded, direction);
   const scorer = new SentenceScorer(loaded.model, loaded.vocab);
   return sentences.map((s) => scorer.score(s, direction));
 }
 
 /** Log-probability of a whole text (one sentence per line). */
 export function evaluate(loaded: LoadedModel, text: string, options: { reset?: ResetMode; direction?: ScoreDirection } = {}): EvalResult {
+  checkDirection(loaded, options.direction ?? 'forward');
   return evaluateCorpus(loaded.model, encodeCorpus(text, loaded.vocab), options.direction ?? 'forward', options.reset ?? 'line');
+}
+
+/** Only a bilstm has a backward model (and so 'backward' and 'both'). */
+function checkDirection(loaded: LoadedModel, direction: ScoreDirection): void {
+  if (direction !== 'forward' && loaded.model.config.cell !== 'bilstm') {
+    throw new UsageError(`direction ${direction} needs a bilstm model; this one is ${loaded.model.config.cell}`);
+  }
 }

@@ -25,8 +25,3 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
   };
 }
-
-/** Writes a line to a stream. */
-export function writeLine(stream: Writable, line: string): void {
-  stream.write(line + '\n');
-}

@@ -27,12 +27,6 @@ export function number(min: number, max: number, maxExclusive = false) {
   };
 }
 
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number greater than 0.');
-  return n;
-}
-
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration such as 90s, 10m, 1h30m or 45 (seconds), in milliseconds. */

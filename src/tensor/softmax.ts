@@ -32,13 +32,3 @@ export function softmaxCrossEntropy(
   }
   return loss;
 }
-
-/** log softmax of one row into out (V); returns nothing. Stable for any logits. */
-export function logSoftmaxRow(out: Floats, logits: Floats, offset: number, V: number): void {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (logits[offset + v] > max) max = logits[offset + v];
-  let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v] - max);
-  const logSum = Math.log(sum) + max;
-  for (let v = 0; v < V; v++) out[v] = logits[offset + v] - logSum;
-}

@@ -44,3 +44,14 @@ describe('engine memory', () => {
     expect(y).toBe(alone);
   });
 });
+
+describe('library argument checks', () => {
+  it('a backward direction on a one-direction model, and bad sampling options, are usage errors', () => {
+    const m = tinyModel('lstm');
+    expect(() => score(m, ['abc'], 'backward')).toThrow(/needs a bilstm/);
+    expect(() => evaluate(m, 'abc', { direction: 'both' })).toThrow(/needs a bilstm/);
+    expect(() => sample(m, { direction: 'backward' })).toThrow(/needs a bilstm/);
+    expect(() => sample(m, { temperature: -1 })).toThrow(/--temp/);
+    expect(() => sample(m, { topP: 1.5 })).toThrow(/--top-p/);
+  });
+});
