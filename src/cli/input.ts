@@ -11,15 +11,15 @@ export function wantsStdin(args: string[], io: CliIO): boolean {
   return (args.length === 1 && args[0] === '-') || (args.length === 0 && !io.stdin.isTTY);
 }
 
-/** Throws a usage error unless the arguments name sentences or stdin, before any work starts. */
-export function checkSentenceArgs(args: string[], io: CliIO, what: string): void {
+/** Throws a usage error unless the arguments name inputs or stdin, before any work starts. */
+export function checkInputArgs(args: string[], io: CliIO, what: string, missing = 'give the text as arguments'): void {
   if (args.includes('-') && args.length > 1) throw new UsageError(`${what}: '-' (stdin) cannot be combined with other arguments`);
-  if (args.length === 0 && !wantsStdin(args, io)) throw new UsageError(`${what}: give the text as arguments, or '-' to read lines from stdin`);
+  if (args.length === 0 && !wantsStdin(args, io)) throw new UsageError(`${what}: ${missing}, or '-' to read lines from stdin`);
 }
 
 /** Sentences from arguments (each one sentence) or from stdin lines. */
 export async function* sentences(args: string[], io: CliIO, what: string): AsyncGenerator<string> {
-  checkSentenceArgs(args, io, what);
+  checkInputArgs(args, io, what);
   if (wantsStdin(args, io)) {
     const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
     for await (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;

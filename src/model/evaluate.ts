@@ -41,12 +41,10 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
   };
 }
 
-/**
- * Mean nats per token over a whole id stream with the state carried: the validation loss.
- */
-export function streamNats(model: CharLM, ids: Int32Array, direction: Direction, scorer: StreamScorer = scorerFor(model, direction)): number {
+/** Mean nats per token over a whole id stream with the state carried: the validation loss. */
+export function streamNats(model: CharLM, ids: Int32Array, direction: Direction): number {
   if (ids.length < 2) return NaN;
-  const totals = streamTotals(scorer, ids, direction);
+  const totals = streamTotals(scorerFor(model, direction), ids, direction);
   return -totals.ln / (ids.length - 1);
 }
 

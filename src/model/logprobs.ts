@@ -9,6 +9,7 @@ import type { Direction } from './config.js';
 import { DirectionRunner } from './runner.js';
 import { resetState, zeroState, type RecurrentState } from './state.js';
 import { UNK_ID } from '../tokenizer/vocab.js';
+import { PerModel } from './per-model.js';
 
 const CHUNK = 256;
 
@@ -66,18 +67,13 @@ export interface LogProbTotals {
 }
 
 /**
- * One scorer per (model, direction), reused by every evaluation and score of that model:
- * engine memory is not garbage-collected, so scorers must not be made per call. Callers reset
- * it and use it synchronously.
+ * The scorer of a (model, direction), shared by every evaluation and score of that model
+ * (see PerModel). Callers reset it and use it synchronously.
  */
-const sharedScorers = new WeakMap<object, Map<Direction, StreamScorer<Floats>>>();
+const sharedScorers = new PerModel((model: CharLM<Floats>, direction) => new StreamScorer<Floats>(model, direction));
 
 export function scorerFor<F extends Floats>(model: CharLM<F>, direction: Direction): StreamScorer<F> {
-  let byDirection = sharedScorers.get(model);
-  if (!byDirection) sharedScorers.set(model, (byDirection = new Map()));
-  let scorer = byDirection.get(direction);
-  if (!scorer) byDirection.set(direction, (scorer = new StreamScorer<Floats>(model as CharLM<Floats>, direction)));
-  return scorer as StreamScorer<F>;
+  return sharedScorers.get(model as CharLM<Floats>, direction) as StreamScorer<F>;
 }
 
 /** ln softmax(logits[o .. o+V))[target], computed stably. */

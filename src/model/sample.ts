@@ -13,6 +13,7 @@ import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
 import { DirectionRunner } from './runner.js';
 import { zeroState } from './state.js';
+import { PerModel } from './per-model.js';
 
 export interface SampleOptions {
   /** 0 = greedy (always the most likely symbol); 1 = the model's own distribution. */
@@ -31,7 +32,7 @@ export interface SampleOptions {
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
 export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): Generator<string> {
   const V = model.config.vocabSize;
-  const runner = samplingRunner(model, options.direction);
+  const runner = samplingRunners.get(model, options.direction);
   const state = zeroState<Float32Array>(Float32Array, model.config.layers, 1, model.config.hidden);
   const input = new Int32Array(1);
   const probs = new Float64Array(V);
@@ -60,19 +61,10 @@ export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions)
 }
 
 /**
- * Engine memory is not garbage-collected, so each model keeps one single-step runner per
- * direction for all its samples. Sharing is safe: a sample draws from the logits right after
- * its own forward step, with no yield in between.
+ * One single-step runner per (model, direction) for all its samples (see PerModel). Sharing is
+ * safe: a sample draws from the logits right after its own forward step, with no yield between.
  */
-const samplingRunners = new WeakMap<CharLM, Map<Direction, DirectionRunner<Float32Array>>>();
-
-function samplingRunner(model: CharLM, direction: Direction): DirectionRunner<Float32Array> {
-  let byDirection = samplingRunners.get(model);
-  if (!byDirection) samplingRunners.set(model, (byDirection = new Map()));
-  let runner = byDirection.get(direction);
-  if (!runner) byDirection.set(direction, (runner = new DirectionRunner<Float32Array>(model, direction, 1, 1, Float32Array)));
-  return runner;
-}
+const samplingRunners = new PerModel((model: CharLM, direction) => new DirectionRunner<Float32Array>(model, direction, 1, 1, Float32Array));
 
 /** Picks the next symbol id from logits (V) under the options; never <UNK>. */
 export function drawSymbol(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'rng'>, probs: Float64Array, order: Int32Array): number {

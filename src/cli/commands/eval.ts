@@ -10,9 +10,8 @@ import { CharLM } from '../../model/charlm.js';
 import { evaluateCorpus, type EvalResult, type ResetMode } from '../../model/evaluate.js';
 import type { ScoreDirection } from '../../model/score.js';
 import { Vocab } from '../../tokenizer/vocab.js';
-import { UsageError } from '../../errors.js';
 import { checkDirection, directionOption } from '../direction.js';
-import { readAllStdinBytes, wantsStdin } from '../input.js';
+import { checkInputArgs, readAllStdinBytes, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
@@ -36,10 +35,8 @@ export function registerEval(program: Command, io: CliIO): void {
     .addOption(directionOption(true))
     .action(async (files: string[], flags: EvalFlags) => {
       // Argument mistakes first: they need no model to report.
-      if (files.includes('-') && files.length > 1) throw new UsageError(`eval: '-' (stdin) cannot be combined with files`);
-      const stdin = wantsStdin(files, io);
-      if (!stdin && files.length === 0) throw new UsageError('eval: give one or more text files, or - to read stdin');
-      const inputs = stdin ? ['-'] : files;
+      checkInputArgs(files, io, 'eval', 'give one or more text files');
+      const inputs = wantsStdin(files, io) ? ['-'] : files;
       const { checkpoint } = loadModelFile(flags.model, io.cwd);
       checkDirection(flags.direction, checkpoint.meta.model);
       const model = new CharLM(checkpoint.meta.model, checkpoint.params);

@@ -8,7 +8,7 @@ import { CharLM } from '../../model/charlm.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../model/score.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
-import { checkSentenceArgs, sentences } from '../input.js';
+import { checkInputArgs, sentences } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
@@ -36,7 +36,7 @@ export function registerScore(program: Command, io: CliIO): void {
     .option('--json', 'one JSON object per sentence')
     .addOption(directionOption(true))
     .action(async (texts: string[], flags: ScoreFlags) => {
-      checkSentenceArgs(texts, io, 'score');
+      checkInputArgs(texts, io, 'score');
       const { checkpoint } = loadModelFile(flags.model, io.cwd);
       checkDirection(flags.direction, checkpoint.meta.model);
       const scorer = new SentenceScorer(new CharLM(checkpoint.meta.model, checkpoint.params), Vocab.fromSymbols(checkpoint.meta.vocab));
