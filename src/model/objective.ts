@@ -39,10 +39,14 @@ export class Objective<F extends Floats> {
   /**
    * Forward over one batch per direction, returning the mean loss in nats per character.
    * With grads, also backpropagates and accumulates (+=) into grads.
+   *
+   * When the batch is split across worker threads by streams, each share passes the whole
+   * batch's stream count as totalStreams: its loss and gradients are then its part of the
+   * whole batch's mean, and the shares add up to the one-thread result.
    */
-  step(batches: DirectionBatch[], T: number, B: number, dropout: DropoutSpec | null, grads: ParamSet<F> | null): number {
+  step(batches: DirectionBatch[], T: number, B: number, dropout: DropoutSpec | null, grads: ParamSet<F> | null, totalStreams = B): number {
     const D = this.runners.length;
-    const scale = 1 / (T * B * D);
+    const scale = 1 / (T * totalStreams * D);
     let total = 0;
     for (let d = 0; d < D; d++) {
       const runner = this.runners[d];

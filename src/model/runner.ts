@@ -10,19 +10,15 @@ import type { Floats, FloatCtor } from '../tensor/types.js';
 import { CELL_KERNELS } from '../nn/cells.js';
 import type { Cell } from '../nn/cell.js';
 import type { LayerCache, LayerInput } from '../nn/layer.js';
-import { applyMask, applyMaskAccumulate, fillDropoutMask } from '../nn/dropout.js';
+import { applyMask, applyMaskAccumulate, fillDropoutMask, type DropoutSpec } from '../nn/dropout.js';
 import { linearBackward, linearForward } from '../nn/linear.js';
 import { softmaxCrossEntropy } from '../tensor/softmax.js';
 import { allocLike } from '../tensor/alloc.js';
-import type { Rng } from '../util/rng.js';
 import { baseCellOf, type Direction } from './config.js';
 import type { CharLM, DirectionViews } from './charlm.js';
 import type { RecurrentState } from './state.js';
 
-export interface DropoutSpec {
-  p: number;
-  rng: Rng;
-}
+export type { DropoutSpec };
 
 export class DirectionRunner<F extends Floats> {
   readonly direction: Direction;
@@ -93,7 +89,7 @@ export class DirectionRunner<F extends Floats> {
       const cache = this.caches[k];
       this.cell.forward(cache, this.inputOf(k), this.w.layers[k], this.h0[k], this.c0[k], { T, B, H, D: k === 0 ? V : H });
       if (k < L - 1 && this.usedDropout) {
-        fillDropoutMask(this.masks[k], rows * H, dropout!.p, dropout!.rng);
+        fillDropoutMask(this.masks[k], k, T, B, H, dropout!);
         applyMask(this.dropped[k], cache.h, this.masks[k], rows * H);
       }
       const last = (T - 1) * B * H;

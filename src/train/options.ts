@@ -26,6 +26,8 @@ export interface TrainOptions {
   evalEvery: number | null;
   minCount: number;
   seed: number;
+  /** Threads computing gradients; null = every core. Results are repeatable for a given count. */
+  threads: number | null;
   /** Checkpoint path; the best model by validation loss goes beside it (see bestPathOf). */
   out: string | null;
 }
@@ -49,6 +51,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   evalEvery: null, // validate and checkpoint once per epoch and at the end
   minCount: 2, // characters seen fewer times become <UNK>: singletons give <UNK> its share of probability (Good-Turing)
   seed: 1234,
+  threads: null, // split each batch's streams over this many threads; null = all cores
   out: null, // checkpoints/<corpus-name>.safetensors
 };
 

@@ -56,7 +56,7 @@ export async function runTraining(text: string, name: string, options: TrainOpti
           io.stderr.write(
             `${name}: ${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens, vocabulary ${info.vocabSize}` +
               (info.unk > 0 ? ` (${formatCount(info.unk)} rare characters as <UNK>)` : '') +
-              `\nmodel: ${options.cell} ${options.layers} x ${options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch\n`,
+              `\nmodel: ${options.cell} ${options.layers} x ${options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
           );
           view = createProgressView(io.stderr, io.fancy, info.plannedSteps, options.timeMs);
         },

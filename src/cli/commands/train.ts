@@ -2,6 +2,7 @@
  * `charnn train [corpus|-]`: turns flags into TrainOptions, runs the training loop with a
  * progress view, an optional JSON-lines log, Ctrl-C handling, and ends with a few samples.
  */
+import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { decodeCorpusBytes, readCorpusFile } from '../../data/corpus.js';
@@ -18,11 +19,12 @@ import { formatDuration } from '../format.js';
 /** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
 const QUICK_START_MS = 3 * 60_000;
 /** The flags as commander hands them over: the options, with limits absent rather than null. */
-export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'evalEvery' | 'out'> & {
+export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'evalEvery' | 'out' | 'threads'> & {
   epochs?: number;
   steps?: number;
   time?: number;
   evalEvery?: number;
+  threads?: number;
   out?: string;
   log?: string;
   samples: number;
@@ -52,6 +54,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     .option('--eval-every <steps>', 'validate and checkpoint every this many steps (default: once per epoch)', integer(1))
     .option('--min-count <n>', 'characters seen fewer times than this become <UNK>', integer(1), d.minCount)
     .option('--seed <n>', 'random seed (weights, dropout, samples)', integer(0, 2 ** 32 - 1), d.seed)
+    .option('--threads <n>', `threads computing gradients, each taking a share of the batch's streams (default: all ${availableParallelism()} cores)`, integer(1, 256))
     .option('-o, --out <path>', `checkpoint path (default: ${CHECKPOINT_DIR}/<corpus-name>.safetensors)`)
     .option('--log <file>', 'append one JSON object per report to this file')
     .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
@@ -60,13 +63,14 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
       const quickStart = corpusArg === undefined && noLimit;
       // Everything but the limits and the CLI-only flags passes through unchanged.
-      const { epochs, steps, time, evalEvery, out, log: _log, samples: _samples, engine: _engine, ...same } = flags as TrainFlags & { engine?: string };
+      const { epochs, steps, time, evalEvery, threads, out, log: _log, samples: _samples, engine: _engine, ...same } = flags as TrainFlags & { engine?: string };
       const options: TrainOptions = {
         ...same,
         epochs: epochs ?? null,
         steps: steps ?? null,
         timeMs: time ?? (quickStart ? QUICK_START_MS : null),
         evalEvery: evalEvery ?? null,
+        threads: threads ?? null,
         out: out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
       };
       if (quickStart) io.stderr.write(`Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`);

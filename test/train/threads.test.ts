@@ -1,0 +1,134 @@
+// Training on several threads: the batch's streams are split into shards (planShards,
+// gatherShard), dropout masks do not depend on the split, and a threaded run gives the
+// one-thread run's losses and parameters up to float rounding (the gradient shards are summed
+// in another order) for every cell, with dropout on and across an epoch boundary (the carried
+// state is reset on every thread). Uneven shards and the js engine are covered too.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fillDropoutMask } from '../../src/nn/dropout.js';
+import { setEngine } from '../../src/tensor/backend.js';
+import { train } from '../../src/train/loop.js';
+import type { TrainOptions } from '../../src/train/options.js';
+import { resolveThreads } from '../../src/train/threads/count.js';
+import { readErrorText, writeErrorText } from '../../src/train/threads/protocol.js';
+import { gatherShard, planShards } from '../../src/train/threads/shards.js';
+
+describe('shards', () => {
+  it('split B streams evenly, in order, none empty, never more shards than streams', () => {
+    expect(planShards(50, 2)).toEqual([{ first: 0, count: 25 }, { first: 25, count: 25 }]);
+    expect(planShards(5, 3)).toEqual([{ first: 0, count: 2 }, { first: 2, count: 2 }, { first: 4, count: 1 }]);
+    expect(planShards(2, 8)).toEqual([{ first: 0, count: 1 }, { first: 1, count: 1 }]);
+    expect(planShards(7, 1)).toEqual([{ first: 0, count: 7 }]);
+  });
+
+  it("gatherShard takes the shard's columns of a time-major batch", () => {
+    const T = 3, B = 5;
+    const batch = Int32Array.from({ length: T * B }, (_, i) => i); // value = t*B + b
+    const out = new Int32Array(T * 2);
+    gatherShard(out, batch, T, B, { first: 2, count: 2 });
+    expect(Array.from(out)).toEqual([2, 3, 7, 8, 12, 13]);
+  });
+
+  it('resolveThreads: the request, capped by the streams; null means every core', () => {
+    expect(resolveThreads(4, 2)).toBe(2);
+    expect(resolveThreads(1, 50)).toBe(1);
+    expect(resolveThreads(null, 1)).toBe(1);
+    expect(resolveThreads(null, 10_000)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a worker error message survives the shared buffer (and is cut to fit)', () => {
+    const buf = new Uint8Array(new SharedArrayBuffer(16));
+    writeErrorText(buf, 'bad ✓');
+    expect(readErrorText(buf)).toBe('bad ✓');
+    writeErrorText(buf, 'x'.repeat(100));
+    expect(readErrorText(buf)).toBe('x'.repeat(15));
+  });
+});
+
+describe('dropout masks', () => {
+  const T = 4, B = 6, H = 10, p = 0.3;
+  const whole = new Float32Array(T * B * H);
+  fillDropoutMask(whole, 1, T, B, H, { p, seed: 99 });
+
+  it('are the same whether the streams are masked together or in shards', () => {
+    for (const { first, count } of planShards(B, 4)) {
+      const part = new Float32Array(T * count * H);
+      fillDropoutMask(part, 1, T, count, H, { p, seed: 99, firstStream: first, totalStreams: B });
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < count; b++) {
+          const mine = part.subarray((t * count + b) * H, (t * count + b + 1) * H);
+          const ref = whole.subarray((t * B + first + b) * H, (t * B + first + b + 1) * H);
+          expect(Array.from(mine)).toEqual(Array.from(ref));
+        }
+      }
+    }
+  });
+
+  it('drop about a fraction p, keep the rest scaled by 1/(1-p), and change with the seed and the gap', () => {
+    const big = new Float32Array(50 * 50 * 128);
+    fillDropoutMask(big, 0, 50, 50, 128, { p, seed: 5 });
+    const dropped = big.filter((m) => m === 0).length / big.length;
+    expect(Math.abs(dropped - p)).toBeLessThan(0.005);
+    expect(big.every((m) => m === 0 || Math.abs(m - 1 / (1 - p)) < 1e-6)).toBe(true);
+    const otherSeed = new Float32Array(T * B * H);
+    fillDropoutMask(otherSeed, 1, T, B, H, { p, seed: 100 });
+    const otherGap = new Float32Array(T * B * H);
+    fillDropoutMask(otherGap, 0, T, B, H, { p, seed: 99 });
+    expect(Array.from(otherSeed)).not.toEqual(Array.from(whole));
+    expect(Array.from(otherGap)).not.toEqual(Array.from(whole));
+  });
+});
+
+const LINES = ['the cat sat on the mat', 'a dog ran to the park', 'we sing and we dance', 'it rains in the spring'];
+const TEXT = Array.from({ length: 8 }, () => LINES.join('\n') + '\n').join('');
+
+async function losses(options: Partial<TrainOptions>) {
+  const steps: number[] = [];
+  let threads = 0;
+  const result = await train(TEXT, 'tiny', { hidden: 12, layers: 2, batch: 6, seq: 8, lr: 1e-2, out: null, seed: 3, evalEvery: 1000, ...options }, {
+    onStart: (s) => (threads = s.threads),
+    onStep: (r) => steps.push(r.lossNats),
+  });
+  return { steps, params: result.model.params.data, result, threads };
+}
+
+describe('threaded training equals one-thread training up to rounding', () => {
+  afterEach(() => setEngine('wasm'));
+
+  for (const cell of ['rnn', 'lstm', 'gru', 'bilstm'] as const) {
+    it(`${cell}, dropout 0.25, across an epoch boundary: 2 and 3 threads`, async () => {
+      const opts: Partial<TrainOptions> = { cell, dropout: 0.25, steps: 14 };
+      const one = await losses({ ...opts, threads: 1 });
+      const perEpoch = Math.round(14 / one.result.epoch);
+      expect(perEpoch).toBeLessThan(14); // the run crosses at least one epoch boundary
+      for (const threads of [2, 3]) {
+        const many = await losses({ ...opts, threads });
+        expect(many.steps.length).toBe(14);
+        for (let i = 0; i < 14; i++) expect(Math.abs(many.steps[i] - one.steps[i])).toBeLessThan(2e-5);
+        let maxDiff = 0;
+        for (let i = 0; i < one.params.length; i++) maxDiff = Math.max(maxDiff, Math.abs(many.params[i] - one.params[i]));
+        expect(maxDiff).toBeLessThan(1e-4);
+        expect(many.threads).toBe(threads);
+      }
+    });
+  }
+
+  it('two threaded runs with the same seed and thread count are bit-identical', async () => {
+    const a = await losses({ steps: 6, threads: 2, dropout: 0.2 });
+    const b = await losses({ steps: 6, threads: 2, dropout: 0.2 });
+    expect(b.steps).toEqual(a.steps);
+    expect(Array.from(b.params)).toEqual(Array.from(a.params));
+  });
+
+  it('the js engine runs in the workers too, with the same results', async () => {
+    setEngine('js');
+    const one = await losses({ steps: 5, threads: 1 });
+    const two = await losses({ steps: 5, threads: 2 });
+    for (let i = 0; i < 5; i++) expect(Math.abs(two.steps[i] - one.steps[i])).toBeLessThan(2e-5);
+  });
+
+  it('reports the threads it used', async () => {
+    let threads = 0;
+    await train(TEXT, 'tiny', { hidden: 8, layers: 1, batch: 3, seq: 8, steps: 1, out: null, threads: 8 }, { onStart: (s) => (threads = s.threads) });
+    expect(threads).toBe(3);
+  });
+});
