@@ -7,8 +7,16 @@
  *
  * Legend: C (M x N) += op(A) . op(W) with K summed, so a product is 2*M*N*K flops; the bias
  * kernels count M*N adds. Each figure is the median of several timed runs after a warm-up.
+ *
+ * A second table times one recurrent layer's forward + backward through the Cell API (input
+ * projection, time loop, weight gradients): the 'js' engine (the reference time loops) against
+ * 'wasm' (the whole time loop in one WebAssembly call, asm/cells.ts). T steps, B streams,
+ * H hidden, D input width.
  */
 import * as ref from '../src/tensor/matmul.js';
+import { allocFloats, setEngine, type Engine } from '../src/tensor/backend.js';
+import { CELL_KERNELS } from '../src/nn/cells.js';
+import type { CellName } from '../src/nn/cell.js';
 import { getWasmKernels, wasmLoadError, type WasmKernels } from '../src/tensor/wasm/kernels.js';
 import { Rng } from '../src/util/rng.js';
 
@@ -107,3 +115,65 @@ for (const c of CASES) {
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((s, i) => (i >= 5 || (i >= 1 && i <= 3) ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join('  '));
+
+// ---------------------------------------------------------------------------------------------
+// Recurrent layers.
+
+interface LayerCase {
+  cell: CellName;
+  T: number;
+  B: number;
+  H: number;
+  D: number;
+  what: string;
+}
+
+const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [
+  { cell, T: 50, B: 50, H: 128, D: 128, what: 'training chunk, layer 2' },
+  { cell, T: 1, B: 1, H: 128, D: 128, what: 'sampling step' },
+]);
+
+/** Median milliseconds per forward + backward of one layer on engine e. */
+function measureLayer(c: LayerCase, e: Engine): number {
+  setEngine(e);
+  const { cell: name, T, B, H, D } = c;
+  const cell = CELL_KERNELS[name];
+  const G = cell.gates;
+  const dims = { T, B, H, D };
+  const w = { wIh: fill(allocFloats(G * H * D)), wHh: fill(allocFloats(G * H * H)), bIh: fill(allocFloats(G * H)), bHh: fill(allocFloats(G * H)) };
+  const dw = { wIh: allocFloats(G * H * D), wHh: allocFloats(G * H * H), bIh: allocFloats(G * H), bHh: allocFloats(G * H) };
+  const input = { x: fill(allocFloats(T * B * D)) };
+  const h0 = fill(allocFloats(B * H)), c0 = fill(allocFloats(B * H)), dh = fill(allocFloats(T * B * H));
+  const dx = allocFloats(T * B * D), dh0 = allocFloats(B * H), dc0 = allocFloats(B * H);
+  const cache = cell.createCache<Float32Array>(Float32Array, T * B, B, H);
+  const once = () => {
+    cell.forward(cache, input, w, h0, c0, dims);
+    cell.backward(dw, dx, dh0, dc0, dh, cache, input, w, h0, c0, dims);
+  };
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) once();
+    if (performance.now() - t0 >= MIN_RUN_MS) break;
+    reps *= 2;
+  }
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) once();
+    times.push((performance.now() - t0) / reps);
+  }
+  times.sort((a, b) => a - b);
+  return times[RUNS >> 1];
+}
+
+console.log();
+const layerRows: string[][] = [['cell', 'T', 'B', 'H', 'D', 'shape', 'JS ms', 'wasm ms', 'speed-up']];
+for (const c of LAYER_CASES) {
+  const js = measureLayer(c, 'js');
+  const wa = measureLayer(c, 'wasm');
+  layerRows.push([c.cell, String(c.T), String(c.B), String(c.H), String(c.D), c.what, js.toFixed(3), wa.toFixed(3), `${(js / wa).toFixed(1)}x`]);
+  k.arena.reset();
+}
+const layerWidths = layerRows[0].map((_, i) => Math.max(...layerRows.map((r) => r[i].length)));
+for (const r of layerRows) console.log(r.map((s, i) => (i >= 6 || (i >= 1 && i <= 4) ? s.padStart(layerWidths[i]) : s.padEnd(layerWidths[i]))).join('  '));

@@ -11,9 +11,12 @@
  * from the input-side ones: aux (T*B x H) keeps W_hn h + b_hn, and the backward pass has two
  * gate gradients, dGates (input side) and dGatesH (hidden side).
  * Shapes: gates (T*B x 3H) hold r|z|n per row after forward; h, aux: (T*B x H); hh: (B x 3H).
+ *
+ * The time loops below are the reference. With the wasm engine and every buffer in its arena,
+ * the same loops run in WebAssembly instead (asm/cells.ts), one call per layer.
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT } from '../tensor/backend.js';
+import { addBiasRows, gruBackwardInWasm, gruForwardInWasm, matmulNN, matmulNT } from '../tensor/backend.js';
 import type { Cell } from './cell.js';
 import {
   accumulateWeightGrads,
@@ -42,6 +45,7 @@ export const gruCell: Cell = {
     const GH = G * H;
     const { gates, h, aux, hh } = cache;
     projectInput(gates, input, w, T * B, GH, D);
+    if (gruForwardInWasm(gates, h, aux, hh, h0, w.wHh, w.bHh, T, B, H)) return;
     for (let t = 0; t < T; t++) {
       const prev = previousHidden(h, h0, t, B, H);
       hh.fill(0, 0, B * GH);
@@ -81,39 +85,48 @@ export const gruCell: Cell = {
     dims: LayerDims,
   ): void {
     const { T, B, H } = dims;
-    const GH = G * H;
     const { gates, h, aux, dGates, dGatesH, dhCarry } = cache;
-    dhCarry.fill(0, 0, B * H);
-    for (let t = T - 1; t >= 0; t--) {
-      const prev = previousHidden(h, h0, t, B, H);
-      for (let b = 0; b < B; b++) {
-        const g0 = (t * B + b) * GH;
-        const s0 = (t * B + b) * H;
-        const p0 = prev.off + b * H;
-        const k0 = b * H;
-        for (let j = 0; j < H; j++) {
-          const r = gates[g0 + j];
-          const z = gates[g0 + H + j];
-          const n = gates[g0 + 2 * H + j];
-          const hn = aux[s0 + j];
-          const dhj = dh[s0 + j] + dhCarry[k0 + j];
-          const dnPre = dhj * (1 - z) * (1 - n * n);
-          const drPre = dnPre * hn * r * (1 - r);
-          const dzPre = dhj * (prev.buf[p0 + j] - n) * z * (1 - z);
-          dGates[g0 + j] = drPre;
-          dGates[g0 + H + j] = dzPre;
-          dGates[g0 + 2 * H + j] = dnPre;
-          dGatesH[g0 + j] = drPre;
-          dGatesH[g0 + H + j] = dzPre;
-          dGatesH[g0 + 2 * H + j] = dnPre * r;
-          // The direct path z * h; the path through W_hh is added below for the whole row.
-          dhCarry[k0 + j] = dhj * z;
-        }
-      }
-      matmulNN(dhCarry, dGatesH.subarray(t * B * GH), w.wHh, B, H, GH);
+    if (!gruBackwardInWasm(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, w.wHh, T, B, H)) {
+      backwardTimeLoop(dh0, dh, cache, w, h0, dims);
     }
-    dh0.set(dhCarry.subarray(0, B * H));
     dc0.fill(0);
     accumulateWeightGrads(dw, dx, cache, input, w, h0, G, dims);
   },
 };
+
+/** The backward time loop: dGates for every step and dh0 (the reference for asm/cells.ts). */
+function backwardTimeLoop<F extends Floats>(dh0: F, dh: F, cache: LayerCache<F>, w: LayerWeights<F>, h0: F, dims: LayerDims): void {
+  const { T, B, H } = dims;
+  const GH = G * H;
+  const { gates, h, aux, dGates, dGatesH, dhCarry } = cache;
+  dhCarry.fill(0, 0, B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const prev = previousHidden(h, h0, t, B, H);
+    for (let b = 0; b < B; b++) {
+      const g0 = (t * B + b) * GH;
+      const s0 = (t * B + b) * H;
+      const p0 = prev.off + b * H;
+      const k0 = b * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[g0 + j];
+        const z = gates[g0 + H + j];
+        const n = gates[g0 + 2 * H + j];
+        const hn = aux[s0 + j];
+        const dhj = dh[s0 + j] + dhCarry[k0 + j];
+        const dnPre = dhj * (1 - z) * (1 - n * n);
+        const drPre = dnPre * hn * r * (1 - r);
+        const dzPre = dhj * (prev.buf[p0 + j] - n) * z * (1 - z);
+        dGates[g0 + j] = drPre;
+        dGates[g0 + H + j] = dzPre;
+        dGates[g0 + 2 * H + j] = dnPre;
+        dGatesH[g0 + j] = drPre;
+        dGatesH[g0 + H + j] = dzPre;
+        dGatesH[g0 + 2 * H + j] = dnPre * r;
+        // The direct path z * h; the path through W_hh is added below for the whole row.
+        dhCarry[k0 + j] = dhj * z;
+      }
+    }
+    matmulNN(dhCarry, dGatesH.subarray(t * B * GH), w.wHh, B, H, GH);
+  }
+  dh0.set(dhCarry.subarray(0, B * H));
+}

@@ -5,9 +5,12 @@
  *   c' = f * c + i * g                           h' = o * tanh(c')
  *
  * Shapes: gates (T*B x 4H) hold i|f|g|o per row after forward; c, aux = tanh(c), h: (T*B x H).
+ *
+ * The time loops below are the reference. With the wasm engine and every buffer in its arena,
+ * the same loops run in WebAssembly instead (asm/cells.ts), one call per layer.
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT } from '../tensor/backend.js';
+import { addBiasRows, lstmBackwardInWasm, lstmForwardInWasm, matmulNN, matmulNT } from '../tensor/backend.js';
 import type { Cell } from './cell.js';
 import {
   accumulateWeightGrads,
@@ -38,6 +41,7 @@ export const lstmCell: Cell = {
     projectInput(gates, input, w, T * B, GH, D);
     // Both biases are constant per step, so b_hh joins b_ih before the time loop.
     addBiasRows(gates, w.bHh, T * B, GH);
+    if (lstmForwardInWasm(gates, h, c, aux, h0, c0, w.wHh, T, B, H)) return;
     for (let t = 0; t < T; t++) {
       const prev = previousHidden(h, h0, t, B, H);
       matmulNT(gates.subarray(t * B * GH), prev.buf.subarray(prev.off), w.wHh, B, GH, H);
@@ -80,38 +84,47 @@ export const lstmCell: Cell = {
     dims: LayerDims,
   ): void {
     const { T, B, H } = dims;
-    const GH = G * H;
     const { gates, c, aux, dGates, dhCarry, dcCarry } = cache;
-    dhCarry.fill(0, 0, B * H);
-    dcCarry.fill(0, 0, B * H);
-    for (let t = T - 1; t >= 0; t--) {
-      const cPrev = t === 0 ? c0 : c;
-      const cPrevOff = t === 0 ? 0 : (t - 1) * B * H;
-      for (let b = 0; b < B; b++) {
-        const g0 = (t * B + b) * GH;
-        const s0 = (t * B + b) * H;
-        const p0 = cPrevOff + b * H;
-        const k0 = b * H;
-        for (let j = 0; j < H; j++) {
-          const ig = gates[g0 + j];
-          const fg = gates[g0 + H + j];
-          const gg = gates[g0 + 2 * H + j];
-          const og = gates[g0 + 3 * H + j];
-          const tc = aux[s0 + j];
-          const dhj = dh[s0 + j] + dhCarry[k0 + j];
-          const dc = dcCarry[k0 + j] + dhj * og * (1 - tc * tc);
-          dGates[g0 + j] = dc * gg * ig * (1 - ig);
-          dGates[g0 + H + j] = dc * cPrev[p0 + j] * fg * (1 - fg);
-          dGates[g0 + 2 * H + j] = dc * ig * (1 - gg * gg);
-          dGates[g0 + 3 * H + j] = dhj * tc * og * (1 - og);
-          dcCarry[k0 + j] = dc * fg;
-        }
-      }
-      dhCarry.fill(0, 0, B * H);
-      matmulNN(dhCarry, dGates.subarray(t * B * GH), w.wHh, B, H, GH);
+    if (!lstmBackwardInWasm(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, w.wHh, T, B, H)) {
+      backwardTimeLoop(dh0, dc0, dh, cache, w, c0, dims);
     }
-    dh0.set(dhCarry.subarray(0, B * H));
-    dc0.set(dcCarry.subarray(0, B * H));
     accumulateWeightGrads(dw, dx, cache, input, w, h0, G, dims);
   },
 };
+
+/** The backward time loop: dGates for every step, dh0 and dc0 (the reference for asm/cells.ts). */
+function backwardTimeLoop<F extends Floats>(dh0: F, dc0: F, dh: F, cache: LayerCache<F>, w: LayerWeights<F>, c0: F, dims: LayerDims): void {
+  const { T, B, H } = dims;
+  const GH = G * H;
+  const { gates, c, aux, dGates, dhCarry, dcCarry } = cache;
+  dhCarry.fill(0, 0, B * H);
+  dcCarry.fill(0, 0, B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const cPrev = t === 0 ? c0 : c;
+    const cPrevOff = t === 0 ? 0 : (t - 1) * B * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = (t * B + b) * GH;
+      const s0 = (t * B + b) * H;
+      const p0 = cPrevOff + b * H;
+      const k0 = b * H;
+      for (let j = 0; j < H; j++) {
+        const ig = gates[g0 + j];
+        const fg = gates[g0 + H + j];
+        const gg = gates[g0 + 2 * H + j];
+        const og = gates[g0 + 3 * H + j];
+        const tc = aux[s0 + j];
+        const dhj = dh[s0 + j] + dhCarry[k0 + j];
+        const dc = dcCarry[k0 + j] + dhj * og * (1 - tc * tc);
+        dGates[g0 + j] = dc * gg * ig * (1 - ig);
+        dGates[g0 + H + j] = dc * cPrev[p0 + j] * fg * (1 - fg);
+        dGates[g0 + 2 * H + j] = dc * ig * (1 - gg * gg);
+        dGates[g0 + 3 * H + j] = dhj * tc * og * (1 - og);
+        dcCarry[k0 + j] = dc * fg;
+      }
+    }
+    dhCarry.fill(0, 0, B * H);
+    matmulNN(dhCarry, dGates.subarray(t * B * GH), w.wHh, B, H, GH);
+  }
+  dh0.set(dhCarry.subarray(0, B * H));
+  dc0.set(dcCarry.subarray(0, B * H));
+}

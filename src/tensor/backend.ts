@@ -10,6 +10,12 @@
  *   matmulTN:    C (M x N) += A (K x M)^T . X (K x N)
  *   addBiasRows: C (M x N) += bias (N) on every row
  *   sumRows:     dBias (N) += column sums of dC (M x N)
+ *
+ * The recurrent cells' time loops go the same way, but a whole loop per call: {lstm,gru,rnn}
+ * {Forward,Backward}InWasm run one layer's recurrence in the wasm kernels (asm/cells.ts) and
+ * return true when the engine is 'wasm' and every buffer is in the arena; otherwise they do
+ * nothing and return false, and the cell runs its JS reference loop (src/nn/{lstm,gru,rnn}.ts).
+ * Arguments are the kernels' (src/tensor/wasm/kernels.ts): T steps, B streams, H hidden.
  */
 import { CharnnError } from '../errors.js';
 import * as ref from './matmul.js';
@@ -87,6 +93,65 @@ export function sumRows(dBias: Floats, dC: Floats, M: number, N: number): void {
   const k = kernels();
   if (k !== null && inArena(k, dBias) && inArena(k, dC)) k.sumRows(dBias, dC, M, N);
   else ref.sumRows(dBias, dC, M, N);
+}
+
+/** True when every array is one the wasm kernels k can take. */
+function allInArena(k: WasmKernels, xs: Floats[]): xs is Float32Array[] {
+  for (const x of xs) if (!inArena(k, x)) return false;
+  return true;
+}
+
+export function lstmForwardInWasm(gates: Floats, h: Floats, c: Floats, aux: Floats, h0: Floats, c0: Floats, wHh: Floats,
+  T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [gates, h, c, aux, h0, c0, wHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.lstmForward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], T, B, H);
+  return true;
+}
+
+export function lstmBackwardInWasm(dGates: Floats, dh0: Floats, dc0: Floats, dhCarry: Floats, dcCarry: Floats,
+  dh: Floats, gates: Floats, c: Floats, aux: Floats, c0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.lstmBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], T, B, H);
+  return true;
+}
+
+export function gruForwardInWasm(gates: Floats, h: Floats, aux: Floats, hh: Floats, h0: Floats, wHh: Floats, bHh: Floats,
+  T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [gates, h, aux, hh, h0, wHh, bHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.gruForward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], T, B, H);
+  return true;
+}
+
+export function gruBackwardInWasm(dGates: Floats, dGatesH: Floats, dh0: Floats, dhCarry: Floats,
+  dh: Floats, gates: Floats, h: Floats, aux: Floats, h0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.gruBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], T, B, H);
+  return true;
+}
+
+export function rnnForwardInWasm(gates: Floats, h: Floats, h0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [gates, h, h0, wHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.rnnForward(xs[0], xs[1], xs[2], xs[3], T, B, H);
+  return true;
+}
+
+export function rnnBackwardInWasm(dGates: Floats, dh0: Floats, dhCarry: Floats, dh: Floats, h: Floats, wHh: Floats,
+  T: number, B: number, H: number): boolean {
+  const k = kernels();
+  const xs = [dGates, dh0, dhCarry, dh, h, wHh];
+  if (k === null || !allInArena(k, xs)) return false;
+  k.rnnBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], T, B, H);
+  return true;
 }
 
 /** True when the current engine can use x in place: always for the 'js' engine and for

@@ -9,6 +9,14 @@
  *   addBiasRows: C (M x N) += bias (N) on every row
  *   sumRows:     dBias (N) += column sums of dC (M x N)
  *
+ * and a recurrent layer's whole time loop per call (asm/cells.ts; the JS reference loops are in
+ * src/nn/{lstm,gru,rnn}.ts, whose cache layout they share; T steps, B streams, H hidden):
+ *
+ *   lstmForward / lstmBackward, gruForward / gruBackward, rnnForward / rnnBackward
+ *
+ * and, for tests, the f32 functions the cells use over arrays: out[i] = f(x[i]) for
+ * expArray, sigmoidArray, tanhArray.
+ *
  * Loading is synchronous and lazy (first getWasmKernels() call), and never throws: a missing or
  * unloadable module gives null, with the reason in wasmLoadError(), and callers use the JS path.
  */
@@ -23,6 +31,30 @@ export interface WasmKernels {
   matmulTN(C: Float32Array, A: Float32Array, X: Float32Array, M: number, N: number, K: number): void;
   addBiasRows(C: Float32Array, bias: Float32Array, M: number, N: number): void;
   sumRows(dBias: Float32Array, dC: Float32Array, M: number, N: number): void;
+  /** gates (T*B x 4H): in, x W_ih^T + b_ih + b_hh; out, activated i|f|g|o. h, c, aux = tanh(c):
+   *  (T*B x H); h0, c0 (B x H); wHh (4H x H). */
+  lstmForward(gates: Float32Array, h: Float32Array, c: Float32Array, aux: Float32Array, h0: Float32Array, c0: Float32Array,
+    wHh: Float32Array, T: number, B: number, H: number): void;
+  /** Writes dGates (T*B x 4H), dh0, dc0 (B x H); dhCarry, dcCarry (B x H) are scratch. */
+  lstmBackward(dGates: Float32Array, dh0: Float32Array, dc0: Float32Array, dhCarry: Float32Array, dcCarry: Float32Array,
+    dh: Float32Array, gates: Float32Array, c: Float32Array, aux: Float32Array, c0: Float32Array, wHh: Float32Array,
+    T: number, B: number, H: number): void;
+  /** gates (T*B x 3H): in, x W_ih^T + b_ih; out, r|z|n. h, aux = W_hn h + b_hn: (T*B x H);
+   *  hh (B x 3H) scratch; h0 (B x H); wHh (3H x H); bHh (3H). */
+  gruForward(gates: Float32Array, h: Float32Array, aux: Float32Array, hh: Float32Array, h0: Float32Array,
+    wHh: Float32Array, bHh: Float32Array, T: number, B: number, H: number): void;
+  /** Writes dGates, dGatesH (T*B x 3H) and dh0 (B x H); dhCarry (B x H) is scratch. */
+  gruBackward(dGates: Float32Array, dGatesH: Float32Array, dh0: Float32Array, dhCarry: Float32Array,
+    dh: Float32Array, gates: Float32Array, h: Float32Array, aux: Float32Array, h0: Float32Array, wHh: Float32Array,
+    T: number, B: number, H: number): void;
+  /** gates (T*B x H): in, x W_ih^T + b_ih + b_hh; out, h itself, also written to h. */
+  rnnForward(gates: Float32Array, h: Float32Array, h0: Float32Array, wHh: Float32Array, T: number, B: number, H: number): void;
+  /** Writes dGates (T*B x H) and dh0 (B x H); dhCarry (B x H) is scratch. */
+  rnnBackward(dGates: Float32Array, dh0: Float32Array, dhCarry: Float32Array, dh: Float32Array, h: Float32Array,
+    wHh: Float32Array, T: number, B: number, H: number): void;
+  expArray(out: Float32Array, x: Float32Array, n: number): void;
+  sigmoidArray(out: Float32Array, x: Float32Array, n: number): void;
+  tanhArray(out: Float32Array, x: Float32Array, n: number): void;
 }
 
 /** The raw exports: byte addresses and i32 dimensions. */
@@ -32,6 +64,17 @@ interface Exports {
   matmulTN(c: number, a: number, x: number, M: number, N: number, K: number): void;
   addBiasRows(c: number, bias: number, M: number, N: number): void;
   sumRows(db: number, dc: number, M: number, N: number): void;
+  lstmForward(gates: number, h: number, c: number, aux: number, h0: number, c0: number, wHh: number, T: number, B: number, H: number): void;
+  lstmBackward(dGates: number, dh0: number, dc0: number, dhCarry: number, dcCarry: number,
+    dh: number, gates: number, c: number, aux: number, c0: number, wHh: number, T: number, B: number, H: number): void;
+  gruForward(gates: number, h: number, aux: number, hh: number, h0: number, wHh: number, bHh: number, T: number, B: number, H: number): void;
+  gruBackward(dGates: number, dGatesH: number, dh0: number, dhCarry: number,
+    dh: number, gates: number, h: number, aux: number, h0: number, wHh: number, T: number, B: number, H: number): void;
+  rnnForward(gates: number, h: number, h0: number, wHh: number, T: number, B: number, H: number): void;
+  rnnBackward(dGates: number, dh0: number, dhCarry: number, dh: number, h: number, wHh: number, T: number, B: number, H: number): void;
+  expArray(out: number, x: number, n: number): void;
+  sigmoidArray(out: number, x: number, n: number): void;
+  tanhArray(out: number, x: number, n: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
@@ -118,6 +161,80 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       dims('sumRows', M, N, 0);
       check('sumRows dBias', dBias, N); check('sumRows dC', dC, M * N);
       x.sumRows(dBias.byteOffset, dC.byteOffset, M, N);
+    },
+
+    // The recurrences: rows = T*B; every buffer is checked at its full extent for these dims.
+    lstmForward(gates, h, c, aux, h0, c0, wHh, T, B, H) {
+      const n = 'lstmForward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} gates`, gates, rows * 4 * H); check(`${n} h`, h, rows * H); check(`${n} c`, c, rows * H);
+      check(`${n} aux`, aux, rows * H); check(`${n} h0`, h0, B * H); check(`${n} c0`, c0, B * H);
+      check(`${n} wHh`, wHh, 4 * H * H);
+      x.lstmForward(gates.byteOffset, h.byteOffset, c.byteOffset, aux.byteOffset, h0.byteOffset, c0.byteOffset, wHh.byteOffset, T, B, H);
+    },
+    lstmBackward(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh, T, B, H) {
+      const n = 'lstmBackward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} dGates`, dGates, rows * 4 * H); check(`${n} dh0`, dh0, B * H); check(`${n} dc0`, dc0, B * H);
+      check(`${n} dhCarry`, dhCarry, B * H); check(`${n} dcCarry`, dcCarry, B * H); check(`${n} dh`, dh, rows * H);
+      check(`${n} gates`, gates, rows * 4 * H); check(`${n} c`, c, rows * H); check(`${n} aux`, aux, rows * H);
+      check(`${n} c0`, c0, B * H); check(`${n} wHh`, wHh, 4 * H * H);
+      x.lstmBackward(dGates.byteOffset, dh0.byteOffset, dc0.byteOffset, dhCarry.byteOffset, dcCarry.byteOffset,
+        dh.byteOffset, gates.byteOffset, c.byteOffset, aux.byteOffset, c0.byteOffset, wHh.byteOffset, T, B, H);
+    },
+    gruForward(gates, h, aux, hh, h0, wHh, bHh, T, B, H) {
+      const n = 'gruForward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} gates`, gates, rows * 3 * H); check(`${n} h`, h, rows * H); check(`${n} aux`, aux, rows * H);
+      check(`${n} hh`, hh, B * 3 * H); check(`${n} h0`, h0, B * H); check(`${n} wHh`, wHh, 3 * H * H);
+      check(`${n} bHh`, bHh, 3 * H);
+      x.gruForward(gates.byteOffset, h.byteOffset, aux.byteOffset, hh.byteOffset, h0.byteOffset, wHh.byteOffset, bHh.byteOffset, T, B, H);
+    },
+    gruBackward(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh, T, B, H) {
+      const n = 'gruBackward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} dGates`, dGates, rows * 3 * H); check(`${n} dGatesH`, dGatesH, rows * 3 * H);
+      check(`${n} dh0`, dh0, B * H); check(`${n} dhCarry`, dhCarry, B * H); check(`${n} dh`, dh, rows * H);
+      check(`${n} gates`, gates, rows * 3 * H); check(`${n} h`, h, rows * H); check(`${n} aux`, aux, rows * H);
+      check(`${n} h0`, h0, B * H); check(`${n} wHh`, wHh, 3 * H * H);
+      x.gruBackward(dGates.byteOffset, dGatesH.byteOffset, dh0.byteOffset, dhCarry.byteOffset,
+        dh.byteOffset, gates.byteOffset, h.byteOffset, aux.byteOffset, h0.byteOffset, wHh.byteOffset, T, B, H);
+    },
+    rnnForward(gates, h, h0, wHh, T, B, H) {
+      const n = 'rnnForward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} gates`, gates, rows * H); check(`${n} h`, h, rows * H); check(`${n} h0`, h0, B * H);
+      check(`${n} wHh`, wHh, H * H);
+      x.rnnForward(gates.byteOffset, h.byteOffset, h0.byteOffset, wHh.byteOffset, T, B, H);
+    },
+    rnnBackward(dGates, dh0, dhCarry, dh, h, wHh, T, B, H) {
+      const n = 'rnnBackward';
+      dims(n, T, B, H);
+      const rows = T * B;
+      check(`${n} dGates`, dGates, rows * H); check(`${n} dh0`, dh0, B * H); check(`${n} dhCarry`, dhCarry, B * H);
+      check(`${n} dh`, dh, rows * H); check(`${n} h`, h, rows * H); check(`${n} wHh`, wHh, H * H);
+      x.rnnBackward(dGates.byteOffset, dh0.byteOffset, dhCarry.byteOffset, dh.byteOffset, h.byteOffset, wHh.byteOffset, T, B, H);
+    },
+
+    expArray(out, v, n) {
+      dims('expArray', n, 0, 0);
+      check('expArray out', out, n); check('expArray x', v, n);
+      x.expArray(out.byteOffset, v.byteOffset, n);
+    },
+    sigmoidArray(out, v, n) {
+      dims('sigmoidArray', n, 0, 0);
+      check('sigmoidArray out', out, n); check('sigmoidArray x', v, n);
+      x.sigmoidArray(out.byteOffset, v.byteOffset, n);
+    },
+    tanhArray(out, v, n) {
+      dims('tanhArray', n, 0, 0);
+      check('tanhArray out', out, n); check('tanhArray x', v, n);
+      x.tanhArray(out.byteOffset, v.byteOffset, n);
     },
   };
 }
