@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as backend from '../../src/tensor/backend.js';
 import * as ref from '../../src/tensor/matmul.js';
 import { WasmArena } from '../../src/tensor/wasm/arena.js';
-import { getWasmKernels, wasmAvailable, wasmLoadError, type WasmKernels } from '../../src/tensor/wasm/kernels.js';
+import { getWasmKernels, loadVariant, wasmAvailable, wasmLoadError, wasmVariant, type WasmKernels, type WasmVariant } from '../../src/tensor/wasm/kernels.js';
 import { CharnnError } from '../../src/errors.js';
 import type { Floats } from '../../src/tensor/types.js';
 import { Rng } from '../../src/util/rng.js';
@@ -80,6 +80,10 @@ describe('wasm kernels load', () => {
     expect(getWasmKernels()).not.toBeNull();
   });
 
+  it('use the fused multiply-add build (relaxed SIMD) on this Node, unless CHARNN_WASM=simd', () => {
+    expect(wasmVariant()).toBe(process.env.CHARNN_WASM === 'simd' ? 'simd' : 'fma');
+  });
+
   it('load from the built package too (dist/tensor/wasm/kernels.js finds dist/wasm)', async () => {
     const url = new URL('../../dist/tensor/wasm/kernels.js', import.meta.url).href;
     const built = (await import(url)) as { wasmAvailable(): boolean; wasmLoadError(): Error | null };
@@ -88,11 +92,35 @@ describe('wasm kernels load', () => {
   });
 });
 
-describe('wasm matmul kernels agree with the JS reference', () => {
+const variants = new Map<WasmVariant, WasmKernels>();
+/** Each build on its own arena, loaded once. */
+function variant(v: WasmVariant): WasmKernels {
+  if (!variants.has(v)) variants.set(v, loadVariant(v));
+  return variants.get(v)!;
+}
+
+describe('the two wasm builds', () => {
+  it('round differently: the fma build really fuses the multiply-adds', () => {
+    const [M, N, K] = [8, 16, 256];
+    const out = (['fma', 'simd'] as const).map((v) => {
+      const k = variant(v);
+      const A = k.arena.alloc(M * K), W = k.arena.alloc(N * K), C = k.arena.alloc(M * N);
+      const r = new Rng(3);
+      for (let i = 0; i < A.length; i++) A[i] = r.uniform(-1, 1);
+      for (let i = 0; i < W.length; i++) W[i] = r.uniform(-1, 1);
+      k.matmulNT(C, A, W, M, N, K);
+      return Array.from(C);
+    });
+    expect(out[0]).not.toEqual(out[1]);
+    for (let i = 0; i < out[0].length; i++) expect(Math.abs(out[0][i] - out[1][i])).toBeLessThan(1e-4);
+  });
+});
+
+describe.each(['fma', 'simd'] as const)('wasm matmul kernels (%s build) agree with the JS reference', (v) => {
   for (const [M, N, K] of SHAPES) {
     for (const shift of [0, 1]) {
       it(`M=${M} N=${N} K=${K}${shift ? ', unaligned views' : ''}`, () => {
-        const k = kernels();
+        const k = variant(v);
         const mark = k.arena.mark();
         const cases = [
           { name: 'NT', run: k.matmulNT, ref: ref.matmulNT, a: M * K, b: N * K },
@@ -116,7 +144,7 @@ describe('wasm matmul kernels agree with the JS reference', () => {
   }
 
   it('accumulate: a second call adds the product again', () => {
-    const k = kernels();
+    const k = variant(v);
     const [M, N, K] = [7, 13, 37];
     for (const run of [k.matmulNT, k.matmulNN, k.matmulTN]) {
       const A = arenaRandom(k, M * K), W = arenaRandom(k, N * K);

@@ -19,8 +19,15 @@
  *
  * Loading is synchronous and lazy (first getWasmKernels() call), and never throws: a missing or
  * unloadable module gives null, with the reason in wasmLoadError(), and callers use the JS path.
+ *
+ * Two builds of the same source (scripts/build-wasm.mjs): 'fma' uses relaxed SIMD's fused
+ * multiply-add in the matrix products, 'simd' plain wasm SIMD. Node 20's V8 has relaxed SIMD
+ * behind --experimental-wasm-relaxed-simd, which we turn on (process-wide, before compiling)
+ * when first loading; if the 'fma' module still does not compile, 'simd' is used.
+ * CHARNN_WASM=simd forces the plain build (for comparisons).
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { WasmArena } from './arena.js';
 
 export interface WasmKernels {
@@ -83,24 +90,48 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: object };
 }
 
+export type WasmVariant = 'fma' | 'simd';
+
 /** Same path from src/tensor/wasm/ (tsx, vitest) and dist/tensor/wasm/ (built package):
  *  three levels up is the package root. */
-export const WASM_URL = new URL('../../../dist/wasm/kernels.wasm', import.meta.url);
+export const WASM_URLS: Record<WasmVariant, URL> = {
+  fma: new URL('../../../dist/wasm/kernels-fma.wasm', import.meta.url),
+  simd: new URL('../../../dist/wasm/kernels.wasm', import.meta.url),
+};
 
 let loaded: WasmKernels | null | undefined;
+let loadedVariant: WasmVariant | null = null;
 let loadError: Error | null = null;
 
 /** The kernels bound to a fresh arena, or null when the module cannot be loaded. */
 export function getWasmKernels(): WasmKernels | null {
   if (loaded === undefined) {
-    try {
-      loaded = instantiate(readFileSync(WASM_URL));
-    } catch (e) {
-      loadError = e instanceof Error ? e : new Error(String(e));
-      loaded = null;
+    const order: WasmVariant[] = process.env.CHARNN_WASM === 'simd' ? ['simd'] : ['fma', 'simd'];
+    loaded = null;
+    for (const variant of order) {
+      try {
+        loaded = loadVariant(variant);
+        loadedVariant = variant;
+        loadError = null;
+        break;
+      } catch (e) {
+        loadError = e instanceof Error ? e : new Error(String(e));
+      }
     }
   }
   return loaded;
+}
+
+/** Which build getWasmKernels() loaded (null when none). */
+export function wasmVariant(): WasmVariant | null {
+  getWasmKernels();
+  return loadedVariant;
+}
+
+/** One build on a fresh arena; throws when it cannot be read or compiled. For tests and benches. */
+export function loadVariant(variant: WasmVariant, arena?: WasmArena): WasmKernels {
+  if (variant === 'fma') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return instantiate(readFileSync(WASM_URLS[variant]), arena);
 }
 
 export function wasmAvailable(): boolean {
