@@ -16,3 +16,5 @@
 export { matmulNT, matmulNN, matmulTN, addBiasRows, sumRows } from './matmul';
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from './cells';
 export { expArray, sigmoidArray, tanhArray } from './math';
+export { gatherColumns, scatterColumns } from './columns';
+export { softmaxCrossEntropy } from './softmax';

@@ -28,8 +28,15 @@ const NT_BLOCK_BYTES: i32 = 32 * 1024;
 
 /** NN/TN sum over K in blocks of at most this many rows, so the slices of A and X a block
  *  touches stay in cache while C is revisited once per block. Without blocking the K = 2500
- *  weight gradient (TN, M = 512) ran at a third of the speed; 32..128 measured within noise. */
-const KC: i32 = 96;
+ *  weight gradient (TN, M = 512) ran at a third of the speed. 32 vs 96 (FMA build): the 2 x 512
+ *  LSTM's TN 2048 x 512 x 1250 goes from 31 to 36 GFLOP/s, where every k of a tile is another
+ *  8 KiB row of A; the 2 x 128 shapes stay within noise (41-48). */
+const KC: i32 = 32;
+
+/** NN/TN visit C in blocks of rows of about this many bytes. A C bigger than L2 (the 4H x H
+ *  weight gradient of a 2 x 512 LSTM is 4 MiB) would otherwise be streamed from L3 once per K
+ *  block: NN 1250 x 512 x 2048 (dx of that model's second layer) went from 25 to 41 GFLOP/s. */
+const C_BLOCK_BYTES: i32 = 256 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Small vector helpers.
@@ -296,14 +303,35 @@ export function matmulNT(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): 
   return blocks > 1 ? (K + blocks - 1) / blocks : K;
 }
 
-export function matmulNN(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): void {
+/** Rows of C per M block: about C_BLOCK_BYTES of C, a multiple of 4 (the tile height). */
+// @ts-ignore: decorator
+@inline function mBlock(M: i32, N: i32): i32 {
+  const rows = (C_BLOCK_BYTES / (N > 0 ? N * 4 : 1)) & ~3;
+  return rows < 4 ? 4 : rows;
+}
+
+/**
+ * C (M x N) += A' . X with A'[m, k] at a + m*am + k*ak: blocks of rows of C (so the block stays
+ * in L2 while every K block passes over it), then K blocks (axBlock). Each element of C still
+ * sums k in order 0..K-1, so the blocking never changes a result.
+ */
+// @ts-ignore: decorator
+@inline function axMatmul(c: usize, a: usize, am: usize, ak: usize, x: usize, M: i32, N: i32, K: i32): void {
   const kc = kBlock(K);
-  for (let k0 = 0; k0 < K; k0 += kc) axBlock(c, a, <usize>K * F, F, w, M, N, k0, imin(K, k0 + kc));
+  const mb = mBlock(M, N);
+  for (let m0 = 0; m0 < M; m0 += mb) {
+    const rows = imin(mb, M - m0);
+    const cm = c + <usize>m0 * <usize>N * F, am0 = a + <usize>m0 * am;
+    for (let k0 = 0; k0 < K; k0 += kc) axBlock(cm, am0, am, ak, x, rows, N, k0, imin(K, k0 + kc));
+  }
+}
+
+export function matmulNN(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): void {
+  axMatmul(c, a, <usize>K * F, F, w, M, N, K);
 }
 
 export function matmulTN(c: usize, a: usize, x: usize, M: i32, N: i32, K: i32): void {
-  const kc = kBlock(K);
-  for (let k0 = 0; k0 < K; k0 += kc) axBlock(c, a, F, <usize>M * F, x, M, N, k0, imin(K, k0 + kc));
+  axMatmul(c, a, F, <usize>M * F, x, M, N, K);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { Cell } from '../nn/cell.js';
 import type { LayerCache, LayerInput } from '../nn/layer.js';
 import { applyMask, applyMaskAccumulate, fillDropoutMask, type DropoutSpec } from '../nn/dropout.js';
 import { linearBackward, linearForward } from '../nn/linear.js';
-import { softmaxCrossEntropy } from '../tensor/softmax.js';
+import { softmaxCrossEntropy } from '../tensor/backend.js';
 import { allocLike } from '../tensor/alloc.js';
 import { baseCellOf, type Direction } from './config.js';
 import type { CharLM, DirectionViews } from './charlm.js';

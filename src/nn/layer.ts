@@ -10,8 +10,7 @@
  */
 import type { Floats, FloatCtor } from '../tensor/types.js';
 import { allocLike } from '../tensor/alloc.js';
-import { gatherColumns, scatterColumns } from '../tensor/gather.js';
-import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/backend.js';
+import { addBiasRows, gatherColumns, matmulNN, matmulNT, matmulTN, scatterColumns, sumRows } from '../tensor/backend.js';
 
 export interface LayerWeights<F extends Floats> {
   wIh: F; // (G*H x D)

@@ -19,6 +19,8 @@
  */
 import { CharnnError } from '../errors.js';
 import * as ref from './matmul.js';
+import * as refGather from './gather.js';
+import * as refSoftmax from './softmax.js';
 import type { Floats } from './types.js';
 import { getWasmKernels, wasmLoadError, type WasmKernels } from './wasm/kernels.js';
 
@@ -159,4 +161,27 @@ export function rnnBackwardInWasm(dGates: Floats, dh0: Floats, dhCarry: Floats, 
 export function inEngineMemory(x: Floats): boolean {
   const k = kernels();
   return k === null || !(x instanceof Float32Array) || inArena(k, x);
+}
+
+/** out (R x GH) += W[:, ids[r]] for each row r (the one-hot input of layer 0; see gather.ts). */
+export function gatherColumns(out: Floats, W: Floats, ids: Int32Array, R: number, GH: number, V: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, out) && inArena(k, W)) k.gatherColumns(out, W, ids, R, GH, V);
+  else refGather.gatherColumns(out, W, ids, R, GH, V);
+}
+
+/** dW[:, ids[r]] += dOut (R x GH)[r] for each row r. */
+export function scatterColumns(dW: Floats, dOut: Floats, ids: Int32Array, R: number, GH: number, V: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, dW) && inArena(k, dOut)) k.scatterColumns(dW, dOut, ids, R, GH, V);
+  else refGather.scatterColumns(dW, dOut, ids, R, GH, V);
+}
+
+/** Summed softmax cross-entropy in nats; with dLogits, scale * its gradient (see softmax.ts). */
+export function softmaxCrossEntropy(logits: Floats, targets: Int32Array, N: number, V: number, dLogits: Floats | null, scale: number): number {
+  const k = kernels();
+  if (k !== null && inArena(k, logits) && (dLogits === null || inArena(k, dLogits))) {
+    return k.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
+  }
+  return refSoftmax.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
 }

@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as backend from '../../src/tensor/backend.js';
 import * as ref from '../../src/tensor/matmul.js';
+import * as refGather from '../../src/tensor/gather.js';
+import * as refSoftmax from '../../src/tensor/softmax.js';
 import { WasmArena } from '../../src/tensor/wasm/arena.js';
 import { getWasmKernels, loadVariant, wasmAvailable, wasmLoadError, wasmVariant, type WasmKernels, type WasmVariant } from '../../src/tensor/wasm/kernels.js';
 import { CharnnError } from '../../src/errors.js';
@@ -71,6 +73,8 @@ const SHAPES: [number, number, number][] = [
   [4, 8, 4], [7, 9, 13], [8, 16, 16], [9, 17, 33], [3, 12, 6], [6, 7, 2], [13, 31, 67],
   [11, 65, 128], [33, 65, 129], [50, 130, 128], [17, 70, 500], [12, 23, 97], [10, 21, 193],
   [6, 9, 2500], [65, 13, 2500], [2, 6, 1031],
+  // NN/TN visit C in blocks of rows (256 KiB of C: 126 rows at N = 520), the last one partial.
+  [300, 520, 70],
 ];
 
 describe('wasm kernels load', () => {
@@ -362,5 +366,50 @@ describe('backend dispatch', () => {
     expect(backend.getEngine()).toBe('wasm');
     runAll(arenaMade);
     expect(wasmCalls()).toBe(5);
+  });
+});
+
+describe('wasm column gather/scatter and softmax cross-entropy agree with the JS reference', () => {
+  // R rows (T*B), GH outputs per row, V columns of W (the vocabulary).
+  const cases: [number, number, number][] = [[1, 5, 3], [3, 7, 5], [50, 512, 65], [2500, 16, 65], [17, 33, 1], [20_000, 9, 11]];
+  for (const [R, GH, V] of cases) {
+    it(`R=${R} GH=${GH} V=${V}`, () => {
+      const k = kernels();
+      const mark = k.arena.mark();
+      const ids = Int32Array.from({ length: R }, () => Math.floor(rng.next() * V));
+      // gather: out (R x GH) += W[:, ids[r]]; one add per element: exact.
+      const W = arenaRandom(k, GH * V);
+      const out = arenaRandom(k, R * GH);
+      const want = out.slice();
+      refGather.gatherColumns(want, W, ids, R, GH, V);
+      k.gatherColumns(out, W, ids, R, GH, V);
+      expect(Array.from(out)).toEqual(Array.from(want));
+      // scatter: dW[:, ids[r]] += dOut[r], rows added in the same order: exact.
+      const dW = arenaRandom(k, GH * V);
+      const dWant = dW.slice();
+      refGather.scatterColumns(dWant, out, ids, R, GH, V);
+      k.scatterColumns(dW, out, ids, R, GH, V);
+      expect(Array.from(dW)).toEqual(Array.from(dWant));
+      // softmax cross-entropy: f32 exp against float64 Math.exp, so close, not equal.
+      const logits = arenaRandom(k, R * V);
+      for (let i = 0; i < logits.length; i++) logits[i] *= 8;
+      const targets = Int32Array.from({ length: R }, () => Math.floor(rng.next() * V));
+      const dLogits = k.arena.alloc(R * V), dRef = new Float32Array(R * V);
+      const lossRef = refSoftmax.softmaxCrossEntropy(logits, targets, R, V, dRef, 0.01);
+      const loss = k.softmaxCrossEntropy(logits, targets, R, V, dLogits, 0.01);
+      expect(Math.abs(loss - lossRef)).toBeLessThan(1e-6 * Math.max(1, Math.abs(lossRef)));
+      for (let i = 0; i < dRef.length; i++) expect(Math.abs(dLogits[i] - dRef[i])).toBeLessThan(1e-8);
+      expect(k.softmaxCrossEntropy(logits, targets, R, V, null, 1)).toBe(loss);
+      k.arena.release(mark);
+    });
+  }
+
+  it('refuse ids outside the vocabulary (they would address memory outside W)', () => {
+    const k = kernels();
+    const W = k.arena.alloc(4 * 3), out = k.arena.alloc(2 * 4);
+    expect(() => k.gatherColumns(out, W, Int32Array.of(0, 3), 2, 4, 3)).toThrow(/id 3 at 1 is outside 0..2/);
+    expect(() => k.scatterColumns(W, out, Int32Array.of(-1, 0), 2, 4, 3)).toThrow(/id -1/);
+    expect(() => k.softmaxCrossEntropy(out, Int32Array.of(0, 4), 2, 4, null, 1)).toThrow(/id 4/);
+    expect(() => k.gatherColumns(out, W, Int32Array.of(0), 2, 4, 3)).toThrow(/1 ids, needs 2/);
   });
 });

@@ -62,6 +62,13 @@ export interface WasmKernels {
   expArray(out: Float32Array, x: Float32Array, n: number): void;
   sigmoidArray(out: Float32Array, x: Float32Array, n: number): void;
   tanhArray(out: Float32Array, x: Float32Array, n: number): void;
+  /** out (R x GH) += W[:, ids[r]] per row; W (GH x V); ids may live anywhere (they are copied). */
+  gatherColumns(out: Float32Array, W: Float32Array, ids: Int32Array, R: number, GH: number, V: number): void;
+  /** dW[:, ids[r]] += dOut (R x GH)[r] per row. */
+  scatterColumns(dW: Float32Array, dOut: Float32Array, ids: Int32Array, R: number, GH: number, V: number): void;
+  /** Summed softmax cross-entropy of logits (N x V) against targets (N); with dLogits, writes
+   *  scale * (softmax - onehot) into it (see src/tensor/softmax.ts). */
+  softmaxCrossEntropy(logits: Float32Array, targets: Int32Array, N: number, V: number, dLogits: Float32Array | null, scale: number): number;
 }
 
 /** The raw exports: byte addresses and i32 dimensions. */
@@ -82,7 +89,14 @@ interface Exports {
   expArray(out: number, x: number, n: number): void;
   sigmoidArray(out: number, x: number, n: number): void;
   tanhArray(out: number, x: number, n: number): void;
+  gatherColumns(out: number, w: number, ids: number, R: number, GH: number, V: number): void;
+  scatterColumns(dw: number, dOut: number, ids: number, R: number, GH: number, V: number): void;
+  softmaxCrossEntropy(logits: number, targets: number, N: number, V: number, dLogits: number, withGrad: number, scale: number): number;
 }
+
+/** Ids handed to the kernels are copied into a scratch of this many i32 in the arena (reserved
+ *  when the module is instantiated, before anyone takes an arena mark), a chunk at a time. */
+const ID_SCRATCH = 16384;
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
@@ -161,6 +175,17 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
     if (!arena.owns(a)) throw new RangeError(`wasm ${name}: array is not in the wasm arena`);
     if (a.length < n) throw new RangeError(`wasm ${name}: array of ${a.length} floats, needs ${n}`);
   };
+  // Ids index into W's columns or a logits row: every one is checked against V before use.
+  const idSpace = arena.alloc(ID_SCRATCH);
+  const idScratch = new Int32Array(idSpace.buffer, idSpace.byteOffset, ID_SCRATCH);
+  /** Copies ids[from .. from + n) into the scratch, checking each is below V. */
+  const stageIds = (name: string, ids: Int32Array, from: number, n: number, V: number) => {
+    for (let i = 0; i < n; i++) {
+      const id = ids[from + i];
+      if (!(id >= 0 && id < V)) throw new RangeError(`wasm ${name}: id ${id} at ${from + i} is outside 0..${V - 1}`);
+      idScratch[i] = id;
+    }
+  };
   // Fixed arity rather than rest parameters: no array allocated per call.
   const dims = (name: string, M: number, N: number, K: number) => {
     if (!(isDim(M) && isDim(N) && isDim(K))) throw new RangeError(`wasm ${name}: bad dimensions ${M} x ${N} x ${K}`);
@@ -192,6 +217,42 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       dims('sumRows', M, N, 0);
       check('sumRows dBias', dBias, N); check('sumRows dC', dC, M * N);
       x.sumRows(dBias.byteOffset, dC.byteOffset, M, N);
+    },
+
+    // Rows in chunks of ID_SCRATCH ids; each chunk's rows are a contiguous slice of the output.
+    gatherColumns(out, W, ids, R, GH, V) {
+      dims('gatherColumns', R, GH, V);
+      check('gatherColumns out', out, R * GH); check('gatherColumns W', W, GH * V);
+      if (ids.length < R) throw new RangeError(`wasm gatherColumns: ${ids.length} ids, needs ${R}`);
+      for (let r0 = 0; r0 < R; r0 += ID_SCRATCH) {
+        const n = Math.min(ID_SCRATCH, R - r0);
+        stageIds('gatherColumns', ids, r0, n, V);
+        x.gatherColumns(out.byteOffset + 4 * r0 * GH, W.byteOffset, idScratch.byteOffset, n, GH, V);
+      }
+    },
+    scatterColumns(dW, dOut, ids, R, GH, V) {
+      dims('scatterColumns', R, GH, V);
+      check('scatterColumns dW', dW, GH * V); check('scatterColumns dOut', dOut, R * GH);
+      if (ids.length < R) throw new RangeError(`wasm scatterColumns: ${ids.length} ids, needs ${R}`);
+      for (let r0 = 0; r0 < R; r0 += ID_SCRATCH) {
+        const n = Math.min(ID_SCRATCH, R - r0);
+        stageIds('scatterColumns', ids, r0, n, V);
+        x.scatterColumns(dW.byteOffset, dOut.byteOffset + 4 * r0 * GH, idScratch.byteOffset, n, GH, V);
+      }
+    },
+    softmaxCrossEntropy(logits, targets, N, V, dLogits, scale) {
+      dims('softmaxCrossEntropy', N, V, 0);
+      check('softmaxCrossEntropy logits', logits, N * V);
+      if (dLogits) check('softmaxCrossEntropy dLogits', dLogits, N * V);
+      if (targets.length < N) throw new RangeError(`wasm softmaxCrossEntropy: ${targets.length} targets, needs ${N}`);
+      let loss = 0;
+      for (let r0 = 0; r0 < N; r0 += ID_SCRATCH) {
+        const n = Math.min(ID_SCRATCH, N - r0);
+        stageIds('softmaxCrossEntropy', targets, r0, n, V);
+        const at = 4 * r0 * V;
+        loss += x.softmaxCrossEntropy(logits.byteOffset + at, idScratch.byteOffset, n, V, dLogits ? dLogits.byteOffset + at : 0, dLogits ? 1 : 0, scale);
+      }
+      return loss;
     },
 
     // The recurrences: rows = T*B; every buffer is checked at its full extent for these dims.
