@@ -4,7 +4,8 @@
  *
  *   import { train, loadModel, sample, score, evaluate } from 'charnn';
  */
-import { encodeCorpus } from './data/corpus.js';
+import { encodeSource } from './data/corpus.js';
+import { stringSource, type CodePointSource } from './data/source.js';
 import { loadCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
 import { CharLM } from './model/charlm.js';
 import type { Direction } from './model/config.js';
@@ -19,6 +20,8 @@ export { train, bestPathOf } from './train/loop.js';
 export type { TrainCallbacks, TrainResult, TrainStart, StepReport, EvalReport } from './train/loop.js';
 export { TRAIN_DEFAULTS, type TrainOptions } from './train/options.js';
 export { CharnnError, UsageError } from './errors.js';
+// Big corpora for train / evaluate without a JS string: a file read in chunks, or UTF-8 bytes.
+export { fileSource, bytesSource, type CodePointSource } from './data/source.js';
 export { CharLM } from './model/charlm.js';
 export { Vocab } from './tokenizer/vocab.js';
 export type { ModelConfig, CellType, Direction } from './model/config.js';
@@ -72,10 +75,11 @@ export function score(loaded: LoadedModel, sentences: string[], direction: Score
   return sentences.map((s) => scorer.score(s, direction));
 }
 
-/** Log-probability of a whole text (one sentence per line). */
-export function evaluate(loaded: LoadedModel, text: string, options: { reset?: ResetMode; direction?: ScoreDirection } = {}): EvalResult {
+/** Log-probability of a whole text (one sentence per line): a string, or a source such as fileSource(path). */
+export function evaluate(loaded: LoadedModel, text: string | CodePointSource, options: { reset?: ResetMode; direction?: ScoreDirection } = {}): EvalResult {
   checkDirection(loaded, options.direction ?? 'forward');
-  return evaluateCorpus(loaded.model, encodeCorpus(text, loaded.vocab), options.direction ?? 'forward', options.reset ?? 'line');
+  const corpus = encodeSource(typeof text === 'string' ? stringSource(text) : text, loaded.vocab);
+  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line');
 }
 
 /** Only a bilstm has a backward model (and so 'backward' and 'both'). */

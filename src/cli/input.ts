@@ -4,6 +4,7 @@
  * is handled line by line.
  */
 import { createInterface } from 'node:readline';
+import { bytesSource, fileSource, type CodePointSource } from '../data/source.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from './io.js';
 
@@ -30,7 +31,17 @@ export async function* sentences(args: string[], io: CliIO, what: string): Async
 
 /** The whole of stdin as bytes (decoded and checked by the caller). */
 export async function readAllStdinBytes(io: CliIO): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+  return Buffer.concat(await readStdinChunks(io));
+}
+
+/** The whole of stdin as the chunks it arrived in (no concatenated copy of a big input). */
+export async function readStdinChunks(io: CliIO): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+  return chunks;
+}
+
+/** Corpus text from a file (read in chunks on each pass) or from stdin ('-'), never as one string. */
+export async function corpusSource(file: string, io: CliIO): Promise<CodePointSource> {
+  return file === '-' ? bytesSource(await readStdinChunks(io), 'stdin') : fileSource(file);
 }

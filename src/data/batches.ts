@@ -7,6 +7,7 @@
  * Dimensions: B = streams, T = steps, L = streamLength, n = tokens - 1 (input, target) pairs.
  */
 import { CharnnError, UsageError } from '../errors.js';
+import type { IdArray } from './ids.js';
 
 export interface BatchPlan {
   /** B: parallel streams per batch. */
@@ -46,10 +47,16 @@ export function planBatches(tokens: number, streams: number, steps: number): Bat
 }
 
 export class Batcher {
-  private readonly ids: Int32Array;
+  private readonly ids: IdArray;
   private readonly plan: BatchPlan;
+  private readonly reversed: boolean;
 
-  constructor(ids: Int32Array, plan: BatchPlan) {
+  /**
+   * Batches of `ids` read front to back, or, with `reversed`, of the stream read back to front
+   * (position p is ids[ids.length - 1 - p]): what the backward model of a bilstm trains on,
+   * without a reversed copy of the corpus.
+   */
+  constructor(ids: IdArray, plan: BatchPlan, reversed = false) {
     const { streams: B, steps: T, streamLength: L, batchesPerEpoch } = plan;
     // Stream b's last target is ids[b*L + batchesPerEpoch*T] <= ids[B*L], so B*L <= n.
     if (B < 1 || T < 1 || B * L > ids.length - 1 || batchesPerEpoch * T > L) {
@@ -57,6 +64,7 @@ export class Batcher {
     }
     this.ids = ids;
     this.plan = plan;
+    this.reversed = reversed;
   }
 
   /**
@@ -72,11 +80,19 @@ export class Batcher {
       throw new CharnnError(`internal error: batch buffers must hold ${T * B} ids`);
     }
     const ids = this.ids;
+    const last = ids.length - 1;
     for (let b = 0; b < B; b++) {
       const start = b * L + j * T;
-      for (let t = 0; t < T; t++) {
-        x[t * B + b] = ids[start + t];
-        y[t * B + b] = ids[start + t + 1];
+      if (this.reversed) {
+        for (let t = 0; t < T; t++) {
+          x[t * B + b] = ids[last - (start + t)];
+          y[t * B + b] = ids[last - (start + t + 1)];
+        }
+      } else {
+        for (let t = 0; t < T; t++) {
+          x[t * B + b] = ids[start + t];
+          y[t * B + b] = ids[start + t + 1];
+        }
       }
     }
   }

@@ -8,12 +8,13 @@
  */
 import { UsageError } from '../errors.js';
 import type { EncodedCorpus } from './corpus.js';
+import type { IdArray } from './ids.js';
 
 export interface TrainValSplit {
   /** ids[0 .. cut): ends with the `<EOS>` closing the last training line. */
-  train: Int32Array;
+  train: IdArray;
   /** ids[cut - 1 ..): starts with that same `<EOS>` (the input before the first val char). */
-  val: Int32Array;
+  val: IdArray;
   /** Index of the first validation line; `lines` when there is no validation text; -1 when
    *  the cut fell inside a line (see splitTrainVal). */
   valStartLine: number;

@@ -2,12 +2,16 @@
  * Corpus evaluation: total log-probability of an encoded text ([EOS, line1, EOS, line2, EOS...])
  * under one direction, or the mean of both for a bilstm.
  *   reset 'none': one stream through the whole text, the state carried (as validation in training);
- *   reset 'line': every line scored on its own from the zero state (the sum of `score` over lines).
+ *   reset 'line': every line scored on its own from the zero state (the sum of `score` over
+ *                 lines), many lines at once as parallel streams (src/model/line-scorer.ts).
  */
 import type { EncodedCorpus } from '../data/corpus.js';
+import type { IdArray } from '../data/ids.js';
+import { UNK_ID } from '../tokenizer/vocab.js';
 import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
-import { scorerFor, type LogProbTotals, type StreamScorer } from './logprobs.js';
+import { lineScorerFor } from './line-scorer.js';
+import { scorerFor, type LogProbTotals } from './logprobs.js';
 import type { ScoreDirection } from './score.js';
 
 export type ResetMode = 'line' | 'none';
@@ -29,8 +33,8 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
     const b = evaluateCorpus(model, corpus, 'backward', reset);
     return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2 };
   }
-  const scorer = scorerFor(model, direction);
-  const totals = reset === 'none' ? streamTotals(scorer, corpus.ids, direction) : lineTotals(scorer, corpus, direction);
+  const totals =
+    reset === 'none' ? streamTotals(model, corpus.ids, direction) : lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
   return {
     tokens: corpus.ids.length - 1,
     chars: corpus.chars,
@@ -42,27 +46,46 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
 }
 
 /** Mean nats per token over a whole id stream with the state carried: the validation loss. */
-export function streamNats(model: CharLM, ids: Int32Array, direction: Direction): number {
+export function streamNats(model: CharLM, ids: IdArray, direction: Direction): number {
   if (ids.length < 2) return NaN;
-  const totals = streamTotals(scorerFor(model, direction), ids, direction);
+  const totals = streamTotals(model, ids, direction);
   return -totals.ln / (ids.length - 1);
 }
 
-function streamTotals(scorer: StreamScorer, ids: Int32Array, direction: Direction): LogProbTotals {
-  scorer.reset();
-  return scorer.logProbs(direction === 'forward' ? ids : ids.slice().reverse(), null);
-}
+/** Ids per window of the reversed stream: a multiple of the stream scorer's 256-step chunks. */
+const WINDOW = 1 << 16;
 
-function lineTotals(scorer: StreamScorer, corpus: EncodedCorpus, direction: Direction): LogProbTotals {
-  const sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 };
-  for (let i = 0; i < corpus.lines; i++) {
-    // Line i with its frame: the <EOS> before it through its own <EOS>.
-    const segment = corpus.ids.subarray(corpus.lineStarts[i] - 1, corpus.lineStarts[i + 1]);
-    scorer.reset();
-    const t = scorer.logProbs(direction === 'forward' ? segment : segment.slice().reverse(), null);
-    sum.ln += t.ln;
-    sum.unkCount += t.unkCount;
-    sum.unkLn += t.unkLn;
+/**
+ * One stream through ids with the state carried. The backward model reads the stream from its
+ * end: it goes to the scorer in reversed windows of WINDOW + 1 ids (consecutive windows share
+ * one id: the last target of one is the first input of the next) through an Int32Array
+ * scratch, so the stream is never copied whole (StreamScorer.logProbs takes any IdArray). The
+ * per-token values are summed here in reading order, so the totals are exactly those of one
+ * logProbs pass over a reversed copy.
+ */
+function streamTotals(model: CharLM, ids: IdArray, direction: Direction): LogProbTotals {
+  const scorer = scorerFor(model, direction);
+  scorer.reset();
+  if (direction === 'forward') return scorer.logProbs(ids, null);
+  const n = ids.length;
+  let ln = 0;
+  let unkCount = 0;
+  let unkLn = 0;
+  const scratch = new Int32Array(Math.min(n, WINDOW + 1));
+  const lps = new Float64Array(Math.min(n, WINDOW + 1));
+  const last = n - 1;
+  for (let s = 0; s + 1 < n; s += WINDOW) {
+    const m = Math.min(WINDOW + 1, n - s);
+    for (let k = 0; k < m; k++) scratch[k] = ids[last - s - k];
+    scorer.logProbs(scratch.subarray(0, m), lps);
+    for (let k = 0; k + 1 < m; k++) {
+      const lp = lps[k];
+      ln += lp;
+      if (scratch[k + 1] === UNK_ID) {
+        unkCount++;
+        unkLn += lp;
+      }
+    }
   }
-  return sum;
+  return { ln, unkCount, unkLn };
 }

@@ -5,6 +5,7 @@
  * It never prints: it reports through callbacks and throws typed errors.
  */
 import { CharnnError } from '../errors.js';
+import type { CodePointSource } from '../data/source.js';
 import { Batcher, planBatches, type BatchPlan } from '../data/batches.js';
 import { saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
 import { CharLM, initParams } from '../model/charlm.js';
@@ -80,7 +81,7 @@ export function bestPathOf(out: string): string {
 }
 
 export async function train(
-  text: string,
+  text: string | CodePointSource,
   corpusName: string,
   overrides: Partial<TrainOptions>,
   callbacks: TrainCallbacks = {},
@@ -102,10 +103,10 @@ export async function train(
   const optimizer = createOptimizer(options.optimizer, model.params.data.length);
   const dropoutRng = new Rng(options.seed + 1);
 
-  // Each direction walks its own stream: the backward model reads the training text reversed.
-  const sources = model.directions.map((d) => (d === 'forward' ? split.train : split.train.slice().reverse()));
-  const batchers = sources.map((ids) => new Batcher(ids, plan));
-  const batches: DirectionBatch[] = sources.map(() => ({ x: new Int32Array(T * B), y: new Int32Array(T * B) }));
+  // Each direction walks its own stream: the backward model reads the training text reversed
+  // (its Batcher reads the ids from the end: no reversed copy of the corpus).
+  const batchers = model.directions.map((d) => new Batcher(split.train, plan, d === 'backward'));
+  const batches: DirectionBatch[] = batchers.map(() => ({ x: new Int32Array(T * B), y: new Int32Array(T * B) }));
 
   const stepLimit = Math.min(options.steps ?? Infinity, options.epochs !== null ? options.epochs * batchesPerEpoch : Infinity);
   const evalEvery = options.evalEvery ?? batchesPerEpoch;

@@ -1,9 +1,13 @@
 /**
  * From corpus text to what the training loop consumes: the vocabulary (rare characters folded
  * into <UNK>), the encoded id stream, and its train / validation split.
+ *
+ * The text is a string (the library API) or any CodePointSource (a file read in chunks, stdin
+ * bytes): two passes, counting then encoding, so a big file never becomes a JS string.
  */
 import { CharnnError } from '../errors.js';
-import { countChars, encodeCorpus, type EncodedCorpus } from '../data/corpus.js';
+import { charCounts, countSource, encodeSource, type EncodedCorpus } from '../data/corpus.js';
+import { stringSource, type CodePointSource } from '../data/source.js';
 import { splitTrainVal, type TrainValSplit } from '../data/split.js';
 import { Vocab } from '../tokenizer/vocab.js';
 
@@ -13,13 +17,14 @@ export interface PreparedCorpus {
   split: TrainValSplit;
 }
 
-export function prepareCorpus(text: string, name: string, minCount: number, valFrac: number): PreparedCorpus {
-  const counts = countChars(text);
-  if (counts.size === 0) {
+export function prepareCorpus(text: string | CodePointSource, name: string, minCount: number, valFrac: number): PreparedCorpus {
+  const source = typeof text === 'string' ? stringSource(text, name) : text;
+  const counts = countSource(source);
+  if (counts.chars === 0) {
     throw new CharnnError(`${name}: the corpus has no characters to learn from (it is empty or only line ends)`, 'train on a text file with at least one non-empty line');
   }
-  const vocab = Vocab.build(counts, minCount);
-  const corpus = encodeCorpus(text, vocab);
+  const vocab = Vocab.build(charCounts(counts), minCount);
+  const corpus = encodeSource(source, vocab, counts);
   const split = splitTrainVal(corpus, valFrac);
   return { vocab, corpus, split };
 }

@@ -1,5 +1,5 @@
 // Tests for truncated-BPTT batching: the plan (including reduced streams/steps), layout of
-// x and y, and contiguity of each stream across consecutive batches.
+// x and y, contiguity of each stream across consecutive batches, and reading a stream reversed.
 import { describe, expect, it } from 'vitest';
 import { Batcher, planBatches, type BatchPlan } from '../../src/data/batches.js';
 import { CharnnError, UsageError } from '../../src/errors.js';
@@ -126,6 +126,35 @@ describe('Batcher', () => {
     expect(() => batcher.fill(plan.batchesPerEpoch, buf(), buf())).toThrow(CharnnError);
     expect(() => batcher.fill(-1, buf(), buf())).toThrow(CharnnError);
     expect(() => batcher.fill(0, new Int32Array(19), buf())).toThrow(CharnnError);
+  });
+
+  it('reversed: the batches of the stream read from its end, without a reversed copy; compact ids alike', () => {
+    const ids = Int32Array.from({ length: 1237 }, (_, i) => (i * 7919) % 251);
+    const plan = planBatches(ids.length, 6, 11);
+    const expected = epoch(ids.slice().reverse(), plan);
+    for (const view of [ids, Uint8Array.from(ids), Uint16Array.from(ids)]) {
+      const batcher = new Batcher(view, plan, true);
+      for (let j = 0; j < plan.batchesPerEpoch; j++) {
+        const x = new Int32Array(plan.steps * plan.streams);
+        const y = new Int32Array(plan.steps * plan.streams);
+        batcher.fill(j, x, y);
+        expect(x).toEqual(expected[j][0]);
+        expect(y).toEqual(expected[j][1]);
+      }
+      // Forward over a compact array: the same batches as over Int32Array.
+      const fwd = new Batcher(view, plan);
+      const x = new Int32Array(plan.steps * plan.streams);
+      const y = new Int32Array(plan.steps * plan.streams);
+      fwd.fill(3, x, y);
+      expect([x, y]).toEqual(epoch(ids, plan)[3]);
+    }
+    // A subarray view (as the training split is): reversal is relative to the view.
+    const part = ids.subarray(100, 900);
+    const p2 = planBatches(part.length, 4, 9);
+    const x = new Int32Array(36);
+    const y = new Int32Array(36);
+    new Batcher(part, p2, true).fill(0, x, y);
+    expect([x, y]).toEqual(epoch(part.slice().reverse(), p2)[0]);
   });
 
   it('rejects a plan that does not fit the ids', () => {

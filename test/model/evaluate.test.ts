@@ -1,8 +1,10 @@
-// evaluateCorpus: reset 'line' is exactly the sum of SentenceScorer over the same lines (every
-// direction, <UNK> mass included); reset 'none' is exactly one StreamScorer pass over the whole
-// id stream (reversed for the backward model); 'both' is the mean; streamNats is the per-token
-// mean of that pass; and the token / char / line / <UNK> counts follow GUIDE.md section 2
-// (code points, CRLF and CR line ends, empty lines, an unterminated last line).
+// evaluateCorpus: reset 'line' (lines batched as parallel streams, see line-scorer.test.ts) is
+// exactly the sum of SentenceScorer over the same lines (every direction, <UNK> mass included);
+// reset 'none' is exactly one StreamScorer pass over the whole id stream (reversed for the
+// backward model, in windows, without a reversed copy); 'both' is the mean; streamNats is the
+// per-token mean of that pass, for compact id arrays too; and the token / char / line / <UNK>
+// counts follow GUIDE.md section 2 (code points, CRLF and CR line ends, empty lines, an
+// unterminated last line).
 import { describe, expect, it } from 'vitest';
 import { encodeCorpus, splitLines } from '../../src/data/corpus.js';
 import { CharLM } from '../../src/model/charlm.js';
@@ -112,6 +114,26 @@ describe('evaluateCorpus', () => {
       });
     }
   }
+
+  it(`streamNats and reset 'none' over compact ids, backward over a stream longer than its reversal window: exactly one pass over an Int32Array copy`, () => {
+    const model = makeModel('bilstm', vocab.size, 6);
+    const rng2 = new Rng(17);
+    const long = encodeCorpus(Array.from({ length: 5200 }, () => lines[Math.floor(rng2.next() * lines.length)]).join('\n'), vocab);
+    expect(long.ids).toBeInstanceOf(Uint8Array);
+    expect(long.ids.length).toBeGreaterThan(65_537 + 256); // crosses the 65,536-id windows
+    for (const direction of ['forward', 'backward'] as const) {
+      const copy = Int32Array.from(long.ids);
+      if (direction === 'backward') copy.reverse();
+      const scorer = new StreamScorer(model, direction);
+      const pass = scorer.logProbs(copy, null);
+      // Summed in the same order: the same numbers, not just close ones.
+      expect(streamNats(model, long.ids, direction)).toBe(-pass.ln / (long.ids.length - 1));
+      const r = evaluateCorpus(model, long, direction, 'none');
+      expect(r.logprobLn).toBe(pass.ln);
+      expect(r.unkLogprobLn).toBe(pass.unkLn);
+      expect(pass.unkCount).toBeGreaterThan(100);
+    }
+  });
 
   it('a one-line corpus: line and stream modes agree (one sentence from the zero state)', () => {
     const model = makeModel('lstm', vocab.size, 4);

@@ -4,14 +4,13 @@
  * --reset none carries the state through the file (as training's validation loss).
  */
 import type { Command } from 'commander';
-import { encodeCorpus } from '../../data/corpus.js';
-import { decodeCorpusBytes, readCorpusFile } from '../../data/corpus.js';
+import { encodeSource } from '../../data/corpus.js';
 import { CharLM } from '../../model/charlm.js';
 import { evaluateCorpus, type EvalResult, type ResetMode } from '../../model/evaluate.js';
 import type { ScoreDirection } from '../../model/score.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
-import { checkInputArgs, readAllStdinBytes, wantsStdin } from '../input.js';
+import { checkInputArgs, corpusSource, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
@@ -42,8 +41,9 @@ export function registerEval(program: Command, io: CliIO): void {
       const model = new CharLM(checkpoint.meta.model, checkpoint.params);
       const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
       for (const file of inputs) {
-        const text = file === '-' ? decodeCorpusBytes(await readAllStdinBytes(io), 'stdin') : readCorpusFile(file);
-        const result = evaluateCorpus(model, encodeCorpus(text, vocab), flags.direction, flags.reset);
+        // Bytes to compact ids in two passes (count, encode): no string of the whole file.
+        const corpus = encodeSource(await corpusSource(file, io), vocab);
+        const result = evaluateCorpus(model, corpus, flags.direction, flags.reset);
         io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
       }
     });

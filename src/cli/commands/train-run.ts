@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { CharnnError } from '../../errors.js';
 import chalk from 'chalk';
 import ora from 'ora';
+import type { CodePointSource } from '../../data/source.js';
 import { sampleText } from '../../model/sample.js';
 import { train, type EvalReport, type StepReport } from '../../train/loop.js';
 import type { TrainOptions } from '../../train/options.js';
@@ -19,7 +20,7 @@ import type { TrainFlags } from './train.js';
 
 const LOG_EVERY = 10;
 
-export async function runTraining(text: string, name: string, options: TrainOptions, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
+export async function runTraining(source: CodePointSource, name: string, options: TrainOptions, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
   if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
   const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
@@ -46,7 +47,7 @@ export async function runTraining(text: string, name: string, options: TrainOpti
   const bold = io.fancy ? chalk.bold : (s: string) => s;
   try {
     const result = await train(
-      text,
+      source,
       name,
       options,
       {

@@ -5,12 +5,12 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { decodeCorpusBytes, readCorpusFile } from '../../data/corpus.js';
+import type { CodePointSource } from '../../data/source.js';
 import { CELLS } from '../../model/config.js';
 import { OPTIMIZERS } from '../../train/optimizer.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.js';
 import type { CliIO } from '../io.js';
-import { readAllStdinBytes } from '../input.js';
+import { corpusSource } from '../input.js';
 import { CHECKPOINT_DIR } from '../model-path.js';
 import { DEFAULT_CORPUS } from '../paths.js';
 import { choice, duration, integer, number } from '../parse.js';
@@ -59,7 +59,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     .option('--log <file>', 'append one JSON object per report to this file')
     .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
     .action(async (corpusArg: string | undefined, flags: TrainFlags) => {
-      const { text, name } = await loadCorpus(corpusArg, io);
+      const { source, name } = await loadCorpus(corpusArg, io);
       const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
       const quickStart = corpusArg === undefined && noLimit;
       // Everything but the limits and the CLI-only flags passes through unchanged.
@@ -76,14 +76,18 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       if (quickStart) io.stderr.write(`Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`);
       // Loaded on demand: the progress bar and sampler are only needed when training runs.
       const { runTraining } = await import('./train-run.js');
-      await runTraining(text, name, options, flags, io, setExitCode);
+      await runTraining(source, name, options, flags, io, setExitCode);
     });
 }
 
-async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ text: string; name: string }> {
-  if (arg === '-') return { text: decodeCorpusBytes(await readAllStdinBytes(io), 'stdin'), name: 'stdin' };
+/**
+ * The corpus as a source read in passes by the training loop (a file in chunks, or stdin's
+ * bytes), never as one string. A missing or unreadable file is reported here, before training.
+ */
+async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ source: CodePointSource; name: string }> {
+  if (arg === '-') return { source: await corpusSource('-', io), name: 'stdin' };
   const path = arg ?? DEFAULT_CORPUS;
   const base = basename(path, extname(path)) || 'corpus';
-  return { text: readCorpusFile(path), name: base };
+  return { source: await corpusSource(path, io), name: base };
 }
 
