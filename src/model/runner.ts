@@ -1,7 +1,9 @@
 /**
  * One direction of the language model over a chunk of T steps for B streams: the layer stack,
  * dropout between layers, the decoder, the loss, and the backward pass through all of it.
- * Training, evaluation, scoring and sampling (T = B = 1) all run through this one path.
+ * Training and batched evaluation run through this path; one-stream scoring and sampling use
+ * the forward-only InferenceRunner (inference.ts), which runs the same layer stack through the
+ * same cell kernels and decoder and is tested to give the same logits bit for bit.
  *
  * Dimension legend: T steps, B streams, rows = T*B (time-major: row t*B + b), H hidden,
  * V vocabulary, L layers.

@@ -11,8 +11,8 @@ import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import type { Rng } from '../util/rng.js';
 import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
-import { DirectionRunner } from './runner.js';
-import { zeroState } from './state.js';
+import { InferenceRunner } from './inference.js';
+import { copyState, zeroState, type RecurrentState } from './state.js';
 import { PerModel } from './per-model.js';
 
 export interface SampleOptions {
@@ -32,9 +32,8 @@ export interface SampleOptions {
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
 export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): Generator<string> {
   const V = model.config.vocabSize;
-  const runner = samplingRunners.get(model, options.direction);
-  const state = zeroState<Float32Array>(Float32Array, model.config.layers, 1, model.config.hidden);
-  const input = new Int32Array(1);
+  const shared = samplingSteppers.get(model, options.direction);
+  const session: SampleSession = { saved: zeroState<Float32Array>(Float32Array, model.config.layers, 1, model.config.hidden) };
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
 
@@ -47,24 +46,53 @@ export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions)
   });
   const context = options.direction === 'forward' ? primeIds : [EOS_ID, ...primeIds.slice(1).reverse()];
 
-  let logits: Float32Array = runner.logits;
-  for (const id of context) {
-    input[0] = id;
-    logits = runner.forward(input, 1, 1, state, null);
-  }
-  for (let n = 0; n < options.length; n++) {
-    const id = drawSymbol(logits, V, options, probs, order);
-    yield id === EOS_ID ? '\n' : vocab.symbolOf(id);
-    input[0] = id;
-    logits = runner.forward(input, 1, 1, state, null);
+  const runner = shared.acquire(session);
+  // Only the last context step's logits are drawn from: the others skip the decoder.
+  for (let i = 0; i + 1 < context.length; i++) runner.step(context[i], false);
+  let logits = runner.step(context[context.length - 1], true)!;
+  try {
+    for (let n = 0; n < options.length; n++) {
+      const id = drawSymbol(logits, V, options, probs, order);
+      yield id === EOS_ID ? '\n' : vocab.symbolOf(id);
+      if (n + 1 < options.length) logits = shared.acquire(session).step(id, true)!;
+    }
+  } finally {
+    shared.release(session);
   }
 }
 
+/** One generator's carried state while another generator of the same model holds the runner. */
+interface SampleSession {
+  saved: RecurrentState<Float32Array>;
+}
+
 /**
- * One single-step runner per (model, direction) for all its samples (see PerModel). Sharing is
- * safe: a sample draws from the logits right after its own forward step, with no yield between.
+ * One single-step runner per (model, direction) for all its samples (see PerModel), with its
+ * carried state handed over between interleaved generators: a generator acquires the runner
+ * before each step (free when it still holds it: one comparison), and whoever takes it over
+ * saves the holder's state first. A sample draws from the logits right after its own step,
+ * with no yield between, so the logits buffer needs no hand-over.
  */
-const samplingRunners = new PerModel((model: CharLM, direction) => new DirectionRunner<Float32Array>(model, direction, 1, 1, Float32Array));
+class SharedStepper {
+  private holder: SampleSession | null = null;
+
+  constructor(private readonly runner: InferenceRunner<Float32Array>) {}
+
+  acquire(session: SampleSession): InferenceRunner<Float32Array> {
+    if (this.holder !== session) {
+      if (this.holder !== null) copyState(this.holder.saved, this.runner.state);
+      copyState(this.runner.state, session.saved);
+      this.holder = session;
+    }
+    return this.runner;
+  }
+
+  release(session: SampleSession): void {
+    if (this.holder === session) this.holder = null;
+  }
+}
+
+const samplingSteppers = new PerModel((model: CharLM, direction) => new SharedStepper(new InferenceRunner<Float32Array>(model, direction, 1)));
 
 /** Picks the next symbol id from logits (V) under the options; never <UNK>. */
 export function drawSymbol(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'rng'>, probs: Float64Array, order: Int32Array): number {
@@ -75,14 +103,15 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
   }
   let max = -Infinity;
   for (let v = 0; v < V; v++) if (v !== UNK_ID && logits[v] > max) max = logits[v];
+  const temperature = options.temperature;
   let sum = 0;
   for (let v = 0; v < V; v++) {
-    probs[v] = v === UNK_ID ? 0 : Math.exp((logits[v] - max) / options.temperature);
+    probs[v] = v === UNK_ID ? 0 : Math.exp((logits[v] - max) / temperature);
     sum += probs[v];
   }
-  for (let v = 0; v < V; v++) probs[v] /= sum;
-  let candidates = V;
   if (options.topK > 0 || options.topP < 1) {
+    for (let v = 0; v < V; v++) probs[v] /= sum;
+    let candidates = V;
     // Most likely first; ties broken by id so results do not depend on the sort's stability.
     for (let v = 0; v < V; v++) order[v] = v;
     order.sort((a, b) => probs[b] - probs[a] || a - b);
@@ -106,12 +135,15 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
     }
     return order[candidates - 1];
   }
+  // The CDF walk over probs / sum, each normalised only when reached (the same quotients as
+  // normalising them all first, without the divisions past the drawn symbol).
   let r = options.rng.next();
   let last = -1;
   for (let v = 0; v < V; v++) {
-    if (probs[v] === 0) continue;
+    const p = probs[v] / sum;
+    if (p === 0) continue;
     last = v;
-    r -= probs[v];
+    r -= p;
     if (r < 0) return v;
   }
   return last; // rounding left r just above 0: the last possible symbol
