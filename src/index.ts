@@ -76,10 +76,14 @@ export function score(loaded: LoadedModel, sentences: string[], direction: Score
 }
 
 /** Log-probability of a whole text (one sentence per line): a string, or a source such as fileSource(path). */
-export function evaluate(loaded: LoadedModel, text: string | CodePointSource, options: { reset?: ResetMode; direction?: ScoreDirection } = {}): EvalResult {
+export function evaluate(
+  loaded: LoadedModel,
+  text: string | CodePointSource,
+  options: { reset?: ResetMode; direction?: ScoreDirection; threads?: number } = {},
+): EvalResult {
   checkDirection(loaded, options.direction ?? 'forward');
   const corpus = encodeSource(typeof text === 'string' ? stringSource(text) : text, loaded.vocab);
-  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line');
+  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', { threads: options.threads });
 }
 
 /** Only a bilstm has a backward model (and so 'backward' and 'both'). */

@@ -96,7 +96,7 @@ export function encodeSource(source: CodePointSource, vocab: Vocab, counts: Sour
   if (size > 0x7fffffff) throw new CharnnError(`${source.name} is too large: ${chars} characters (at most about 2 billion)`);
   // Each buffer is allocated once at its final length.
   const ids = allocIds(vocab.size, size);
-  const lineStarts = new Int32Array(lines + 1);
+  const lineStarts = new Int32Array(new SharedArrayBuffer(4 * (lines + 1))); // shared, as the ids (see allocIds)
   let n = 0;
   let line = 0;
   let unk = 0;

@@ -6,9 +6,12 @@
  */
 export type IdArray = Uint8Array | Uint16Array | Int32Array;
 
-/** The smallest id array type that can hold ids below vocabSize, with n elements. */
+/**
+ * The smallest id array type that can hold ids below vocabSize, with n elements. It lives on a
+ * SharedArrayBuffer, so worker threads can read a corpus in place (src/model/line-threads.ts).
+ */
 export function allocIds(vocabSize: number, n: number): IdArray {
-  if (vocabSize <= 0x100) return new Uint8Array(n);
-  if (vocabSize <= 0x10000) return new Uint16Array(n);
-  return new Int32Array(n);
+  if (vocabSize <= 0x100) return new Uint8Array(new SharedArrayBuffer(n));
+  if (vocabSize <= 0x10000) return new Uint16Array(new SharedArrayBuffer(2 * n));
+  return new Int32Array(new SharedArrayBuffer(4 * n));
 }

@@ -5,12 +5,14 @@
  *   reset 'line': every line scored on its own from the zero state (the sum of `score` over
  *                 lines), many lines at once as parallel streams (src/model/line-scorer.ts).
  */
+import { availableParallelism } from 'node:os';
 import type { EncodedCorpus } from '../data/corpus.js';
 import type { IdArray } from '../data/ids.js';
 import { UNK_ID } from '../tokenizer/vocab.js';
 import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
 import { lineScorerFor } from './line-scorer.js';
+import { scoreLinesThreaded } from './line-threads.js';
 import { scorerFor, type LogProbTotals } from './logprobs.js';
 import type { ScoreDirection } from './score.js';
 
@@ -27,14 +29,22 @@ export interface EvalResult {
   unkLogprobLn: number;
 }
 
-export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: ScoreDirection, reset: ResetMode): EvalResult {
+export interface EvalOptions {
+  /** Threads for --reset line (the result does not depend on it); default: every core. One
+   *  stream (--reset none) is a chain of dependent steps and runs on one thread. */
+  threads?: number;
+}
+
+/** Below this many tokens, starting worker threads costs more than it saves. */
+export const MIN_TOKENS_PER_EXTRA_THREAD = 100_000;
+
+export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: ScoreDirection, reset: ResetMode, options: EvalOptions = {}): EvalResult {
   if (direction === 'both') {
-    const f = evaluateCorpus(model, corpus, 'forward', reset);
-    const b = evaluateCorpus(model, corpus, 'backward', reset);
+    const f = evaluateCorpus(model, corpus, 'forward', reset, options);
+    const b = evaluateCorpus(model, corpus, 'backward', reset, options);
     return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2 };
   }
-  const totals =
-    reset === 'none' ? streamTotals(model, corpus.ids, direction) : lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
+  const totals = reset === 'none' ? streamTotals(model, corpus.ids, direction) : lineTotals(model, corpus, direction, options);
   return {
     tokens: corpus.ids.length - 1,
     chars: corpus.chars,
@@ -43,6 +53,14 @@ export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: 
     logprobLn: totals.ln,
     unkLogprobLn: totals.unkLn,
   };
+}
+
+/** Every line from the zero state: on several threads for big inputs (bit-identical totals). */
+function lineTotals(model: CharLM, corpus: EncodedCorpus, direction: Direction, options: EvalOptions): LogProbTotals {
+  const wanted = options.threads ?? availableParallelism();
+  const threads = Math.min(wanted, 1 + Math.floor(corpus.ids.length / MIN_TOKENS_PER_EXTRA_THREAD));
+  const threaded = threads > 1 ? scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads) : null;
+  return threaded ?? lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
 }
 
 /** Mean nats per token over a whole id stream with the state carried: the validation loss. */

@@ -80,6 +80,11 @@ export class LineScorer<F extends Floats = Float32Array> {
   private readonly steps: Int32Array; // (window) S of each window line
   private readonly bucket: Int32Array; // (SORT_CAP + 1) counting sort
 
+  /** Lines per window: score() and scoreShare() handle at most this many lines at a time. */
+  get window(): number {
+    return this.limits.window;
+  }
+
   constructor(model: CharLM<F>, direction: Direction, limits: LineScorerLimits = defaultLimits(model as CharLM<Floats>)) {
     const { streams, steps, rows, window } = limits;
     if (!(streams >= 1 && steps >= 1 && rows >= streams && window >= 1)) throw new RangeError(`bad line scorer limits ${JSON.stringify(limits)}`);
@@ -124,12 +129,38 @@ export class LineScorer<F extends Floats = Float32Array> {
 
   /** Scores lines first .. first+count-1 into lineLn / lineUnkLn[0 .. count); returns the <UNK> targets. */
   private scoreWindow(ids: IdArray, lineStarts: Int32Array, first: number, count: number): number {
-    const { order, steps } = this;
+    return this.scoreShare(ids, lineStarts, first, count, 0, 1, null);
+  }
+
+  /**
+   * Threads split a window by groups (line-threads.ts): every thread orders the window the same
+   * way and scores groups share, share + shares, share + 2 shares, ... With `out`, each scored
+   * line's totals are also copied to out.ln / out.unkLn at its window index. Returns the <UNK>
+   * targets of the lines scored.
+   */
+  scoreShare(
+    ids: IdArray,
+    lineStarts: Int32Array,
+    first: number,
+    count: number,
+    share: number,
+    shares: number,
+    out: { ln: Float64Array; unkLn: Float64Array } | null,
+  ): number {
+    const { order, steps, lineLn, lineUnkLn } = this;
+    const { streams } = this.limits;
     for (let i = 0; i < count; i++) steps[i] = lineStarts[first + i + 1] - lineStarts[first + i]; // chars + 1
     this.sortLongestFirst(count);
     let unkCount = 0;
-    for (let g = 0; g < count; g += this.limits.streams) {
-      unkCount += this.scoreGroup(ids, lineStarts, first, order.subarray(g, Math.min(count, g + this.limits.streams)));
+    for (let g = share * streams; g < count; g += shares * streams) {
+      const group = order.subarray(g, Math.min(count, g + streams));
+      unkCount += this.scoreGroup(ids, lineStarts, first, group);
+      if (out) {
+        for (const i of group) {
+          out.ln[i] = lineLn[i];
+          out.unkLn[i] = lineUnkLn[i];
+        }
+      }
     }
     return unkCount;
   }

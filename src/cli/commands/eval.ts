@@ -3,6 +3,7 @@
  * --reset line scores every line from the zero state (the sum of `score` over the lines),
  * --reset none carries the state through the file (as training's validation loss).
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { encodeSource } from '../../data/corpus.js';
 import { CharLM } from '../../model/charlm.js';
@@ -14,13 +15,14 @@ import { checkInputArgs, corpusSource, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
-import { choice } from '../parse.js';
+import { choice, integer } from '../parse.js';
 
 interface EvalFlags {
   model?: string;
   json?: boolean;
   reset: ResetMode;
   direction: ScoreDirection;
+  threads?: number;
 }
 
 export function registerEval(program: Command, io: CliIO): void {
@@ -32,6 +34,7 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--json', 'one JSON object per file')
     .option('--reset <mode>', 'line: each line from the zero state, as score; none: state carried through the file', choice(['line', 'none'] as const), 'line')
     .addOption(directionOption(true))
+    .option('--threads <n>', `threads for --reset line on big inputs (default: all ${availableParallelism()} cores; results do not depend on it)`, integer(1, 256))
     .action(async (files: string[], flags: EvalFlags) => {
       // Argument mistakes first: they need no model to report.
       checkInputArgs(files, io, 'eval', 'give one or more text files');
@@ -43,7 +46,7 @@ export function registerEval(program: Command, io: CliIO): void {
       for (const file of inputs) {
         // Bytes to compact ids in two passes (count, encode): no string of the whole file.
         const corpus = encodeSource(await corpusSource(file, io), vocab);
-        const result = evaluateCorpus(model, corpus, flags.direction, flags.reset);
+        const result = evaluateCorpus(model, corpus, flags.direction, flags.reset, { threads: flags.threads });
         io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
       }
     });

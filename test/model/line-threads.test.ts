@@ -1,0 +1,66 @@
+// eval --reset line on several threads (line-threads.ts): the groups of each window are dealt
+// out to worker threads, and the totals are bit-identical to one thread's (every line is
+// computed as one thread computes it and the totals are added in file order), for lstm, gru and
+// the bilstm's backward model, for 2 and 3 threads; arrays that are not on shared memory fall
+// back (null) instead of being copied; evaluateCorpus gives the same figures for any --threads.
+import { describe, expect, it } from 'vitest';
+import { encodeCorpus } from '../../src/data/corpus.js';
+import { CharLM, initParams } from '../../src/model/charlm.js';
+import type { CellType, ModelConfig } from '../../src/model/config.js';
+import { evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD } from '../../src/model/evaluate.js';
+import { lineScorerFor } from '../../src/model/line-scorer.js';
+import { scoreLinesThreaded } from '../../src/model/line-threads.js';
+import { Vocab } from '../../src/tokenizer/vocab.js';
+import { Rng } from '../../src/util/rng.js';
+
+const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5]]), 1);
+
+/** n lines of random length (0..maxLen), with a few characters outside the vocabulary. */
+function makeText(n: number, maxLen: number, seed: number): string {
+  const rng = new Rng(seed);
+  const alphabet = ['a', 'b', 'c', ' ', 'é', 'x'];
+  const lines = Array.from({ length: n }, () => {
+    const len = Math.floor(rng.next() * (maxLen + 1));
+    return Array.from({ length: len }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join('');
+  });
+  lines[7] = 'a'.repeat(700); // longer than one time chunk
+  return lines.join('\n') + '\n';
+}
+
+function model(cell: CellType): CharLM {
+  const config: ModelConfig = { cell, vocabSize: vocab.size, hidden: 16, layers: 2, dropout: 0 };
+  return new CharLM(config, initParams(config, new Rng(5)));
+}
+
+describe('line scoring on several threads', () => {
+  const corpus = encodeCorpus(makeText(600, 60, 3), vocab);
+
+  for (const [cell, direction] of [['lstm', 'forward'], ['gru', 'forward'], ['bilstm', 'backward']] as const) {
+    it(`${cell} ${direction}: 2 and 3 threads give one thread's totals bit for bit`, () => {
+      const m = model(cell);
+      const one = lineScorerFor(m, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
+      expect(one.unkCount).toBeGreaterThan(0);
+      for (const threads of [2, 3]) {
+        const many = scoreLinesThreaded(m, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads);
+        expect(many).toEqual(one);
+      }
+    });
+  }
+
+  it('returns null (the caller scores on one thread) for arrays that are not on shared memory', () => {
+    const m = model('lstm');
+    const ids = Uint8Array.from(corpus.ids);
+    expect(ids.buffer instanceof SharedArrayBuffer).toBe(false);
+    expect(scoreLinesThreaded(m, 'forward', ids, corpus.lineStarts, corpus.lines, 2)).toBeNull();
+    expect(scoreLinesThreaded(m, 'forward', corpus.ids, corpus.lineStarts, corpus.lines, 1)).toBeNull();
+  });
+
+  it('evaluateCorpus: the same figures for --threads 1 and 2 on an input big enough for threads', () => {
+    const big = encodeCorpus(makeText(8000, 40, 9), vocab);
+    expect(big.ids.length).toBeGreaterThan(MIN_TOKENS_PER_EXTRA_THREAD);
+    const m = model('lstm');
+    const one = evaluateCorpus(m, big, 'forward', 'line', { threads: 1 });
+    const two = evaluateCorpus(m, big, 'forward', 'line', { threads: 2 });
+    expect(two).toEqual(one);
+  });
+});
