@@ -9,10 +9,15 @@
  *   vocab           JSON array of symbols in id order: "<EOS>", "<UNK>", then single code points
  *   training        JSON object: the resolved training config (opaque here)
  *   progress        JSON {step, epoch, best_val_nats, val_nats, chars_seen}
+ *   train_state     JSON object, only in a checkpoint a run can be resumed from (opaque here;
+ *                   see train/resume.ts), with its tensors stored as charnn.train_state.<name>
+ *   checksum        "sha256:<hex>" over everything else in the file (see checksum.ts)
  *
  * Saving is atomic (temp file + fsync + rename), so a crash or a full disk mid-save never
- * destroys the previous checkpoint. Loading trusts nothing in the file. Everything is
- * synchronous: the CLI wants a fast cold start and has nothing else to do meanwhile.
+ * destroys the previous checkpoint. Loading trusts nothing in the file: the checksum is checked
+ * before anything in it is used, and then every field again (a file can be crafted with a
+ * valid checksum). Everything is synchronous: the CLI wants a fast cold start and has nothing
+ * else to do meanwhile.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -20,10 +25,15 @@ import { basename, dirname, join } from 'node:path';
 import { CharnnError } from '../errors.js';
 import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
 import { ParamSet, paramSpecs, sizeOf } from '../model/params.js';
-import { encodeSafetensors, readSafetensors, readTensorInto } from './safetensors.js';
+import { CHECKSUM_KEY, checksumOf } from './checksum.js';
+import { encodeSafetensors, parseSafetensors, readSafetensors, readTensor, readTensorInto, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'charnn';
-export const CHECKPOINT_VERSION = '1';
+/** 2: sealed with a checksum, may hold a training state. Version 1 files had neither. */
+export const CHECKPOINT_VERSION = '2';
+/** Names of the training state's tensors start with this, so they never clash with a parameter's. */
+export const TRAIN_STATE_PREFIX = 'charnn.train_state.';
+const TRAIN_STATE_KEY = 'train_state';
 export const CHECKPOINT_EXTENSION = '.safetensors';
 
 export interface Progress {
@@ -42,14 +52,28 @@ export interface CheckpointMeta {
   progress: Progress;
 }
 
+/** What a run needs besides the weights to continue exactly (written by train/resume.ts). */
+export interface TrainState {
+  json: Record<string, unknown>;
+  /** Float32 tensors, named without the prefix. */
+  tensors: TensorToWrite[];
+}
+
+export interface LoadedTrainState {
+  json: Record<string, unknown>;
+  tensors: Map<string, { shape: number[]; data: Float32Array }>;
+}
+
 export interface Checkpoint {
   params: ParamSet<Float32Array>;
   meta: CheckpointMeta;
+  /** null for a checkpoint that holds only the model (the best one, or an exported one). */
+  trainState: LoadedTrainState | null;
 }
 
 // ---------------------------------------------------------------- save
 
-export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta): void {
+export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta, trainState?: TrainState): void {
   // Check everything before touching the disk: we never write a file we would refuse to load.
   const fail = (what: string): never => {
     throw new CharnnError(`cannot save checkpoint ${path}: ${what}`);
@@ -60,7 +84,7 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
   checkProgress(meta.progress, (what) => fail(`progress ${what}`));
 
   const expected = paramSpecs(meta.model);
-  const tensors = expected.map((spec) => {
+  const tensors: TensorToWrite[] = expected.map((spec) => {
     const data = params.views.get(spec.name);
     if (!data) return fail(`parameter ${spec.name} is missing`);
     if (data.length !== sizeOf(spec.shape)) fail(`parameter ${spec.name} has ${data.length} values, expected ${sizeOf(spec.shape)}`);
@@ -73,8 +97,25 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
     fail(`parameter ${extra} is not part of a ${meta.model.cell} model`);
   }
 
-  const bytes = encodeSafetensors(tensors, encodeMeta(meta));
-  writeFileAtomic(path, bytes);
+  const metadata = encodeMeta(meta);
+  if (trainState) {
+    if (!isObject(trainState.json)) fail('training state is not an object');
+    metadata.set(TRAIN_STATE_KEY, JSON.stringify(trainState.json));
+    for (const t of trainState.tensors) {
+      const bad = t.data.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) fail(`training state ${t.name} has a non-finite value (${t.data[bad]}) at index ${bad}`);
+      tensors.push({ name: TRAIN_STATE_PREFIX + t.name, shape: t.shape, data: t.data });
+    }
+  }
+  writeFileAtomic(path, seal(tensors, metadata, path));
+}
+
+/** Encodes the file with its checksum: the checksum is taken over a draft without it (the
+ *  parsed draft is exactly what a reader will see), then written into the metadata. */
+function seal(tensors: TensorToWrite[], metadata: Map<string, string>, source: string): Uint8Array {
+  const draft = encodeSafetensors(tensors, metadata);
+  metadata.set(CHECKSUM_KEY, checksumOf(parseSafetensors(draft, source)));
+  return encodeSafetensors(tensors, metadata);
 }
 
 function encodeMeta(meta: CheckpointMeta): Map<string, string> {
@@ -149,6 +190,12 @@ export function loadCheckpoint(path: string): Checkpoint {
   if (!isFile) fail('is a directory, not a checkpoint file');
 
   const file = readSafetensors(path);
+  checkFormat(file.metadata, fail);
+  const checksum = file.metadata.get(CHECKSUM_KEY);
+  if (checksum === undefined) fail('metadata has no "checksum": the file is corrupt, or was not written by charnn');
+  if (checksum !== checksumOf(file)) {
+    fail('checksum mismatch: the file was changed or damaged after charnn wrote it', 'use another checkpoint (e.g. NAME.best.safetensors), or retrain');
+  }
   const meta = decodeMeta(file.metadata, fail);
 
   // Compare the tensor set with the layout before allocating: shapes are then bounded by the file size.
@@ -158,8 +205,9 @@ export function loadCheckpoint(path: string): Checkpoint {
     if (!entry) fail(`tensor ${spec.name} is missing (a ${meta.model.cell} model needs it)`);
     else if (!sameShape(entry.shape, spec.shape)) fail(`tensor ${spec.name} has shape [${entry.shape}], expected [${spec.shape}]`);
   }
-  if (file.tensors.size !== specs.length) {
-    const extra = [...file.tensors.keys()].find((k) => !specs.some((s) => s.name === k));
+  const stateNames = [...file.tensors.keys()].filter((k) => k.startsWith(TRAIN_STATE_PREFIX));
+  if (file.tensors.size !== specs.length + stateNames.length) {
+    const extra = [...file.tensors.keys()].find((k) => !k.startsWith(TRAIN_STATE_PREFIX) && !specs.some((s) => s.name === k));
     fail(`unexpected tensor ${extra} (not part of a ${meta.model.cell} model)`);
   }
 
@@ -171,29 +219,55 @@ export function loadCheckpoint(path: string): Checkpoint {
     const bad = view.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) fail(`tensor ${spec.name} has a non-finite value (${view[bad]}) at index ${bad}`);
   }
-  return { params, meta };
+  return { params, meta, trainState: decodeTrainState(file, stateNames, fail) };
 }
 
-function decodeMeta(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): CheckpointMeta {
+function checkFormat(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): void {
   const format = metadata.get('format');
   if (format !== CHECKPOINT_FORMAT) {
     fail(
       format === undefined ? 'not a charnn checkpoint (no "format" in the metadata)' : `not a charnn checkpoint (format "${format}")`,
+      format === undefined ? 'a state_dict saved from PyTorch can be turned into a checkpoint with `charnn import`' : undefined,
     );
   }
   const version = metadata.get('format_version');
   if (version !== CHECKPOINT_VERSION) {
     fail(`unsupported checkpoint format_version ${JSON.stringify(version ?? null)}; this charnn reads version ${CHECKPOINT_VERSION}`, 'upgrade charnn or retrain');
   }
-  const field = (key: string): unknown => {
-    const text = metadata.get(key);
-    if (text === undefined) fail(`metadata has no "${key}"`);
-    try {
-      return JSON.parse(text!, refuseProtoKeys);
-    } catch (e) {
-      return fail(`metadata "${key}" is not valid JSON (${(e as Error).message})`);
-    }
-  };
+}
+
+/** Parses one metadata entry as JSON, refusing "__proto__" keys. */
+function jsonField(metadata: Map<string, string>, key: string, fail: (what: string) => never): unknown {
+  const text = metadata.get(key);
+  if (text === undefined) fail(`metadata has no "${key}"`);
+  try {
+    return JSON.parse(text!, refuseProtoKeys);
+  } catch (e) {
+    return fail(`metadata "${key}" is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The training state, if the file has one: its JSON and its float32 tensors, all finite. */
+function decodeTrainState(file: SafetensorsFile, names: string[], fail: (what: string) => never): LoadedTrainState | null {
+  if (!file.metadata.has(TRAIN_STATE_KEY)) {
+    if (names.length > 0) fail(`tensor ${names[0]} belongs to a training state, but the metadata has no "${TRAIN_STATE_KEY}"`);
+    return null;
+  }
+  const json = jsonField(file.metadata, TRAIN_STATE_KEY, fail);
+  if (!isObject(json)) fail(`metadata ${TRAIN_STATE_KEY} is not a JSON object`);
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const name of names) {
+    const entry = file.tensors.get(name)!;
+    const data = readTensor(file, entry);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) fail(`tensor ${name} has a non-finite value (${data[bad]}) at index ${bad}`);
+    tensors.set(name.slice(TRAIN_STATE_PREFIX.length), { shape: entry.shape, data });
+  }
+  return { json: json as Record<string, unknown>, tensors };
+}
+
+function decodeMeta(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): CheckpointMeta {
+  const field = (key: string): unknown => jsonField(metadata, key, fail);
   const prefixed = (name: string) => (what: string): never => fail(`metadata ${name}: ${what}`);
 
   const model = field('model');

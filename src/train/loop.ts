@@ -7,7 +7,7 @@
 import { CharnnError } from '../errors.js';
 import type { CodePointSource } from '../data/source.js';
 import { Batcher, planBatches, type BatchPlan } from '../data/batches.js';
-import { saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta, type LoadedTrainState } from '../io/checkpoint.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
 import { streamNats } from '../model/evaluate.js';
@@ -16,10 +16,12 @@ import { ParamSet } from '../model/params.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { Rng } from '../util/rng.js';
 import { clipGlobalNorm } from './clip.js';
-import { createOptimizer } from './optimizer.js';
+import { createOptimizer, type Optimizer } from './optimizer.js';
 import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './options.js';
 import { prepareCorpus } from './prepare.js';
 import { learningRate } from './schedule.js';
+import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
+import { carriedStateSize } from './threads/shards.js';
 import { createGradientSource } from './threads/gradients.js';
 import { resolveThreads } from './threads/count.js';
 
@@ -80,6 +82,74 @@ export function bestPathOf(out: string): string {
   return out.endsWith('.safetensors') ? out.slice(0, -'.safetensors'.length) + '.best.safetensors' : out + '.best';
 }
 
+/** Non-finite losses without a confirmed good update in between, after which training stops. */
+const MAX_BAD_STEPS = 5;
+
+/** The parameters and optimizer state before the latest update, to undo it if it broke the
+ *  weights (a copy of P floats per buffer per step: well under 1% of a step's time). */
+class UpdateUndo {
+  private readonly params: Float32Array;
+  private readonly moments: Float32Array[];
+  private steps = 0;
+
+  constructor(size: number, moments: number) {
+    this.params = new Float32Array(size);
+    this.moments = Array.from({ length: moments }, () => new Float32Array(size));
+  }
+
+  save(params: Float32Array, optimizer: Optimizer): void {
+    this.params.set(params);
+    this.moments.forEach((m, i) => m.set(optimizer.moments[i]));
+    this.steps = optimizer.steps;
+  }
+
+  /** Undoes the latest update; false when there was none since the last save. */
+  restore(params: Float32Array, optimizer: Optimizer): boolean {
+    if (optimizer.steps === this.steps) return false;
+    params.set(this.params);
+    this.moments.forEach((m, i) => optimizer.moments[i].set(m));
+    optimizer.steps = this.steps;
+    return true;
+  }
+}
+
+/** A checkpoint to resume from, with its training state. */
+interface Resumable {
+  path: string;
+  checkpoint: Checkpoint;
+  state: LoadedTrainState;
+}
+
+function loadResumable(path: string): Resumable {
+  const checkpoint = loadCheckpoint(path);
+  if (checkpoint.trainState === null) {
+    throw new CharnnError(
+      `${path} has no training state to resume from (it is a best-model checkpoint, or was not written by charnn train)`,
+      "resume from the run's latest checkpoint, NAME.safetensors, not NAME.best.safetensors",
+    );
+  }
+  return { path, checkpoint, state: checkpoint.trainState };
+}
+
+/** The corpus, model and batches must be the checkpoint's, or the resumed run would not be the same run. */
+function checkSameRun(r: Resumable, config: ModelConfig, vocab: Vocab, trainTokens: number, plan: BatchPlan): void {
+  const saved = r.checkpoint.meta;
+  const m = saved.model;
+  if (m.cell !== config.cell || m.hidden !== config.hidden || m.layers !== config.layers || m.vocabSize !== config.vocabSize || m.dropout !== config.dropout) {
+    throw new CharnnError(`${r.path}: cannot resume: the checkpoint is a ${m.cell} ${m.layers} x ${m.hidden} model with ${m.vocabSize} symbols, this run a ${config.cell} ${config.layers} x ${config.hidden} with ${config.vocabSize}`);
+  }
+  if (saved.vocab.length !== vocab.symbols.length || saved.vocab.some((s, i) => s !== vocab.symbols[i])) {
+    throw new CharnnError(`${r.path}: cannot resume: the corpus's vocabulary differs from the checkpoint's`, 'resume on the same corpus the run was trained on');
+  }
+  const j = r.state.json;
+  if (j.train_tokens !== trainTokens || j.streams !== plan.streams || j.steps_per_batch !== plan.steps) {
+    throw new CharnnError(
+      `${r.path}: cannot resume: the training text has ${trainTokens} tokens in batches of ${plan.streams} x ${plan.steps}, the checkpoint's had ${String(j.train_tokens)} in ${String(j.streams)} x ${String(j.steps_per_batch)}`,
+      'resume on the same corpus the run was trained on',
+    );
+  }
+}
+
 export async function train(
   text: string | CodePointSource,
   corpusName: string,
@@ -87,7 +157,8 @@ export async function train(
   callbacks: TrainCallbacks = {},
   signal?: AbortSignal,
 ): Promise<TrainResult> {
-  const options: TrainOptions = { ...TRAIN_DEFAULTS, ...overrides };
+  const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
+  const { options, changed } = resuming ? resumedOptions(resuming.checkpoint.meta.training, overrides) : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
   const { vocab, corpus, split } = prepareCorpus(text, corpusName, options.minCount, options.valFrac);
   const plan = planBatches(split.train.length, options.batch, options.seq);
@@ -98,10 +169,20 @@ export async function train(
   }
 
   const config: ModelConfig = { cell: options.cell, vocabSize: vocab.size, hidden: options.hidden, layers: options.layers, dropout: options.dropout };
-  const model = new CharLM(config, initParams(config, new Rng(options.seed)));
+  if (resuming) checkSameRun(resuming, config, vocab, split.train.length, plan);
+  const model = new CharLM(config, resuming ? resuming.checkpoint.params : initParams(config, new Rng(options.seed)));
   const grads = ParamSet.zeros<Float32Array>(model.params.specs, Float32Array);
   const optimizer = createOptimizer(options.optimizer, model.params.data.length);
   const dropoutRng = new Rng(options.seed + 1);
+  const carriedSize = carriedStateSize(model.directions.length, config.layers, B, config.hidden);
+  const point = resuming
+    ? readResumePoint(resuming.path, resuming.state, { moments: optimizer.moments.length, params: model.params.data.length, carried: carriedSize })
+    : null;
+  if (point) {
+    optimizer.steps = point.optimizerSteps;
+    point.moments.forEach((m, i) => optimizer.moments[i].set(m));
+    dropoutRng.setState(point.dropoutRng);
+  }
 
   // Each direction walks its own stream: the backward model reads the training text reversed
   // (its Batcher reads the ids from the end: no reversed copy of the corpus).
@@ -113,6 +194,7 @@ export async function train(
   const threads = resolveThreads(options.threads, B);
   const gradients = await createGradientSource(model, T, B, threads, options.dropout);
   try {
+    if (point) gradients.loadState(point.carried);
     callbacks.onStart?.({
       vocabSize: vocab.size,
       parameters: model.parameterCount(),
@@ -124,6 +206,12 @@ export async function train(
       threads: gradients.threads,
       options,
     });
+    if (point) {
+      callbacks.onNotice?.(
+        `resuming ${resuming!.path} at step ${point.step} (epoch ${(point.step / batchesPerEpoch).toFixed(2)})` +
+          (changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''),
+      );
+    }
     return await runSteps();
   } finally {
     await gradients.close();
@@ -132,11 +220,12 @@ export async function train(
   // The loop proper; a closure so the gradient workers are stopped however it ends.
   async function runSteps(): Promise<TrainResult> {
     const started = performance.now();
-    let step = 0;
+    const firstStep = point?.step ?? 0;
+    let step = firstStep;
     let lossNats = NaN;
-    let valNats: number | null = null;
-    let bestValNats: number | null = null;
-    let lastEvalStep = -1;
+    let valNats: number | null = resuming?.checkpoint.meta.progress.valNats ?? null;
+    let bestValNats: number | null = resuming?.checkpoint.meta.progress.bestValNats ?? null;
+    let lastEvalStep = point ? step : -1;
     let checkpoint: string | null = null;
     let bestCheckpoint: string | null = null;
     let stoppedBy: TrainResult['stoppedBy'] = 'steps';
@@ -147,7 +236,7 @@ export async function train(
       epoch: step / batchesPerEpoch,
       lossNats,
       lr,
-      charsPerSec: (step * B * T) / Math.max(elapsedS(), 1e-9),
+      charsPerSec: ((step - firstStep) * B * T) / Math.max(elapsedS(), 1e-9),
       elapsedS: elapsedS(),
       gradNorm,
     });
@@ -164,7 +253,7 @@ export async function train(
         const meta = (): CheckpointMeta => ({
           model: config,
           vocab: [...vocab.symbols],
-          training: { ...options, corpus: corpusName, streams: B, steps_per_batch: T },
+          training: { ...options, resume: null, corpus: corpusName, streams: B, steps_per_batch: T },
           progress: { step, epoch: base.epoch, bestValNats, valNats, charsSeen: step * B * T },
         });
         // Best first, then the latest, so the newest file on disk is the run's latest state.
@@ -172,7 +261,19 @@ export async function train(
           bestCheckpoint = bestPathOf(options.out);
           saveCheckpoint(bestCheckpoint, model.params, meta());
         }
-        saveCheckpoint(options.out, model.params, meta());
+        // Only the latest checkpoint carries what resuming needs; the best one is the model alone.
+        const state: ResumePoint = {
+          step,
+          optimizerSteps: optimizer.steps,
+          moments: optimizer.moments,
+          dropoutRng: dropoutRng.getState(),
+          carried: gradients.saveState(),
+          trainTokens: split.train.length,
+          streams: B,
+          stepsPerBatch: T,
+          lrScale,
+        };
+        saveCheckpoint(options.out, model.params, meta(), trainStateOf(state, optimizer));
         checkpoint = options.out;
       }
       callbacks.onEval?.({ ...base, valNats, bestValNats, checkpoint, improved });
@@ -180,6 +281,11 @@ export async function train(
 
     let lr = options.lr;
     let gradNorm = 0;
+    /** Non-finite steps in a row, and the learning-rate factor they have left (halved each time). */
+    let badSteps = 0;
+    let lastWasBad = false;
+    const lastGood = new UpdateUndo(model.params.data.length, optimizer.moments.length);
+    let lrScale = point?.lrScale ?? 1;
     for (;;) {
       if (step >= stepLimit) {
         stoppedBy = options.steps !== null && step >= options.steps ? 'steps' : 'epochs';
@@ -200,23 +306,45 @@ export async function train(
       for (let d = 0; d < batchers.length; d++) batchers[d].fill(j, batches[d].x, batches[d].y);
       grads.data.fill(0);
       const dropout = options.dropout > 0 ? { p: options.dropout, seed: dropoutRng.nextUint32() } : null;
-      lossNats = gradients.step(batches, T, dropout, grads);
+      const loss = gradients.step(batches, T, dropout, grads);
       gradNorm = clipGlobalNorm(grads.data, options.clip);
-      if (!Number.isFinite(lossNats) || !Number.isFinite(gradNorm)) {
-        throw new CharnnError(
-          `training diverged at step ${step + 1}: the loss or gradients became ${Number.isFinite(lossNats) ? gradNorm : lossNats}; no checkpoint was written for this step`,
-          'try a lower --lr or a smaller --clip',
-        );
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+        // This step's gradients are not applied. The last update may be what broke the weights,
+        // so it is rolled back too (and the carried state, computed with them, is zeroed); then
+        // the learning rate is halved and training goes on with the next batch. Several in a row
+        // means halving does not help: stop.
+        badSteps++;
+        lastWasBad = true;
+        const undone = lastGood.restore(model.params.data, optimizer);
+        gradients.reset();
+        const what = `${Number.isFinite(loss) ? 'gradient norm' : 'loss'} became ${Number.isFinite(loss) ? gradNorm : loss}`;
+        if (badSteps > MAX_BAD_STEPS) {
+          throw new CharnnError(
+            `training diverged at step ${step + 1}: the ${what} ${badSteps} times without a good update in between, even at learning rate ${(lr * lrScale).toPrecision(3)}; ` +
+              (checkpoint ? `the last checkpoint (${checkpoint}, step ${lastEvalStep}) is intact` : 'no checkpoint was written'),
+            `try a lower --lr (e.g. ${(options.lr / 10).toPrecision(2)})${options.clip === 0 ? ' and gradient clipping (--clip 5)' : ''}`,
+          );
+        }
+        lrScale /= 2;
+        callbacks.onNotice?.(`step ${step + 1}: the ${what}; ${undone ? 'rolled back the last update, ' : ''}skipped that batch and halved the learning rate to ${(lr * lrScale).toPrecision(3)}`);
+        step++;
+        continue;
       }
-      optimizer.update(model.params.data, grads.data, lr);
+      // A finite loss right after a finite one confirms the update in between was good; one right
+      // after a rollback does not (the update that follows may break the weights again).
+      if (!lastWasBad) badSteps = 0;
+      lastWasBad = false;
+      lossNats = loss;
+      lastGood.save(model.params.data, optimizer);
+      optimizer.update(model.params.data, grads.data, lr * lrScale);
       step++;
-      const stepReport = report(gradNorm, lr);
+      const stepReport = report(gradNorm, lr * lrScale);
       callbacks.onStep?.(stepReport);
       if (step % evalEvery === 0) evaluateAndSave(stepReport);
       // Let timers, signals and progress rendering run between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (lastEvalStep !== step && step > 0) evaluateAndSave(report(gradNorm, lr));
+    if (lastEvalStep !== step && step > firstStep) evaluateAndSave(report(gradNorm, lr * lrScale));
 
     return {
       model,

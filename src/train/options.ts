@@ -30,6 +30,10 @@ export interface TrainOptions {
   threads: number | null;
   /** Checkpoint path; the best model by validation loss goes beside it (see bestPathOf). */
   out: string | null;
+  /** Continue the run saved in this checkpoint exactly (see resume.ts); null = a new run. */
+  resume: string | null;
+  /** Where the corpus was read from, kept in the checkpoint so `--resume` can find it again. */
+  corpusPath: string | null;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
@@ -53,6 +57,8 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   seed: 1234,
   threads: null, // split each batch's streams over this many threads; null = all cores
   out: null, // checkpoints/<corpus-name>.safetensors
+  resume: null,
+  corpusPath: null,
 };
 
 /** Epochs to run when neither --epochs, --steps nor --time is given. */

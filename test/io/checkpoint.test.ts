@@ -14,7 +14,8 @@ import {
   saveCheckpoint,
   type CheckpointMeta,
 } from '../../src/io/checkpoint.js';
-import { encodeSafetensors } from '../../src/io/safetensors.js';
+import { checksumOf } from '../../src/io/checksum.js';
+import { encodeSafetensors, parseSafetensors } from '../../src/io/safetensors.js';
 import { CELLS, type CellType, type ModelConfig } from '../../src/model/config.js';
 import { ParamSet, paramSpecs } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
@@ -57,16 +58,35 @@ function tinyRead(path: string) {
   return { header, data };
 }
 
-/** Re-encodes a checkpoint with an edited header table or data, to build corrupt files. */
-function rewrite(path: string, edit: (header: Record<string, any>) => void): void {
+/** Re-encodes a checkpoint with an edited header table or data, to build corrupt files. With
+ *  `reseal` the checksum is recomputed, as someone crafting a file would: the checks behind the
+ *  checksum must hold on their own. */
+function rewrite(path: string, edit: (header: Record<string, any>) => void, reseal = true): void {
   const buf = readFileSync(path);
   const n = Number(buf.readBigUInt64LE(0));
   const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
   edit(header);
-  const json = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(json.length));
-  writeFileSync(path, Buffer.concat([len, json, buf.subarray(8 + n)]));
+  const encode = () => {
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    return Buffer.concat([len, json, buf.subarray(8 + n)]);
+  };
+  let bytes = encode();
+  if (reseal && header.__metadata__) {
+    try {
+      header.__metadata__.checksum = checksumOf(parseSafetensors(bytes, path));
+      bytes = encode();
+    } catch {
+      // not even a well-formed safetensors file: nothing to seal
+    }
+  }
+  writeFileSync(path, bytes);
+}
+
+/** Recomputes the checksum of a file whose bytes were edited in place. */
+function reseal(path: string): void {
+  rewrite(path, () => {});
 }
 
 let dir: string;
@@ -117,11 +137,46 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const m = tinyRead(path).header.__metadata__;
     expect(Object.values(m).every((v) => typeof v === 'string')).toBe(true);
     expect(m.format).toBe('charnn');
-    expect(m.format_version).toBe('1');
+    expect(m.format_version).toBe('2');
+    expect(m.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.parse(m.model)).toEqual(meta.model);
     expect(JSON.parse(m.vocab)).toEqual(VOCAB);
     expect(JSON.parse(m.training)).toEqual(meta.training);
     expect(JSON.parse(m.progress)).toEqual({ step: 120, epoch: 2, best_val_nats: 1.25, val_nats: null, chars_seen: 9600 });
+    expect(m.train_state).toBeUndefined();
+  });
+
+  it('round-trips a training state beside the model, under its own prefix', () => {
+    const { params, meta } = makeModel('lstm');
+    const path = join(dir, 'state.safetensors');
+    const moment = Float32Array.from({ length: params.data.length }, (_, i) => i / 7);
+    const carried = Float32Array.from([1.5, -2, 0.25]);
+    saveCheckpoint(path, params, meta, {
+      json: { step: 9, rng: [1, 2, 3, 4] },
+      tensors: [
+        { name: 'optimizer.0', shape: [moment.length], data: moment },
+        { name: 'carried', shape: [3], data: carried },
+      ],
+    });
+    const names = Object.keys(tinyRead(path).header);
+    expect(names).toContain('charnn.train_state.optimizer.0');
+    expect(names).toContain('charnn.train_state.carried');
+    const loaded = loadCheckpoint(path);
+    expect(Array.from(loaded.params.data)).toEqual(Array.from(params.data));
+    expect(loaded.trainState!.json).toEqual({ step: 9, rng: [1, 2, 3, 4] });
+    expect(Array.from(loaded.trainState!.tensors.get('optimizer.0')!.data)).toEqual(Array.from(moment));
+    expect(Array.from(loaded.trainState!.tensors.get('carried')!.data)).toEqual([1.5, -2, 0.25]);
+    // A model-only checkpoint has none.
+    saveCheckpoint(path, params, meta);
+    expect(loadCheckpoint(path).trainState).toBeNull();
+  });
+
+  it('refuses to save a non-finite training state', () => {
+    const { params, meta } = makeModel('rnn');
+    const path = join(dir, 'nan-state.safetensors');
+    const bad = { json: {}, tensors: [{ name: 'carried', shape: [2], data: Float32Array.from([0, NaN]) }] };
+    expect(() => saveCheckpoint(path, params, meta, bad)).toThrow(/training state carried has a non-finite value \(NaN\) at index 1/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('loads tensors in any file order into spec order', () => {
@@ -131,6 +186,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const metadata = new Map<string, string>(Object.entries(tinyRead(path).header.__metadata__));
     const reversed = [...paramSpecs(meta.model)].reverse().map((s) => ({ ...s, data: params.get(s.name) }));
     writeFileSync(path, encodeSafetensors(reversed, metadata));
+    reseal(path); // the offsets, and so the checksum, change with the order
     expect(Array.from(loadCheckpoint(path).params.data)).toEqual(Array.from(params.data));
   });
 
@@ -225,6 +281,7 @@ describe('corrupt checkpoints', () => {
     const [b] = JSON.parse(buf.subarray(8, 8 + n).toString())[name].data_offsets;
     buf.writeFloatLE(value, 8 + n + b);
     writeFileSync(p, buf);
+    reseal(p);
   };
   /** Flips one bit of the byte `skip` places into the first occurrence of `marker` in the header. */
   const flip = (marker: string, bit: number, skip = 0): Corruption => (p) => {
@@ -248,8 +305,26 @@ describe('corrupt checkpoints', () => {
       /header length \d+ but only \d+ bytes follow/,
     ],
     ['bad JSON', flip('{', 0x01), /corrupt header/],
+    // A flipped bit that leaves the file well-formed: only the checksum can tell.
+    ['bit-flipped weight', (p) => {
+      const b = readFileSync(p);
+      b[b.length - 10] ^= 0x10;
+      writeFileSync(p, b);
+    }, /checksum mismatch: the file was changed or damaged after charnn wrote it/],
+    ['bit-flipped metadata digit', flip('"step\\":12', 0x02, '"step\\":'.length), /checksum mismatch/],
+    ['edited without a new checksum', (p) => rewrite(p, (h) => (h.__metadata__.progress = '{}'), false), /checksum mismatch/],
+    ['no checksum', (p) => rewrite(p, (h) => delete h.__metadata__.checksum, false), /metadata has no "checksum"/],
+    ['training-state tensor without a training state', (p) => {
+      rewrite(p, (h) => {
+        const end = h['decoder.bias'].data_offsets[1];
+        h['charnn.train_state.carried'] = { dtype: 'F32', shape: [1], data_offsets: [end, end + 4] };
+      }, false);
+      writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.alloc(4)]));
+      reseal(p);
+    }, /tensor charnn.train_state.carried belongs to a training state, but the metadata has no "train_state"/],
+    ['training state not an object', meta('train_state', [1]), /metadata train_state is not a JSON object/],
     ['bit-flipped JSON bracket', flip('"shape":[', 0x01, '"shape":'.length), /corrupt header: invalid JSON/],
-    ['bit-flipped metadata JSON', flip('"vocab":"[', 0x01, '"vocab":"'.length), /metadata "vocab" is not valid JSON/],
+    ['bit-flipped metadata JSON', flip('"vocab":"[', 0x01, '"vocab":"'.length), /checksum mismatch/],
     // A flipped bit in an offset digit ('0' -> '1') breaks the tiling of the data region.
     ['bit-flipped offset digit', flip('"data_offsets":[0,', 0x01, '"data_offsets":['.length), /data_offsets \[1,\d+\]/],
     ['wrong dtype', (p) => rewrite(p, (h) => (h['decoder.bias'].dtype = 'I32')), /tensor decoder.bias has dtype I32/],
@@ -280,6 +355,7 @@ describe('corrupt checkpoints', () => {
         rewrite(p, (h) => delete h['decoder.bias']);
         const b = readFileSync(p);
         writeFileSync(p, b.subarray(0, b.length - 4 * VOCAB.length));
+        reseal(p);
       },
       /tensor decoder.bias is missing \(a lstm model needs it\)/,
     ],
@@ -291,6 +367,7 @@ describe('corrupt checkpoints', () => {
           h['rnn.weight_ih_l9'] = { dtype: 'F32', shape: [1], data_offsets: [end, end + 4] };
         });
         writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.alloc(4)]));
+        reseal(p);
       },
       /unexpected tensor rnn.weight_ih_l9 \(not part of a lstm model\)/,
     ],
@@ -299,7 +376,8 @@ describe('corrupt checkpoints', () => {
     ['non-string metadata', (p) => rewrite(p, (h) => (h.__metadata__.format_version = 1)), /metadata value "format_version" is a number, not a string/],
     ['not charnn', meta('format', 'gpt2'), /not a charnn checkpoint \(format "gpt2"\)/],
     ['no format', (p) => rewrite(p, (h) => delete h.__metadata__), /not a charnn checkpoint \(no "format"/],
-    ['future version', meta('format_version', '2'), /unsupported checkpoint format_version "2"/],
+    ['future version', meta('format_version', '3'), /unsupported checkpoint format_version "3"/],
+    ['version 1 (no checksum)', meta('format_version', '1'), /unsupported checkpoint format_version "1"/],
     ['missing model', (p) => rewrite(p, (h) => delete h.__metadata__.model), /metadata has no "model"/],
     ['model not JSON', meta('model', '{cell: lstm}'), /metadata "model" is not valid JSON/],
     ['unknown cell', model({ cell: 'transformer' }), /metadata model: cell "transformer" is not one of rnn, lstm, gru, bilstm/],

@@ -20,7 +20,9 @@ import type { TrainFlags } from './train.js';
 
 const LOG_EVERY = 10;
 
-export async function runTraining(source: CodePointSource, name: string, options: TrainOptions, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
+/** `options` are what train() takes: all of them for a new run, only the explicit ones (and
+ *  resume, out, corpusPath) when resuming, where the rest come from the checkpoint. */
+export async function runTraining(source: CodePointSource, name: string, options: Partial<TrainOptions>, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
   if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
   const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
@@ -42,6 +44,7 @@ export async function runTraining(source: CodePointSource, name: string, options
   process.on('SIGTERM', onSignal);
 
   let view: ProgressView | null = null;
+  let resolved: TrainOptions | null = null; // the run's options, as train() resolved them
   // Reading the vocabulary and encoding a big corpus takes a moment before the first step.
   const spinner = io.fancy ? ora({ text: `Preparing ${name}...`, stream: io.stderr }).start() : null;
   const bold = io.fancy ? chalk.bold : (s: string) => s;
@@ -57,9 +60,10 @@ export async function runTraining(source: CodePointSource, name: string, options
           io.stderr.write(
             `${name}: ${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens, vocabulary ${info.vocabSize}` +
               (info.unk > 0 ? ` (${formatCount(info.unk)} rare characters as <UNK>)` : '') +
-              `\nmodel: ${options.cell} ${options.layers} x ${options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
+              `\nmodel: ${info.options.cell} ${info.options.layers} x ${info.options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
           );
-          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, options.timeMs);
+          resolved = info.options;
+          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, info.options.timeMs);
         },
         onStep: (r) => {
           view?.step(r);
@@ -82,7 +86,7 @@ export async function runTraining(source: CodePointSource, name: string, options
     }
     if (flags.samples > 0) {
       io.stderr.write(`Samples (temperature 0.8):\n`);
-      const rng = new Rng(options.seed);
+      const rng = new Rng((resolved as TrainOptions | null)?.seed ?? 0); // set in onStart (TS cannot see that)
       for (let i = 0; i < flags.samples; i++) {
         let line = '';
         for (const ch of sampleText(result.model, result.vocab, { temperature: 0.8, topK: 0, topP: 1, prime: '', length: 400, direction: 'forward', rng })) {

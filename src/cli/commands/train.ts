@@ -3,15 +3,16 @@
  * progress view, an optional JSON-lines log, Ctrl-C handling, and ends with a few samples.
  */
 import { availableParallelism } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CodePointSource } from '../../data/source.js';
+import { UsageError } from '../../errors.js';
 import { CELLS } from '../../model/config.js';
 import { OPTIMIZERS } from '../../train/optimizer.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.js';
 import type { CliIO } from '../io.js';
 import { corpusSource } from '../input.js';
-import { CHECKPOINT_DIR } from '../model-path.js';
+import { CHECKPOINT_DIR, loadModelFile } from '../model-path.js';
 import { DEFAULT_CORPUS } from '../paths.js';
 import { choice, duration, integer, number } from '../parse.js';
 import { formatDuration } from '../format.js';
@@ -19,13 +20,14 @@ import { formatDuration } from '../format.js';
 /** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
 const QUICK_START_MS = 3 * 60_000;
 /** The flags as commander hands them over: the options, with limits absent rather than null. */
-export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'evalEvery' | 'out' | 'threads'> & {
+export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'evalEvery' | 'out' | 'threads' | 'resume' | 'corpusPath'> & {
   epochs?: number;
   steps?: number;
   time?: number;
   evalEvery?: number;
   threads?: number;
   out?: string;
+  resume?: string | true;
   log?: string;
   samples: number;
 };
@@ -58,14 +60,21 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     .option('-o, --out <path>', `checkpoint path (default: ${CHECKPOINT_DIR}/<corpus-name>.safetensors)`)
     .option('--log <file>', 'append one JSON object per report to this file')
     .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
-    .action(async (corpusArg: string | undefined, flags: TrainFlags) => {
+    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads may change')
+    .action(async (corpusArg: string | undefined, flags: TrainFlags, command: Command) => {
+      if (flags.resume !== undefined) {
+        await resumeTraining(corpusArg, flags, command, io, setExitCode);
+        return;
+      }
       const { source, name } = await loadCorpus(corpusArg, io);
       const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
       const quickStart = corpusArg === undefined && noLimit;
       // Everything but the limits and the CLI-only flags passes through unchanged.
-      const { epochs, steps, time, evalEvery, threads, out, log: _log, samples: _samples, engine: _engine, ...same } = flags as TrainFlags & { engine?: string };
+      const { epochs, steps, time, evalEvery, threads, out, log: _log, samples: _samples, engine: _engine, resume: _resume, ...same } = flags as TrainFlags & { engine?: string };
       const options: TrainOptions = {
         ...same,
+        resume: null,
+        corpusPath: corpusArg === '-' ? null : resolve(io.cwd, corpusArg ?? DEFAULT_CORPUS),
         epochs: epochs ?? null,
         steps: steps ?? null,
         timeMs: time ?? (quickStart ? QUICK_START_MS : null),
@@ -91,3 +100,35 @@ async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ source:
   return { source: await corpusSource(path, io), name: base };
 }
 
+
+/** Flag (commander's camel-case name) -> the TrainOptions field it sets, where they differ. */
+const OPTION_OF_FLAG: Record<string, keyof TrainOptions> = { time: 'timeMs' };
+/** Flags that are the CLI's own, not training options. */
+const CLI_ONLY = new Set(['log', 'samples', 'engine', 'resume', 'out']);
+
+/**
+ * `charnn train [corpus] --resume [checkpoint]`: the checkpoint (default: the --out path, or the
+ * corpus's default checkpoint), its corpus (default: the path recorded in it), and only the flags
+ * given on the command line, so that the checkpoint's own options fill in the rest.
+ */
+async function resumeTraining(corpusArg: string | undefined, flags: TrainFlags, command: Command, io: CliIO, setExitCode: (code: number) => void) {
+  const given = typeof flags.resume === 'string' ? flags.resume : flags.out ?? (corpusArg && corpusArg !== '-' ? join(CHECKPOINT_DIR, `${basename(corpusArg, extname(corpusArg)) || 'corpus'}.safetensors`) : undefined);
+  if (given === undefined) throw new UsageError('--resume needs the checkpoint to continue: --resume PATH (or give -o PATH, or the corpus)');
+  const checkpointPath = resolve(io.cwd, given);
+  const { checkpoint } = loadModelFile(checkpointPath, io.cwd);
+  const recorded = checkpoint.meta.training.corpusPath;
+  const corpusPath = corpusArg ?? (typeof recorded === 'string' ? recorded : undefined);
+  if (corpusPath === undefined) {
+    throw new UsageError(`${given} does not record where its corpus is (it was read from stdin): give it, as in charnn train CORPUS --resume ${given}`);
+  }
+  const { source } = await loadCorpus(corpusPath, io);
+  const name = typeof checkpoint.meta.training.corpus === 'string' ? checkpoint.meta.training.corpus : basename(corpusPath, extname(corpusPath));
+  const overrides: Partial<TrainOptions> = { resume: checkpointPath, out: flags.out ? resolve(io.cwd, flags.out) : checkpointPath };
+  if (corpusPath !== '-') overrides.corpusPath = resolve(io.cwd, corpusPath);
+  for (const [flag, value] of Object.entries(flags)) {
+    if (CLI_ONLY.has(flag) || command.getOptionValueSource(flag) !== 'cli') continue;
+    (overrides as Record<string, unknown>)[OPTION_OF_FLAG[flag] ?? flag] = value;
+  }
+  const { runTraining } = await import('./train-run.js');
+  await runTraining(source, name, overrides, flags, io, setExitCode);
+}

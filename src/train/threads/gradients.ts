@@ -15,8 +15,8 @@ import { Objective, type DirectionBatch } from '../../model/objective.js';
 import type { ParamSet } from '../../model/params.js';
 import type { DropoutSpec } from '../../nn/dropout.js';
 import { getEngine } from '../../tensor/backend.js';
-import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_STEP, STATUS_FAILED, controlSlots, doneSlot, readErrorText, statusSlot, type WorkerSetup } from './protocol.js';
-import { gatherShard, planShards, type Shard } from './shards.js';
+import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_LOAD_STATE, KIND_SAVE_STATE, KIND_STEP, STATUS_FAILED, controlSlots, doneSlot, readErrorText, statusSlot, type WorkerSetup } from './protocol.js';
+import { carriedStateSize, copyShardState, gatherShard, planShards, type Shard } from './shards.js';
 
 /** Dropout of one step: the probability and that step's seed. */
 export interface StepDropout {
@@ -31,6 +31,10 @@ export interface GradientSource {
   reset(): void;
   /** Mean loss (nats per character) of the batch (T x B per direction); accumulates its gradients. */
   step(batches: DirectionBatch[], T: number, dropout: StepDropout | null, grads: ParamSet): number;
+  /** Every stream's carried state, flat (layout: carriedStateSize in shards.ts), for a checkpoint. */
+  saveState(): Float32Array;
+  /** Sets every stream's carried state from saveState()'s layout (resuming). */
+  loadState(flat: Float32Array): void;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -39,8 +43,21 @@ export class LocalGradients implements GradientSource {
   readonly threads = 1;
   private readonly objective: Objective<Float32Array>;
 
-  constructor(model: CharLM, maxT: number, private readonly B: number) {
+  constructor(private readonly model: CharLM, maxT: number, private readonly B: number) {
     this.objective = new Objective(model, maxT, B);
+  }
+
+  saveState(): Float32Array {
+    const { layers, hidden } = this.model.config;
+    const flat = new Float32Array(carriedStateSize(this.objective.states.length, layers, this.B, hidden));
+    copyShardState(flat, this.objective.states, layers, this.B, hidden, { first: 0, count: this.B }, true);
+    return flat;
+  }
+
+  loadState(flat: Float32Array): void {
+    const { layers, hidden } = this.model.config;
+    checkStateSize(flat, carriedStateSize(this.objective.states.length, layers, this.B, hidden));
+    copyShardState(flat, this.objective.states, layers, this.B, hidden, { first: 0, count: this.B }, false);
   }
 
   reset(): void {
@@ -65,6 +82,7 @@ export class ThreadedGradients implements GradientSource {
   private readonly sharedGrads: Float32Array[];
   private readonly sharedLoss: Float64Array[];
   private readonly batch: Int32Array;
+  private readonly carried: Float32Array;
   private readonly own: Shard;
   private readonly ownObjective: Objective<Float32Array>;
   private readonly ownBatches: DirectionBatch[];
@@ -77,7 +95,7 @@ export class ThreadedGradients implements GradientSource {
     private readonly B: number,
     shards: Shard[],
     private readonly workers: Worker[],
-    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; grads: SharedArrayBuffer[]; loss: SharedArrayBuffer[]; errors: SharedArrayBuffer[]; batch: SharedArrayBuffer },
+    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; grads: SharedArrayBuffer[]; loss: SharedArrayBuffer[]; errors: SharedArrayBuffer[]; batch: SharedArrayBuffer; state: SharedArrayBuffer },
   ) {
     this.threads = shards.length;
     this.control = new Int32Array(buffers.control);
@@ -85,6 +103,7 @@ export class ThreadedGradients implements GradientSource {
     this.sharedGrads = buffers.grads.map((b) => new Float32Array(b));
     this.sharedLoss = buffers.loss.map((b) => new Float64Array(b));
     this.batch = new Int32Array(buffers.batch);
+    this.carried = new Float32Array(buffers.state);
     this.own = shards[0];
     this.ownObjective = new Objective(model, maxT, this.own.count);
     const D = model.directions.length;
@@ -106,6 +125,7 @@ export class ThreadedGradients implements GradientSource {
       loss: shards.slice(1).map(() => sab(8)),
       errors: shards.slice(1).map(() => sab(ERROR_TEXT_BYTES)),
       batch: sab(4 * D * 2 * maxT * B),
+      state: sab(4 * carriedStateSize(D, model.config.layers, B, model.config.hidden)),
     };
     const engine = getEngine();
     const workers = shards.slice(1).map((shard, i) => {
@@ -123,6 +143,7 @@ export class ThreadedGradients implements GradientSource {
         loss: buffers.loss[i],
         error: buffers.errors[i],
         batch: buffers.batch,
+        state: buffers.state,
       };
       return new Worker(WORKER_URL, { workerData: setup });
     });
@@ -148,14 +169,12 @@ export class ThreadedGradients implements GradientSource {
       this.batch.set(batches[d].x.subarray(0, T * B), 2 * d * size);
       this.batch.set(batches[d].y.subarray(0, T * B), (2 * d + 1) * size);
     }
-    control[CTRL.kind] = KIND_STEP;
     control[CTRL.T] = T;
     control[CTRL.reset] = this.pendingReset ? 1 : 0;
     control[CTRL.dropoutOn] = dropout ? 1 : 0;
     control[CTRL.dropoutSeed] = dropout ? dropout.seed | 0 : 0;
     this.pendingReset = false;
-    const command = Atomics.add(control, CTRL.command, 1) + 1;
-    Atomics.notify(control, CTRL.command);
+    const command = this.post(KIND_STEP);
 
     // This thread's shard, while the workers run theirs.
     for (let d = 0; d < batches.length; d++) {
@@ -165,12 +184,7 @@ export class ThreadedGradients implements GradientSource {
     const ownDropout: DropoutSpec | null = dropout ? { ...dropout, firstStream: this.own.first, totalStreams: B } : null;
     let loss = this.ownObjective.step(this.ownBatches, T, this.own.count, ownDropout, grads, B);
 
-    const failures: string[] = [];
-    for (let w = 0; w < this.workers.length; w++) {
-      waitForValue(control, doneSlot(w), command);
-      if (control[statusSlot(w)] === STATUS_FAILED) failures.push(readErrorText(this.errorTexts[w]));
-    }
-    if (failures.length > 0) throw new CharnnError(`a training thread failed: ${failures.join('; ')}`, 'try --threads 1');
+    this.waitAll(command);
     const g = grads.data;
     for (let w = 0; w < this.workers.length; w++) {
       const shared = this.sharedGrads[w];
@@ -180,12 +194,47 @@ export class ThreadedGradients implements GradientSource {
     return loss;
   }
 
-  async close(): Promise<void> {
-    this.control[CTRL.kind] = KIND_EXIT;
-    Atomics.add(this.control, CTRL.command, 1);
+  saveState(): Float32Array {
+    const { layers, hidden } = this.model.config;
+    this.waitAll(this.post(KIND_SAVE_STATE));
+    copyShardState(this.carried, this.ownObjective.states, layers, this.B, hidden, this.own, true);
+    return this.carried.slice();
+  }
+
+  loadState(flat: Float32Array): void {
+    const { layers, hidden } = this.model.config;
+    checkStateSize(flat, this.carried.length);
+    this.carried.set(flat);
+    this.waitAll(this.post(KIND_LOAD_STATE));
+    copyShardState(this.carried, this.ownObjective.states, layers, this.B, hidden, this.own, false);
+  }
+
+  /** Posts a command to every worker; returns its number. */
+  private post(kind: number): number {
+    this.control[CTRL.kind] = kind;
+    const command = Atomics.add(this.control, CTRL.command, 1) + 1;
     Atomics.notify(this.control, CTRL.command);
+    return command;
+  }
+
+  /** Blocks until every worker has done command; throws if one failed. */
+  private waitAll(command: number): void {
+    const failures: string[] = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      waitForValue(this.control, doneSlot(w), command);
+      if (this.control[statusSlot(w)] === STATUS_FAILED) failures.push(readErrorText(this.errorTexts[w]));
+    }
+    if (failures.length > 0) throw new CharnnError(`a training thread failed: ${failures.join('; ')}`, 'try --threads 1');
+  }
+
+  async close(): Promise<void> {
+    this.post(KIND_EXIT);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function checkStateSize(flat: Float32Array, size: number): void {
+  if (flat.length !== size) throw new CharnnError(`internal error: carried state of ${flat.length} values, expected ${size}`);
 }
 
 /** Blocks until control[slot] === value. */

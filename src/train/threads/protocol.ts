@@ -16,7 +16,7 @@ import type { Shard } from './shards.js';
 export const CTRL = {
   /** Incremented by the main thread for every command; workers wait on it. */
   command: 0,
-  /** STEP or EXIT. */
+  /** STEP, EXIT, SAVE_STATE or LOAD_STATE. */
   kind: 1,
   /** 1 when the carried state must be zeroed before this step (a new epoch). */
   reset: 2,
@@ -31,6 +31,9 @@ export const CTRL = {
 
 export const KIND_STEP = 1;
 export const KIND_EXIT = 2;
+/** Copy the worker's carried state into the shared state buffer / from it into the worker. */
+export const KIND_SAVE_STATE = 3;
+export const KIND_LOAD_STATE = 4;
 export const STATUS_OK = 0;
 export const STATUS_FAILED = 1;
 
@@ -58,6 +61,7 @@ export interface WorkerSetup {
   loss: SharedArrayBuffer; // Float64 (1), this worker's share of the mean loss
   error: SharedArrayBuffer; // Uint8 (ERROR_TEXT_BYTES): UTF-8 message of a failed step, NUL-padded
   batch: SharedArrayBuffer; // Int32 (D x 2 x maxT*B): per direction x then y, time-major
+  state: SharedArrayBuffer; // Float32 (carriedStateSize): the whole batch's carried state, for checkpoints
 }
 
 export function controlSlots(workers: number): number {

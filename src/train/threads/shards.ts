@@ -33,3 +33,31 @@ export function gatherShard(out: Int32Array, batch: Int32Array, T: number, B: nu
     for (let b = 0; b < count; b++) out[t * count + b] = batch[t * B + first + b];
   }
 }
+
+/** A batch's carried state as one flat array (for checkpoints): per direction d, layer k,
+ *  h then c, each (B x H) with stream b at row b. c is zeros for rnn and gru. */
+export function carriedStateSize(directions: number, layers: number, B: number, H: number): number {
+  return directions * layers * 2 * B * H;
+}
+
+/** The carried state of one shard's streams, as an Objective holds it (per direction). */
+export interface ShardStates {
+  h: Float32Array[];
+  c: Float32Array[];
+}
+
+/** Copies a shard's carried state into (toFlat) or out of the flat batch state. */
+export function copyShardState(flat: Float32Array, states: ShardStates[], layers: number, B: number, H: number, shard: Shard, toFlat: boolean): void {
+  const { first, count } = shard;
+  for (let d = 0; d < states.length; d++) {
+    for (let k = 0; k < layers; k++) {
+      const bufs = [states[d].h[k], states[d].c[k]];
+      for (let which = 0; which < 2; which++) {
+        const at = ((d * layers + k) * 2 + which) * B * H + first * H;
+        const mine = bufs[which].subarray(0, count * H);
+        if (toFlat) flat.set(mine, at);
+        else mine.set(flat.subarray(at, at + count * H));
+      }
+    }
+  }
+}

@@ -10,8 +10,8 @@ import { ParamSet, paramSpecs } from '../../model/params.js';
 import { directionsOf } from '../../model/config.js';
 import { setEngine } from '../../tensor/backend.js';
 import type { DropoutSpec } from '../../nn/dropout.js';
-import { CTRL, KIND_EXIT, STATUS_FAILED, STATUS_OK, doneSlot, statusSlot, writeErrorText, type WorkerSetup } from './protocol.js';
-import { gatherShard } from './shards.js';
+import { CTRL, KIND_EXIT, KIND_LOAD_STATE, KIND_SAVE_STATE, STATUS_FAILED, STATUS_OK, doneSlot, statusSlot, writeErrorText, type WorkerSetup } from './protocol.js';
+import { copyShardState, gatherShard } from './shards.js';
 
 const setup = workerData as WorkerSetup;
 setEngine(setup.engine);
@@ -22,6 +22,7 @@ const sharedGrads = new Float32Array(setup.grads);
 const sharedLoss = new Float64Array(setup.loss);
 const batch = new Int32Array(setup.batch);
 const errorText = new Uint8Array(setup.error);
+const carried = new Float32Array(setup.state);
 
 const { config, maxT, B, shard } = setup;
 const model = new CharLM(config, ParamSet.zeros<Float32Array>(paramSpecs(config), Float32Array));
@@ -57,7 +58,10 @@ for (;;) {
   if (control[CTRL.kind] === KIND_EXIT) break;
   let status = STATUS_OK;
   try {
-    step();
+    const kind = control[CTRL.kind];
+    if (kind === KIND_SAVE_STATE || kind === KIND_LOAD_STATE) {
+      copyShardState(carried, objective.states, config.layers, B, config.hidden, shard, kind === KIND_SAVE_STATE);
+    } else step();
   } catch (e) {
     status = STATUS_FAILED;
     writeErrorText(errorText, e instanceof Error ? e.message : String(e));
