@@ -8,6 +8,7 @@ import { CharnnError } from '../errors.js';
 import type { CodePointSource } from '../data/source.js';
 import { Batcher, planBatches, type BatchPlan } from '../data/batches.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta, type LoadedTrainState } from '../io/checkpoint.js';
+import { CheckpointLock } from '../io/lock.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
 import { streamNats } from '../model/evaluate.js';
@@ -160,6 +161,25 @@ export async function train(
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
   const { options, changed } = resuming ? resumedOptions(resuming.checkpoint.meta.training, overrides) : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
+  // One writer per checkpoint path, for the whole run.
+  const lock = options.out ? CheckpointLock.acquire(options.out, [bestPathOf(options.out)]) : null;
+  try {
+    return await trainLocked(text, corpusName, options, changed, resuming, callbacks, signal);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** train() once the options are resolved and the checkpoint path is ours. */
+async function trainLocked(
+  text: string | CodePointSource,
+  corpusName: string,
+  options: TrainOptions,
+  changed: string[],
+  resuming: Resumable | null,
+  callbacks: TrainCallbacks,
+  signal: AbortSignal | undefined,
+): Promise<TrainResult> {
   const { vocab, corpus, split } = prepareCorpus(text, corpusName, options.minCount, options.valFrac);
   const plan = planBatches(split.train.length, options.batch, options.seq);
   const { streams: B, steps: T, batchesPerEpoch } = plan;
