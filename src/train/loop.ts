@@ -83,8 +83,13 @@ export function bestPathOf(out: string): string {
   return out.endsWith('.safetensors') ? out.slice(0, -'.safetensors'.length) + '.best.safetensors' : out + '.best';
 }
 
-/** Non-finite losses without a confirmed good update in between, after which training stops. */
-const MAX_BAD_STEPS = 5;
+/** Bad steps without a confirmed good update in between, after which training stops: the
+ *  learning rate has been halved this many times (1/1024 of where it started). */
+const MAX_BAD_STEPS = 10;
+
+/** A mean loss above this many times ln V (what a model that knows nothing scores) is a model
+ *  blown up by too large a step, not one still learning: --lr 100 gives thousands of nats, and a model left at several times ln V after that is still broken. */
+const DIVERGED_LOSS_FACTOR = 3;
 
 /** The parameters and optimizer state before the latest update, to undo it if it broke the
  *  weights (a copy of P floats per buffer per step: well under 1% of a step's time). */
@@ -248,6 +253,18 @@ async function trainLocked(
     let lastEvalStep = point ? step : -1;
     let checkpoint: string | null = null;
     let bestCheckpoint: string | null = null;
+    /** The latest checkpoint known good on disk, for messages when something goes wrong. */
+    let lastSaved: { path: string; step: number } | null = resuming && point && resuming.path === options.out ? { path: resuming.path, step: point.step } : null;
+    const lastSavedText = () => (lastSaved ? `the last checkpoint (${lastSaved.path}, step ${lastSaved.step}) is intact` : 'no checkpoint was written');
+    /** A failed save (disk full, read-only) stops training; the previous file is untouched (atomic save). */
+    const save = (write: () => void) => {
+      try {
+        write();
+      } catch (e) {
+        if (!(e instanceof CharnnError)) throw e;
+        throw new CharnnError(`${e.message}; ${lastSavedText()}`, 'free some space or choose another path with -o, then continue with --resume');
+      }
+    };
     let stoppedBy: TrainResult['stoppedBy'] = 'steps';
 
     const elapsedS = () => (performance.now() - started) / 1000;
@@ -278,8 +295,9 @@ async function trainLocked(
         });
         // Best first, then the latest, so the newest file on disk is the run's latest state.
         if (improved) {
-          bestCheckpoint = bestPathOf(options.out);
-          saveCheckpoint(bestCheckpoint, model.params, meta());
+          const best = bestPathOf(options.out);
+          save(() => saveCheckpoint(best, model.params, meta()));
+          bestCheckpoint = best;
         }
         // Only the latest checkpoint carries what resuming needs; the best one is the model alone.
         const state: ResumePoint = {
@@ -293,8 +311,10 @@ async function trainLocked(
           stepsPerBatch: T,
           lrScale,
         };
-        saveCheckpoint(options.out, model.params, meta(), trainStateOf(state, optimizer));
-        checkpoint = options.out;
+        const out = options.out;
+        save(() => saveCheckpoint(out, model.params, meta(), trainStateOf(state, optimizer)));
+        checkpoint = out;
+        lastSaved = { path: out, step };
       }
       callbacks.onEval?.({ ...base, valNats, bestValNats, checkpoint, improved });
     };
@@ -305,6 +325,8 @@ async function trainLocked(
     let badSteps = 0;
     let lastWasBad = false;
     const lastGood = new UpdateUndo(model.params.data.length, optimizer.moments.length);
+    lastGood.save(model.params.data, optimizer); // nothing to undo before the first update
+    const divergedLoss = DIVERGED_LOSS_FACTOR * Math.log(Math.max(vocab.size, 2));
     let lrScale = point?.lrScale ?? 1;
     for (;;) {
       if (step >= stepLimit) {
@@ -328,7 +350,8 @@ async function trainLocked(
       const dropout = options.dropout > 0 ? { p: options.dropout, seed: dropoutRng.nextUint32() } : null;
       const loss = gradients.step(batches, T, dropout, grads);
       gradNorm = clipGlobalNorm(grads.data, options.clip);
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      const exploded = Number.isFinite(loss) && loss > divergedLoss;
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm) || exploded) {
         // This step's gradients are not applied. The last update may be what broke the weights,
         // so it is rolled back too (and the carried state, computed with them, is zeroed); then
         // the learning rate is halved and training goes on with the next batch. Several in a row
@@ -337,11 +360,13 @@ async function trainLocked(
         lastWasBad = true;
         const undone = lastGood.restore(model.params.data, optimizer);
         gradients.reset();
-        const what = `${Number.isFinite(loss) ? 'gradient norm' : 'loss'} became ${Number.isFinite(loss) ? gradNorm : loss}`;
+        const what = exploded
+          ? `loss became ${loss.toPrecision(4)} nats (over ${DIVERGED_LOSS_FACTOR} x ln V = ${divergedLoss.toPrecision(3)}: the weights blew up)`
+          : `${Number.isFinite(loss) ? 'gradient norm' : 'loss'} became ${Number.isFinite(loss) ? gradNorm : loss}`;
         if (badSteps > MAX_BAD_STEPS) {
           throw new CharnnError(
             `training diverged at step ${step + 1}: the ${what} ${badSteps} times without a good update in between, even at learning rate ${(lr * lrScale).toPrecision(3)}; ` +
-              (checkpoint ? `the last checkpoint (${checkpoint}, step ${lastEvalStep}) is intact` : 'no checkpoint was written'),
+              lastSavedText(),
             `try a lower --lr (e.g. ${(options.lr / 10).toPrecision(2)})${options.clip === 0 ? ' and gradient clipping (--clip 5)' : ''}`,
           );
         }
