@@ -7,8 +7,9 @@
 import { encodeSource } from './data/corpus.js';
 import { stringSource, type CodePointSource } from './data/source.js';
 import { loadCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
+import { importStateDict, readVocabJson } from './io/torch-import.js';
 import { CharLM } from './model/charlm.js';
-import type { Direction } from './model/config.js';
+import type { CellType, Direction } from './model/config.js';
 import { evaluateCorpus, type EvalResult, type ResetMode } from './model/evaluate.js';
 import { checkSampleOptions, sampleText } from './model/sample.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
@@ -91,4 +92,15 @@ function checkDirection(loaded: LoadedModel, direction: ScoreDirection): void {
   if (direction !== 'forward' && loaded.model.config.cell !== 'bilstm') {
     throw new UsageError(`direction ${direction} needs a bilstm model; this one is ${loaded.model.config.cell}`);
   }
+}
+
+/**
+ * A model from a PyTorch state_dict saved with safetensors (the names of the README's
+ * "Continue in PyTorch" modules) and its vocabulary (an array of symbols in id order, or the
+ * path of a JSON file holding one). Save it with saveCheckpoint(path, m.model.params, m.meta).
+ */
+export function importTorchModel(weightsPath: string, vocab: readonly string[] | string, cell: CellType): LoadedModel {
+  const symbols = typeof vocab === 'string' ? readVocabJson(vocab) : vocab;
+  const { params, meta } = importStateDict(weightsPath, symbols, cell);
+  return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
 }
