@@ -89,19 +89,20 @@ describe('crash safety', () => {
     await first.exited;
   }, 30_000);
 
-  it('Ctrl-C saves where it stopped and exits 130; the run resumes from there', async () => {
-    const run = start(['train', 'corpus.txt', ...FLAGS, '-o', 'int.safetensors']);
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s saves where it stopped and exits 130; the run resumes from there', async (signal) => {
+    const name = `int-${signal}.safetensors`;
+    const run = start(['train', 'corpus.txt', ...FLAGS, '-o', name]);
     await waitFor(run, /step 3\//);
-    run.child.kill('SIGINT');
+    run.child.kill(signal);
     expect(await run.exited).toBe(130);
     expect(run.stderr()).toMatch(/Stopping after this step and saving a checkpoint/);
-    expect(run.stderr()).toMatch(/Saved int\.safetensors/);
-    const saved = loadCheckpoint(join(dir, 'int.safetensors'));
+    expect(run.stderr()).toContain(`Saved ${name}`);
+    const saved = loadCheckpoint(join(dir, name));
     const step = saved.meta.progress.step;
     expect(step).toBeGreaterThanOrEqual(3);
-    const more = start(['train', '--resume', 'int.safetensors', '--steps', String(step + 2)]);
+    const more = start(['train', '--resume', name, '--steps', String(step + 2)]);
     expect(await more.exited).toBe(0);
-    expect(more.stderr()).toMatch(new RegExp(`resuming .*int\\.safetensors at step ${step}`));
+    expect(more.stderr()).toMatch(new RegExp(`resuming .*${name.replace('.', '\\.')} at step ${step}`));
   }, 30_000);
 
   it('a second Ctrl-C exits at once and leaves the last good checkpoint loadable', async () => {
