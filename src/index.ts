@@ -2,7 +2,7 @@
  * charnn as a library: train, load, sample, score and evaluate character language models.
  * No side effects on import; nothing here prints or exits.
  *
- *   import { train, loadModel, sample, score, evaluate } from 'charnn';
+ *   import { train, loadModel, sample, score, evaluate, fill } from 'charnn';
  */
 import { encodeSource } from './data/corpus.js';
 import { stringSource, type CodePointSource } from './data/source.js';
@@ -11,7 +11,11 @@ import { importStateDict, readVocabJson } from './io/torch-import.js';
 import { CharLM } from './model/charlm.js';
 import type { CellType, Direction } from './model/config.js';
 import { evaluateCorpus, type EvalResult, type ResetMode } from './model/evaluate.js';
-import { checkSampleOptions, sampleText } from './model/sample.js';
+import { beamSearch, type BeamResult } from './model/beam.js';
+import { FILL_DEFAULTS, checkFillOptions, fillGaps, type FillOptions, type FillResult } from './model/fill.js';
+import { checkGenerateOptions, generate, type GenerateOptions } from './model/generate.js';
+import { DEFAULT_REPEAT_LAST, defaultLength } from './model/sample.js';
+import { asAsync } from './util/async-iter.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
 import { Vocab } from './tokenizer/vocab.js';
 import { randomSeed, Rng } from './util/rng.js';
@@ -28,6 +32,9 @@ export { Vocab } from './tokenizer/vocab.js';
 export type { ModelConfig, CellType, Direction } from './model/config.js';
 export type { SentenceScore, ScoreDirection } from './model/score.js';
 export type { EvalResult, ResetMode } from './model/evaluate.js';
+export type { BeamResult } from './model/beam.js';
+export type { StopReason } from './model/sample.js';
+export type { FillOptions, FillResult, FillCandidate } from './model/fill.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { setEngine, getEngine, type Engine } from './tensor/backend.js';
 
@@ -43,30 +50,92 @@ export function loadModel(path: string): LoadedModel {
   return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
 }
 
+/** Options of sample() and beam(); every one is optional. */
 export interface SampleRequest {
+  /** 0 = greedy (always the most likely symbol); 1 (default) = the model's own distribution. */
   temperature?: number;
+  /** Keep only the k most likely symbols; 0 (default) = all. */
   topK?: number;
+  /** Keep the smallest most-likely set whose probability reaches p; 1 (default) = all. */
   topP?: number;
+  /** Keep only symbols with probability >= minP x the top one's; 0 (default) = all. */
+  minP?: number;
+  /** CTRL / llama.cpp repetition penalty R >= 1 on symbols of the last `repeatLast`; 1 (default) = off. */
+  repeatPenalty?: number;
+  /** The repetition penalty's window in symbols (prime included); default 64. */
+  repeatLast?: number;
+  /** Text the model reads first (not yielded). With direction 'backward', the text to end with. */
   prime?: string;
+  /** At most this many symbols; default 500, or 10,000 with `stop` or `lines`. */
   length?: number;
+  /** Stop at the lines-th generated line end (not yielded); 0 (default) = no limit. */
+  lines?: number;
+  /** Stop when the generated text ends with this string or one of these (not yielded). */
+  stop?: string | readonly string[];
+  /** Beam width: yield the most likely continuation (beam search) instead of drawing; no
+   *  temperature, top-k, top-p, min-p or penalty then. 0 (default) = draw. */
+  beam?: number;
+  /** Random seed; default a fresh random one. */
   seed?: number;
   direction?: Direction;
+  /** Abort generation: the iteration rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
-/** Generated characters one at a time ('\n' for a line end), after the prime. */
-export function sample(loaded: LoadedModel, request: SampleRequest = {}): Iterable<string> {
-  const options = {
+/**
+ * Generated characters one at a time ('\n' for a line end), after the prime, as an async
+ * iterator: `for await (const ch of sample(m, { prime: 'The ' })) ...`. Bad options throw a
+ * UsageError at once, before any iteration. The event loop runs every few milliseconds while
+ * sampling, so `signal` and timers are honoured; a beam search runs whole at the first step.
+ */
+export function sample(loaded: LoadedModel, request: SampleRequest = {}): AsyncGenerator<string, void, void> {
+  const options = generateOptions(loaded, request);
+  return asAsync(generate(loaded.model, loaded.vocab, options), request.signal);
+}
+
+/** The most likely continuation of the prime by beam search (width `beam`, default 4), with its log-probability. */
+export function beam(loaded: LoadedModel, request: SampleRequest = {}): BeamResult & { text: string } {
+  const options = generateOptions(loaded, { ...request, beam: request.beam ?? 4 });
+  const result = beamSearch(loaded.model, loaded.vocab, { ...options, width: options.beam! });
+  return { ...result, text: result.chars.join('') };
+}
+
+function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateOptions {
+  const stop = request.stop === undefined ? [] : typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  const options: GenerateOptions = {
     temperature: request.temperature ?? 1,
     topK: request.topK ?? 0,
     topP: request.topP ?? 1,
+    minP: request.minP ?? 0,
+    repeatPenalty: request.repeatPenalty ?? 1,
+    repeatLast: request.repeatLast ?? DEFAULT_REPEAT_LAST,
     prime: request.prime ?? '',
-    length: request.length ?? 500,
+    length: request.length ?? defaultLength(stop, request.lines),
+    lines: request.lines ?? 0,
+    stop,
+    beam: request.beam ?? 0,
     direction: request.direction ?? 'forward',
     rng: new Rng(request.seed ?? randomSeed()),
   };
-  checkSampleOptions(options);
+  checkGenerateOptions(options);
+  if (options.beam) {
+    const shaping = (['temperature', 'topK', 'topP', 'minP', 'repeatPenalty'] as const).filter((k) => request[k] !== undefined);
+    if (shaping.length > 0) throw new UsageError(`beam search follows the model's own distribution: it takes no ${shaping.join(', ')}`);
+  }
   checkDirection(loaded, options.direction);
-  return sampleText(loaded.model, loaded.vocab, options);
+  return options;
+}
+
+/**
+ * Fills the gaps of a sentence: `_` is one missing character, `*` one to maxGap (8) of them.
+ * Candidates are proposed by a beam search with each direction and ranked by the mean of the
+ * forward and backward log-probabilities of the whole sentence (forward only for a model with
+ * one direction). See src/model/fill.ts.
+ */
+export function fill(loaded: LoadedModel, text: string, options: Partial<FillOptions> = {}): FillResult {
+  const o = { ...FILL_DEFAULTS, ...options };
+  checkFillOptions(o);
+  return fillGaps(loaded.model, loaded.vocab, text, o);
 }
 
 /** The probability of each sentence (one line each), from the zero state with <EOS> first. */

@@ -51,3 +51,23 @@ export function choice<T extends string>(allowed: readonly T[]) {
     return value as T;
   };
 }
+
+/**
+ * A non-empty string in which \n (a line end), \t (a tab) and \\ (a backslash) are written as
+ * escapes; any other backslash is itself. For values such as --stop '\n\n'.
+ */
+export function escapedString(value: string): string {
+  if (value === '') throw new InvalidArgumentError('expected a non-empty string.');
+  return value.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+}
+
+/** A repeatable option: each value parsed, all of them collected in order. */
+export function repeatable<T>(parse: (value: string) => T) {
+  return (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(value)];
+}
+
+/** Exactly one character (code point), not a line end. */
+export function character(value: string): string {
+  if (Array.from(value).length !== 1 || value === '\n' || value === '\r') throw new InvalidArgumentError('expected exactly one character (not a line end).');
+  return value;
+}

@@ -9,6 +9,7 @@ import { setEngine, type Engine } from '../tensor/backend.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { registerEval } from './commands/eval.js';
+import { registerFill } from './commands/fill.js';
 import { registerImport } from './commands/import.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerSample } from './commands/sample.js';
@@ -23,7 +24,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   const program = new Command();
   program
     .name('charnn')
-    .description('Character-level language models (rnn, lstm, gru, bilstm): train, sample, score, eval.')
+    .description('Character-level language models (rnn, lstm, gru, bilstm): train, sample, score, eval, fill.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -35,6 +36,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   registerSample(program, io);
   registerScore(program, io);
   registerEval(program, io);
+  registerFill(program, io);
   registerInspect(program, io);
   registerImport(program, io);
   for (const command of program.commands) {

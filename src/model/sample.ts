@@ -1,7 +1,18 @@
 /**
  * Generating text one symbol at a time. The model starts from the zero state reading <EOS>
  * (the start of a line), reads the prime, then draws each next symbol from its distribution
- * shaped by temperature, top-k and top-p. <UNK> is never drawn; <EOS> is a line end.
+ * shaped, in this order, by:
+ *
+ *   1. the repetition penalty on the logits (repeat-penalty.ts; off at R = 1);
+ *   2. the temperature: p = softmax(logits / T) (T = 0: greedy, the most likely symbol);
+ *   3. top-k, top-p and min-p, each a filter on that one distribution p: the k most likely,
+ *      the smallest most-likely set whose p adds up to top-p, and those with
+ *      p >= min-p x max p. A symbol is kept when all three keep it (so their order does not
+ *      matter), and the draw is from the kept symbols' p renormalised.
+ *
+ * <UNK> is never drawn; <EOS> is a line end. Generation ends after `length` symbols, at the
+ * `lines`-th <EOS> (not yielded: it is the sample's final line end), or when the generated text
+ * ends with a stop string (not yielded either; see stop.ts), whichever comes first.
  *
  * The backward model of a bilstm generates right to left: it reads the prime reversed and
  * yields the symbols that come before it, nearest first.
@@ -14,6 +25,26 @@ import type { Direction } from './config.js';
 import { InferenceRunner } from './inference.js';
 import { copyState, zeroState, type RecurrentState } from './state.js';
 import { PerModel } from './per-model.js';
+import { RepeatWindow } from './repeat-penalty.js';
+import { StopMatcher, stopSequences } from './stop.js';
+
+/** Symbols generated when no length is given; with a stop string or a line count, a cap. */
+export const DEFAULT_LENGTH = 500;
+export const DEFAULT_LENGTH_WITH_STOP = 10_000;
+
+export function defaultLength(stop: readonly string[] | undefined, lines: number | undefined): number {
+  return (stop && stop.length > 0) || (lines ?? 0) > 0 ? DEFAULT_LENGTH_WITH_STOP : DEFAULT_LENGTH;
+}
+
+/** Why a sample ended. */
+export type StopReason = 'length' | 'lines' | 'stop';
+
+/** What a sample generator returns when done. */
+export interface SampleEnd {
+  stoppedBy: StopReason;
+  /** Symbols generated, the stop string or the final line end included. */
+  symbols: number;
+}
 
 export interface SampleOptions {
   /** 0 = greedy (always the most likely symbol); 1 = the model's own distribution. */
@@ -22,29 +53,50 @@ export interface SampleOptions {
   topK: number;
   /** Keep the smallest set of most likely symbols whose probability reaches p; 1 = all. */
   topP: number;
+  /** Keep only symbols with probability >= minP x the top probability; 0 = all. */
+  minP?: number;
+  /** CTRL repetition penalty R on the symbols of the last `repeatLast` read; 1 = off. */
+  repeatPenalty?: number;
+  /** The penalty's window: the last N symbols read (prime) or generated. Default 64. */
+  repeatLast?: number;
   prime: string;
-  /** Symbols to generate (an <EOS> counts as one). */
+  /** At most this many symbols (an <EOS> counts as one). */
   length: number;
+  /** Stop at the lines-th generated <EOS>; 0 = no limit. */
+  lines?: number;
+  /** Stop when the generated text ends with one of these (not yielded). */
+  stop?: readonly string[];
   direction: Direction;
   rng: Rng;
 }
 
+export const DEFAULT_REPEAT_LAST = 64;
+
+/** The context a generator reads first: <EOS>, then the prime (lines joined by <EOS>), in the
+ *  direction's reading order (the backward model reads the prime reversed). */
+export function primeContext(vocab: Vocab, prime: string, direction: Direction): number[] {
+  const primeIds: number[] = [EOS_ID];
+  prime.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (i > 0) primeIds.push(EOS_ID);
+    primeIds.push(...vocab.encodeLine(line));
+  });
+  return direction === 'forward' ? primeIds : [EOS_ID, ...primeIds.slice(1).reverse()];
+}
+
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
-export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): Generator<string> {
+export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): Generator<string, SampleEnd, void> {
   const V = model.config.vocabSize;
   const shared = samplingSteppers.get(model, options.direction);
   const session: SampleSession = { saved: zeroState<Float32Array>(Float32Array, model.config.layers, 1, model.config.hidden) };
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
-
-  // Prime: lines joined by <EOS>; the backward model reads the whole context reversed.
-  const primeIds: number[] = [EOS_ID];
-  const primeLines = options.prime.split(/\r\n|\r|\n/);
-  primeLines.forEach((line, i) => {
-    if (i > 0) primeIds.push(EOS_ID);
-    primeIds.push(...vocab.encodeLine(line));
-  });
-  const context = options.direction === 'forward' ? primeIds : [EOS_ID, ...primeIds.slice(1).reverse()];
+  const context = primeContext(vocab, options.prime, options.direction);
+  const penalty = (options.repeatPenalty ?? 1) !== 1 ? new RepeatWindow(V, options.repeatLast ?? DEFAULT_REPEAT_LAST, options.repeatPenalty!) : null;
+  const penalised = penalty ? new Float32Array(V) : null;
+  if (penalty) for (let i = 1; i < context.length; i++) penalty.push(context[i]);
+  const stop = new StopMatcher(stopSequences(options.stop ?? [], options.direction === 'backward'));
+  const maxLines = options.lines ?? 0;
+  let lines = 0;
 
   const runner = shared.acquire(session);
   // Only the last context step's logits are drawn from: the others skip the decoder.
@@ -52,10 +104,24 @@ export function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions)
   let logits = runner.step(context[context.length - 1], true)!;
   try {
     for (let n = 0; n < options.length; n++) {
-      const id = drawSymbol(logits, V, options, probs, order);
-      yield id === EOS_ID ? '\n' : vocab.symbolOf(id);
+      const id = drawSymbol(penalty ? penalty.apply(logits, penalised!) : logits, V, options, probs, order);
+      const released = stop.push(id === EOS_ID ? '\n' : vocab.symbolOf(id));
+      if (stop.matched) {
+        yield* released;
+        return { stoppedBy: 'stop', symbols: n + 1 };
+      }
+      if (id === EOS_ID && maxLines > 0 && ++lines === maxLines) {
+        // The last line end is the sample's own end: everything before it, not it.
+        const rest = [...released, ...stop.flush()];
+        yield* rest.slice(0, -1);
+        return { stoppedBy: 'lines', symbols: n + 1 };
+      }
+      yield* released;
+      penalty?.push(id);
       if (n + 1 < options.length) logits = shared.acquire(session).step(id, true)!;
     }
+    yield* stop.flush();
+    return { stoppedBy: 'length', symbols: options.length };
   } finally {
     shared.release(session);
   }
@@ -95,7 +161,7 @@ class SharedStepper {
 const samplingSteppers = new PerModel((model: CharLM, direction) => new SharedStepper(new InferenceRunner<Float32Array>(model, direction, 1)));
 
 /** Picks the next symbol id from logits (V) under the options; never <UNK>. */
-export function drawSymbol(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'rng'>, probs: Float64Array, order: Int32Array): number {
+export function drawSymbol(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'rng'>, probs: Float64Array, order: Int32Array): number {
   if (options.temperature === 0) {
     let best = -1;
     for (let v = 0; v < V; v++) if (v !== UNK_ID && (best < 0 || logits[v] > logits[best])) best = v;
@@ -109,7 +175,8 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
     probs[v] = v === UNK_ID ? 0 : Math.exp((logits[v] - max) / temperature);
     sum += probs[v];
   }
-  if (options.topK > 0 || options.topP < 1) {
+  const minP = options.minP ?? 0;
+  if (options.topK > 0 || options.topP < 1 || minP > 0) {
     for (let v = 0; v < V; v++) probs[v] /= sum;
     let candidates = V;
     // Most likely first; ties broken by id so results do not depend on the sort's stability.
@@ -125,6 +192,13 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
         if (cumulative >= options.topP) break;
       }
       candidates = Math.max(1, keep);
+    }
+    if (minP > 0) {
+      // Sorted, so the symbols with p >= minP x max p are a prefix (never empty: the max is in it).
+      const threshold = minP * probs[order[0]];
+      let keep = 1;
+      while (keep < candidates && probs[order[keep]] >= threshold) keep++;
+      candidates = keep;
     }
     let kept = 0;
     for (let i = 0; i < candidates; i++) kept += probs[order[i]];
@@ -149,9 +223,25 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
   return last; // rounding left r just above 0: the last possible symbol
 }
 
-export function checkSampleOptions(o: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'length'>): void {
+export function checkSampleOptions(o: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'repeatPenalty' | 'repeatLast' | 'length' | 'lines' | 'stop'>): void {
   if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new UsageError(`--temp must be a number >= 0, got ${o.temperature}`);
   if (!Number.isInteger(o.topK) || o.topK < 0) throw new UsageError(`--top-k must be an integer >= 0, got ${o.topK}`);
   if (!(o.topP >= 0 && o.topP <= 1)) throw new UsageError(`--top-p must be in [0, 1], got ${o.topP}`);
+  const minP = o.minP ?? 0;
+  if (!(minP >= 0 && minP <= 1)) throw new UsageError(`--min-p must be in [0, 1], got ${minP}`);
+  const penalty = o.repeatPenalty ?? 1;
+  if (!(penalty >= 1 && penalty <= 100)) throw new UsageError(`--repeat-penalty must be in [1, 100] (1 = off), got ${penalty}`);
+  const last = o.repeatLast ?? DEFAULT_REPEAT_LAST;
+  if (!Number.isInteger(last) || last < 1 || last > 1_000_000) throw new UsageError(`--repeat-last must be an integer from 1 to 1000000, got ${last}`);
+  checkStopOptions(o);
+}
+
+/** Checks shared by sampling and beam search: length, lines, stop strings. */
+export function checkStopOptions(o: Pick<SampleOptions, 'length' | 'lines' | 'stop'>): void {
   if (!Number.isInteger(o.length) || o.length < 0) throw new UsageError(`--length must be an integer >= 0, got ${o.length}`);
+  const lines = o.lines ?? 0;
+  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be an integer >= 0 (0 = no limit), got ${lines}`);
+  for (const s of o.stop ?? []) {
+    if (typeof s !== 'string' || s.length === 0) throw new UsageError(`--stop needs a non-empty string, got ${JSON.stringify(s)}`);
+  }
 }

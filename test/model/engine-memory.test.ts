@@ -1,7 +1,7 @@
 // Engine (wasm arena) memory is never garbage-collected, so repeated scoring, evaluation and
 // sampling with one model must reuse its buffers instead of allocating new ones per call.
 import { describe, expect, it } from 'vitest';
-import { evaluate, sample, score, type LoadedModel } from '../../src/index.js';
+import { evaluate, fill, sample, score, type LoadedModel } from '../../src/index.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
@@ -14,31 +14,39 @@ function tinyModel(cell: 'lstm' | 'bilstm'): LoadedModel {
   return { model, vocab, meta: { model: config, vocab: [...vocab.symbols], training: {}, progress: { step: 0, epoch: 0, bestValNats: null, valNats: null, charsSeen: 0 } } };
 }
 
+async function collect(chars: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const ch of chars) out.push(ch);
+  return out;
+}
+
 describe('engine memory', () => {
-  it('repeated score / evaluate / sample calls do not grow the arena', () => {
+  it('repeated score / evaluate / sample / fill calls do not grow the arena', async () => {
     const arena = getWasmKernels()!.arena;
     const m = tinyModel('bilstm');
-    const once = () => {
+    const once = async () => {
       score(m, ['abc', 'ba ca'], 'both');
       evaluate(m, 'abc\ncab\n', { reset: 'line', direction: 'both' });
-      [...sample(m, { length: 20, seed: 3 })];
-      [...sample(m, { length: 20, seed: 3, direction: 'backward', prime: 'ab' })];
+      await collect(sample(m, { length: 20, seed: 3 }));
+      await collect(sample(m, { length: 20, seed: 3, direction: 'backward', prime: 'ab' }));
+      await collect(sample(m, { length: 20, beam: 3, prime: 'a' }));
+      fill(m, 'a_c *b', { maxGap: 3, beam: 4 });
     };
-    once(); // first use allocates the shared buffers
+    await once(); // first use allocates the shared buffers
     const used = arena.used;
-    for (let i = 0; i < 50; i++) once();
+    for (let i = 0; i < 50; i++) await once();
     expect(arena.used).toBe(used);
   });
 
-  it('interleaved samples of one model are the same as samples taken one at a time', () => {
+  it('interleaved samples of one model are the same as samples taken one at a time', async () => {
     const m = tinyModel('lstm');
-    const alone = [...sample(m, { length: 30, seed: 5 })].join('');
-    const a = sample(m, { length: 30, seed: 5 })[Symbol.iterator]();
-    const b = sample(m, { length: 30, seed: 5 })[Symbol.iterator]();
+    const alone = (await collect(sample(m, { length: 30, seed: 5 }))).join('');
+    const a = sample(m, { length: 30, seed: 5 });
+    const b = sample(m, { length: 30, seed: 5 });
     let x = '', y = '';
     for (let i = 0; i < 30; i++) {
-      x += a.next().value;
-      y += b.next().value;
+      x += (await a.next()).value;
+      y += (await b.next()).value;
     }
     expect(x).toBe(alone);
     expect(y).toBe(alone);

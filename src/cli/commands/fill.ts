@@ -1,0 +1,84 @@
+/**
+ * `charnn fill [TEXT...|-]`: fill the gaps of each sentence (`_` one character, `*` one to
+ * --max-gap characters) with the model, and print the best --top candidates: for a bilstm,
+ * proposed by both directions and ranked by the mean of their log-probabilities of the whole
+ * sentence (see src/model/fill.ts); for other models, by the forward model alone (with a note).
+ */
+import type { Command } from 'commander';
+import { CharLM } from '../../model/charlm.js';
+import { checkFillOptions, FILL_DEFAULTS, fillGaps, type FillCandidate, type FillOptions, type FillResult } from '../../model/fill.js';
+import { Vocab } from '../../tokenizer/vocab.js';
+import { checkInputArgs, sentences } from '../input.js';
+import type { CliIO } from '../io.js';
+import { jsonLine } from '../json.js';
+import { loadModelFile } from '../model-path.js';
+import { character, integer } from '../parse.js';
+
+interface FillFlags extends FillOptions {
+  model?: string;
+  json?: boolean;
+}
+
+export function registerFill(program: Command, io: CliIO): void {
+  program
+    .command('fill')
+    .description('fill the gaps of sentences: _ is one missing character, * a gap of unknown length (best with a bilstm)')
+    .argument('[text...]', 'sentences with gaps; - (or nothing, with piped input) reads one per line from stdin')
+    .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
+    .option('--gap <char>', 'the placeholder for one missing character', character, FILL_DEFAULTS.gap)
+    .option('--wildcard <char>', 'the placeholder for a gap of 1 to --max-gap characters', character, FILL_DEFAULTS.wildcard)
+    .option('--max-gap <n>', 'the longest fill of a wildcard gap', integer(1, 100), FILL_DEFAULTS.maxGap)
+    .option('--beam <k>', 'partial sentences kept per gap character in each direction', integer(1, 1000), FILL_DEFAULTS.beam)
+    .option('--top <n>', 'candidates printed per sentence, best first', integer(1, 1000), FILL_DEFAULTS.top)
+    .option('--json', 'one JSON object per sentence, with its candidates')
+    .action(async (texts: string[], flags: FillFlags) => {
+      checkInputArgs(texts, io, 'fill');
+      const options: FillOptions = { gap: flags.gap, wildcard: flags.wildcard, maxGap: flags.maxGap, beam: flags.beam, top: flags.top };
+      checkFillOptions(options);
+      const { checkpoint } = loadModelFile(flags.model, io.cwd);
+      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+      if (model.config.cell !== 'bilstm') {
+        io.stderr.write(`note: a ${model.config.cell} model has no backward direction: candidates are proposed and ranked by the forward model alone (a bilstm uses both)\n`);
+      }
+      let first = true;
+      for await (const text of sentences(texts, io, 'fill')) {
+        const result = fillGaps(model, vocab, text, options);
+        if (flags.json) io.stdout.write(jsonLine(toJson(result)) + '\n');
+        else {
+          if (!first) io.stdout.write('\n');
+          io.stdout.write(toText(result));
+        }
+        first = false;
+      }
+    });
+}
+
+const log10 = (ln: number) => ln / Math.LN10;
+
+function toJson(r: FillResult): Record<string, unknown> {
+  return {
+    text: r.template,
+    ranking: r.directions.length === 2 ? 'mean of forward and backward' : 'forward',
+    candidates: r.candidates.map((c: FillCandidate) => ({
+      text: c.text,
+      fills: c.fills,
+      logprob_log10: log10(c.logprobLn),
+      logprob_ln: c.logprobLn,
+      forward_logprob_log10: log10(c.forwardLogprobLn),
+      forward_logprob_ln: c.forwardLogprobLn,
+      backward_logprob_log10: c.backwardLogprobLn === null ? null : log10(c.backwardLogprobLn),
+      backward_logprob_ln: c.backwardLogprobLn,
+    })),
+  };
+}
+
+/** One line per candidate: log10 P ranked by, forward, backward (- if none), the sentence. */
+function toText(r: FillResult): string {
+  return r.candidates
+    .map((c) => {
+      const backward = c.backwardLogprobLn === null ? '-' : log10(c.backwardLogprobLn).toFixed(4);
+      return `${log10(c.logprobLn).toFixed(4)}\t${log10(c.forwardLogprobLn).toFixed(4)}\t${backward}\t${c.text}\n`;
+    })
+    .join('');
+}
