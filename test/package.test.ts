@@ -1,0 +1,92 @@
+// charnn as a user's project sees it: `import ... from 'charnn'` resolved through node_modules
+// (a link to this package, as `npm install` would make), in JavaScript run by node and in
+// TypeScript checked by tsc against the published types (dist/*.d.ts, built by `npm test`'s
+// pretest). Training with callbacks and an AbortSignal, loading, async sampling, scoring,
+// evaluation.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'charnn-user-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'charnn'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', private: true }));
+});
+
+const USER_CODE = `
+import { train, loadModel, sample, score, evaluate, CharnnError } from 'charnn';
+
+const text = 'the cat sat on the mat\\na dog ran in the fog\\n'.repeat(40);
+const steps = [];
+const stop = new AbortController();
+const result = await train(text, 'pets', { hidden: 16, layers: 1, batch: 4, seq: 16, steps: 1000, threads: 1, out: 'pets.safetensors' }, {
+  onStep: (r) => { steps.push(r.lossNats); if (r.step === 12) stop.abort(); },
+}, stop.signal);
+const model = loadModel('pets.safetensors');
+let generated = '';
+for await (const ch of sample(model, { seed: 3, length: 40, temperature: 0.8 })) generated += ch;
+let again = '';
+for await (const ch of sample(model, { seed: 3, length: 40, temperature: 0.8 })) again += ch;
+let usage = null;
+try { sample(model, { temperature: -1 }); } catch (e) { usage = e instanceof CharnnError ? e.name : 'other'; }
+console.log(JSON.stringify({
+  stoppedBy: result.stoppedBy, steps: result.steps, losses: steps.length,
+  chars: [...generated].length, same: generated === again,
+  logprob: score(model, ['the cat sat on the mat'])[0].logprobLn,
+  evalTokens: evaluate(model, 'the cat sat on the mat\\n').tokens,
+  usage,
+}));
+`;
+
+const TYPED_CODE = `
+import { train, loadModel, sample, score, type TrainOptions, type SampleRequest, type LoadedModel } from 'charnn';
+
+const options: Partial<TrainOptions> = { cell: 'gru', hidden: 32, steps: 10 };
+const request: SampleRequest = { temperature: 0.8, topK: 5, prime: 'The ', signal: new AbortController().signal };
+export async function use(path: string): Promise<number> {
+  await train('abc\\n', 'x', options, { onEval: (r) => r.valNats });
+  const m: LoadedModel = loadModel(path);
+  for await (const ch of sample(m, request)) if (ch === '.') break;
+  return score(m, ['abc'])[0].logprobLn;
+}
+`;
+
+function tsc(file: string) {
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      files: [file],
+    }),
+  );
+  return spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+}
+
+describe("import { ... } from 'charnn'", () => {
+  it('works from a JavaScript project: train (callbacks, AbortSignal), load, async sample, score, evaluate', () => {
+    writeFileSync(join(dir, 'user.mjs'), USER_CODE);
+    const r = spawnSync(process.execPath, ['user.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ stoppedBy: 'abort', steps: 12, losses: 12, chars: 40, same: true, evalTokens: 23, usage: 'UsageError' });
+    expect(out.logprob).toBeLessThan(0);
+  }, 30_000);
+
+  it('type-checks in a TypeScript project, and the types catch a mistake', () => {
+    writeFileSync(join(dir, 'typed.ts'), TYPED_CODE);
+    const good = tsc('typed.ts');
+    expect(good.stdout + good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    writeFileSync(join(dir, 'wrong.ts'), TYPED_CODE.replace("temperature: 0.8", "temperature: 'hot'"));
+    const bad = tsc('wrong.ts');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toMatch(/wrong\.ts.*error TS2322: Type 'string' is not assignable to type 'number'/);
+  }, 60_000);
+});
