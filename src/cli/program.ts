@@ -10,6 +10,7 @@ import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { registerEval } from './commands/eval.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPlot } from './commands/plot.js';
 import { registerSample } from './commands/sample.js';
 import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
@@ -35,6 +36,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   registerScore(program, io);
   registerEval(program, io);
   registerInspect(program, io);
+  registerPlot(program, io);
   for (const command of program.commands) {
     command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
     command.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({
