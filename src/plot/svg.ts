@@ -128,13 +128,15 @@ function panel(runs: readonly PlotRun[], axis: 'steps' | 'time', box: Box, [y0, 
   });
   out.push('</g>');
   runs.forEach((run, r) => {
-    for (const p of run.points) {
-      if (p.valNats === null || !Number.isFinite(p.valNats)) continue;
+    const dots = run.points.filter((p) => p.valNats !== null && Number.isFinite(p.valNats));
+    if (dots.length === 0) return;
+    out.push(`<g class="val-points" fill="${colourOf(r)}" stroke="#fff" stroke-width="1">`);
+    for (const p of dots) {
       const where = axis === 'steps' ? `step ${p.step}` : `${fmt(xOf(p))} ${unit.name}`;
-      out.push(
-        `<circle class="val-point" cx="${fmt(px(xOf(p)))}" cy="${fmt(py(p.valNats))}" r="3.5" fill="${colourOf(r)}" stroke="#fff" stroke-width="1"><title>${escapeXml(run.label)}, ${where}: validation ${p.valNats.toFixed(4)} nats (${(p.valNats / Math.LN2).toFixed(3)} bpc)</title></circle>`,
-      );
+      const v = p.valNats!;
+      out.push(`<circle class="val-point" cx="${fmt(px(xOf(p)))}" cy="${fmt(py(v))}" r="3.5"><title>${escapeXml(run.label)}, ${where}: validation ${v.toFixed(4)} nats (${(v / Math.LN2).toFixed(3)} bpc)</title></circle>`);
     }
+    out.push('</g>');
   });
   out.push('</g>');
   return out;

@@ -27,7 +27,7 @@ export function registerPlot(program: Command, io: CliIO): void {
     .argument('<logs...>', 'JSON-lines files written by charnn train --log')
     .requiredOption('-o, --out <file>', 'SVG file to write (- for stdout)')
     .addOption(new Option('--x <axis>', 'x axis: steps, time (wall time) or both (two panels)').choices(['steps', 'time', 'both']).default('both'))
-    .option('--label <name>', 'legend label of a file, in order (repeat once per file; default: the file name)', (v: string, all: string[]) => [...all, v], [])
+    .addOption(new Option('--label <name>', 'legend label of a file, in order (repeat once per file)').argParser((v: string, all: string[]) => [...all, v]).default([], 'the file names'))
     .option('--title <text>', 'a title above the chart')
     .option('--width <px>', 'width of the chart', integer(400, 4000), 900)
     .action((logs: string[], flags: PlotFlags) => {
