@@ -2,7 +2,7 @@
  * `score --heatmap`: each character of a sentence shown with its surprisal (bits), on one of
  * ten fixed steps, 0 (under 1 bit) to 9 (9 bits or more), so the same colour or digit means
  * the same thing in every sentence. In colour, each character gets a background from calm
- * (blue) to hot (red); without colour, a second line puts the step's digit under each
+ * (blue) to hot (red; on a 16-colour terminal, ten named colours from blue to magenta); without colour, a second line puts the step's digit under each
  * character. Pure: the caller passes a chalk instance (or null for none) and prints the lines.
  *
  * Alignment assumes one terminal column per character (wide CJK characters and combining marks
@@ -30,7 +30,19 @@ function shown(symbol: string): string {
   return /^[\u0000-\u001f\u007f-\u009f]$/u.test(symbol) ? '·' : symbol;
 }
 
+type BasicBackground = 'bgBlue' | 'bgCyan' | 'bgGreen' | 'bgGreenBright' | 'bgWhite' | 'bgYellowBright' | 'bgYellow' | 'bgRedBright' | 'bgRed' | 'bgMagenta';
+/** On a 16-colour terminal (where the RGB steps would collapse into a few), ten distinct
+ *  named backgrounds in the same calm-to-hot order, with the text colour that reads on each. */
+const BASIC: [bg: BasicBackground, fg: 'black' | 'whiteBright'][] = [
+  ['bgBlue', 'whiteBright'], ['bgCyan', 'black'], ['bgGreen', 'black'], ['bgGreenBright', 'black'], ['bgWhite', 'black'],
+  ['bgYellowBright', 'black'], ['bgYellow', 'black'], ['bgRedBright', 'black'], ['bgRed', 'whiteBright'], ['bgMagenta', 'whiteBright'],
+];
+
 function paintStep(colour: ChalkInstance, step: number, text: string): string {
+  if (colour.level === 1) {
+    const [bg, fg] = BASIC[step];
+    return colour[bg][fg](text);
+  }
   return colour.bgHex(BACKGROUNDS[step]).hex(LIGHT.has(step) ? '#000000' : '#ffffff')(text);
 }
 

@@ -29,4 +29,11 @@ describe('heatmap', () => {
     expect(legend.match(/\u001b\[48;2;/g)).toHaveLength(10);
     expect(legend.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/surprisal in bits: {2}0 {2}1 .* 9\+ /);
   });
+
+  it('on a 16-colour terminal the ten steps still have ten different backgrounds', () => {
+    const legend = heatmapLegend(new Chalk({ level: 1 }));
+    const backgrounds = [...legend.matchAll(/\u001b\[(4[0-7]|10[0-7])m/g)].map((m) => m[1]);
+    expect(backgrounds).toHaveLength(10);
+    expect(new Set(backgrounds).size).toBe(10);
+  });
 });
