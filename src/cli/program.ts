@@ -12,6 +12,7 @@ import { registerEval } from './commands/eval.js';
 import { registerFill } from './commands/fill.js';
 import { registerImport } from './commands/import.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPlot } from './commands/plot.js';
 import { registerSample } from './commands/sample.js';
 import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
@@ -39,6 +40,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   registerFill(program, io);
   registerInspect(program, io);
   registerImport(program, io);
+  registerPlot(program, io);
   for (const command of program.commands) {
     command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
     command.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({

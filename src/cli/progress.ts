@@ -10,6 +10,8 @@ import { formatDuration } from './format.js';
 export interface ProgressView {
   step(report: StepReport): void;
   eval(report: EvalReport): void;
+  /** A message line, shown above the bar on a terminal. */
+  note(text: string): void;
   stop(): void;
 }
 
@@ -29,7 +31,8 @@ function eta(report: StepReport, f: number): string {
 }
 
 function barView(stderr: Writable, plannedSteps: number, timeMs: number | null): ProgressView {
-  const bar = new cliProgress.SingleBar(
+  // A MultiBar of one bar, for its log(): lines printed above the bar while it runs.
+  const bars = new cliProgress.MultiBar(
     {
       stream: stderr as NodeJS.WriteStream,
       format: ' {bar} {percentage}% | step {step} | loss {loss} | val {val} | {speed} chars/s | ETA {eta_text}',
@@ -43,7 +46,9 @@ function barView(stderr: Writable, plannedSteps: number, timeMs: number | null):
     cliProgress.Presets.shades_classic,
   );
   let val = '-';
-  bar.start(1000, 0, { step: 0, loss: '-', val, speed: '-', eta_text: '?' });
+  let pending = false; // lines logged but not yet drawn
+  let stopped = false;
+  const bar = bars.create(1000, 0, { step: 0, loss: '-', val, speed: '-', eta_text: '?' });
   return {
     step(r) {
       const f = fraction(r, plannedSteps, timeMs);
@@ -53,8 +58,19 @@ function barView(stderr: Writable, plannedSteps: number, timeMs: number | null):
       if (r.valNats !== null) val = r.valNats.toFixed(3);
       bar.update({ val });
     },
+    note(text) {
+      if (stopped) {
+        stderr.write(text + '\n');
+        return;
+      }
+      bars.log(text + '\n');
+      pending = true;
+    },
     stop() {
-      bar.stop();
+      if (stopped) return;
+      stopped = true;
+      if (pending) bars.update(); // draw the lines still waiting for the next redraw
+      bars.stop();
     },
   };
 }
@@ -79,6 +95,9 @@ function plainView(stderr: Writable, plannedSteps: number, timeMs: number | null
     eval(r) {
       lastPrint = r.elapsedS;
       line(r, r.valNats !== null ? `  val ${r.valNats.toFixed(4)} nats` : '');
+    },
+    note(text) {
+      stderr.write(text + '\n');
     },
     stop() {},
   };

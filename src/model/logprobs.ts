@@ -15,7 +15,7 @@ import type { IdArray } from '../data/ids.js';
 
 /** Steps per chunk: the input projections of the layers above the first and the decoder run
  *  as one matrix product per chunk (M = 256 already runs them at the kernels' full speed). */
-const CHUNK = 256;
+export const CHUNK = 256;
 
 export class StreamScorer<F extends Floats = Float32Array> {
   private readonly runner: InferenceRunner<F>;

@@ -46,11 +46,7 @@ export class SentenceScorer {
     }
     const chars = this.vocab.encodeLine(text);
     const n = chars.length;
-    // ids = [EOS, c1..cn, EOS]; the backward model reads the same frame reversed.
-    const ids = new Int32Array(n + 2);
-    ids[0] = EOS_ID;
-    ids[n + 1] = EOS_ID;
-    for (let i = 0; i < n; i++) ids[direction === 'forward' ? i + 1 : n - i] = chars[i];
+    const ids = sentenceIds(chars, direction);
     const scorer = scorerFor(this.model, direction);
     scorer.reset();
     const raw = new Float64Array(n + 1);
@@ -70,4 +66,14 @@ export class SentenceScorer {
     const symbols = [...text, '<EOS>'];
     return { text, logprobLn, chars: n, tokens: n + 1, unk, unkLogprobLn, perToken, symbols };
   }
+}
+
+/** The ids a direction reads for a sentence: [<EOS>, c1..cn, <EOS>], reversed for backward. */
+export function sentenceIds(chars: Int32Array, direction: Direction): Int32Array {
+  const n = chars.length;
+  const ids = new Int32Array(n + 2);
+  ids[0] = EOS_ID;
+  ids[n + 1] = EOS_ID;
+  for (let i = 0; i < n; i++) ids[direction === 'forward' ? i + 1 : n - i] = chars[i];
+  return ids;
 }

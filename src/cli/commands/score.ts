@@ -3,16 +3,20 @@
  * in KenLM / SRILM's conventions: log10 P (or --base e / 2), per-token perplexity, <UNK>
  * count, then the text. Tokens are the characters plus the closing <EOS>.
  */
-import type { Command } from 'commander';
+import chalk from 'chalk';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import { CharLM } from '../../model/charlm.js';
+import { sentenceDistributions, topSymbols } from '../../model/distributions.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../model/score.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
+import { heatmapLegend, heatmapLines } from '../heatmap.js';
 import { checkInputArgs, sentences } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
-import { choice } from '../parse.js';
+import { choice, integer } from '../parse.js';
 
 const BASES = ['10', 'e', '2'] as const;
 type Base = (typeof BASES)[number];
@@ -23,7 +27,12 @@ interface ScoreFlags {
   detail?: boolean;
   json?: boolean;
   direction: ScoreDirection;
+  heatmap?: boolean;
+  top?: number;
 }
+
+/** The most likely symbols at each position: '<EOS>' and '<UNK>' by name. */
+type Alternatives = { symbol: string; logprobLn: number }[][];
 
 export function registerScore(program: Command, io: CliIO): void {
   program
@@ -35,21 +44,42 @@ export function registerScore(program: Command, io: CliIO): void {
     .option('--detail', 'add a per-character breakdown')
     .option('--json', 'one JSON object per sentence')
     .addOption(directionOption(true))
+    .addOption(new Option('--heatmap', 'show each character coloured by its surprisal in bits (digits under it without colour)').conflicts(['json', 'detail', 'top']))
+    .option('--top <n>', 'add the n most likely symbols at each position, with their probabilities (implies --detail)', integer(1, 100_000))
     .action(async (texts: string[], flags: ScoreFlags) => {
       checkInputArgs(texts, io, 'score');
+      if (flags.top !== undefined && flags.direction === 'both') throw new UsageError('--top needs one direction (forward or backward): --direction both averages two models, which is not one distribution');
       const { checkpoint } = loadModelFile(flags.model, io.cwd);
       checkDirection(flags.direction, checkpoint.meta.model);
-      const scorer = new SentenceScorer(new CharLM(checkpoint.meta.model, checkpoint.params), Vocab.fromSymbols(checkpoint.meta.vocab));
+      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+      const scorer = new SentenceScorer(model, vocab);
+      // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
+      const colour = flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0 ? chalk : null;
       for await (const text of sentences(texts, io, 'score')) {
         const s = scorer.score(text, flags.direction);
-        io.stdout.write(flags.json ? jsonLine(toJson(s, flags)) + '\n' : toText(s, flags));
+        if (flags.heatmap) {
+          const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
+          const total = -s.logprobLn / Math.LN2;
+          const summary = `${total.toFixed(1)} bits, ${(total / s.tokens).toFixed(3)} bpc`;
+          io.stdout.write(heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
+          continue;
+        }
+        const top = flags.top !== undefined ? alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
+        io.stdout.write(flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
       }
+      if (flags.heatmap) io.stdout.write(heatmapLegend(colour) + '\n');
     });
+}
+
+function alternatives(model: CharLM, vocab: Vocab, text: string, direction: 'forward' | 'backward', k: number): Alternatives {
+  const d = sentenceDistributions(model, vocab, text, direction);
+  return Array.from(d.targets, (_, i) => topSymbols(d, i, k).map((t) => ({ symbol: vocab.symbolOf(t.id), logprobLn: t.logprobLn })));
 }
 
 const LOG_OF_BASE: Record<Base, number> = { '10': Math.LN10, e: 1, '2': Math.LN2 };
 
-function toJson(s: SentenceScore, flags: ScoreFlags): Record<string, unknown> {
+function toJson(s: SentenceScore, flags: ScoreFlags, top: Alternatives | null): Record<string, unknown> {
   const bits = -s.logprobLn / Math.LN2;
   const out: Record<string, unknown> = {
     text: s.text,
@@ -63,20 +93,26 @@ function toJson(s: SentenceScore, flags: ScoreFlags): Record<string, unknown> {
     bpc: bits / s.tokens,
   };
   if (flags.direction !== 'forward') out.direction = flags.direction === 'both' ? 'mean of forward and backward' : 'backward';
-  if (flags.detail) {
-    out.detail = s.symbols.map((symbol, i) => ({ symbol, logprob_ln: s.perToken[i], bits: -s.perToken[i] / Math.LN2 }));
+  if (flags.detail || top) {
+    out.detail = s.symbols.map((symbol, i) => {
+      const d: Record<string, unknown> = { symbol, logprob_ln: s.perToken[i], bits: -s.perToken[i] / Math.LN2 };
+      if (top) d.top = top[i].map((t) => ({ symbol: t.symbol, prob: Math.exp(t.logprobLn), logprob_ln: t.logprobLn }));
+      return d;
+    });
   }
   return out;
 }
 
-function toText(s: SentenceScore, flags: ScoreFlags): string {
+function toText(s: SentenceScore, flags: ScoreFlags, top: Alternatives | null): string {
   const k = LOG_OF_BASE[flags.base];
   const ppl = Math.exp(-s.logprobLn / s.tokens);
   let out = `${(s.logprobLn / k).toFixed(4)}\t${ppl.toFixed(4)}\t${s.unk}\t${s.text}\n`;
-  if (flags.detail) {
+  if (flags.detail || top) {
     s.symbols.forEach((symbol, i) => {
       const shown = symbol === '\t' ? '\\t' : symbol;
-      out += `  ${shown}\t${(s.perToken[i] / k).toFixed(4)}\n`;
+      // Alternatives: characters quoted as JSON strings (a space stays visible), <EOS>/<UNK> by name.
+      const alts = top ? '\t' + top[i].map((t) => `${t.symbol === '<EOS>' || t.symbol === '<UNK>' ? t.symbol : JSON.stringify(t.symbol)} ${Math.exp(t.logprobLn).toFixed(3)}`).join('  ') : '';
+      out += `  ${shown}\t${(s.perToken[i] / k).toFixed(4)}${alts}\n`;
     });
   }
   return out;

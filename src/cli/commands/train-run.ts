@@ -5,7 +5,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CharnnError } from '../../errors.js';
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import ora from 'ora';
 import type { CodePointSource } from '../../data/source.js';
 import { sampleText } from '../../model/sample.js';
@@ -15,6 +15,8 @@ import { Rng } from '../../util/rng.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
+import { EvalSampler } from '../eval-sample.js';
+import { LossHistory, lossChart } from '../train-chart.js';
 import { formatCount, natsSummary } from '../format.js';
 import type { TrainFlags } from './train.js';
 
@@ -47,14 +49,17 @@ export async function runTraining(source: CodePointSource, name: string, options
   let resolved: TrainOptions | null = null; // the run's options, as train() resolved them
   // Reading the vocabulary and encoding a big corpus takes a moment before the first step.
   const spinner = io.fancy ? ora({ text: `Preparing ${name}...`, stream: io.stderr }).start() : null;
-  const bold = io.fancy ? chalk.bold : (s: string) => s;
+  const bold = io.fancy ? chalkStderr.bold : (s: string) => s;
+  const dim = io.fancy ? chalkStderr.dim : (s: string) => s;
+  const history = new LossHistory();
+  const sampler = flags.evalSamples ? new EvalSampler() : null;
   try {
     const result = await train(
       source,
       name,
       options,
       {
-        onNotice: (message) => io.stderr.write(`note: ${message}\n`),
+        onNotice: (message) => (view ? (view as ProgressView).note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
         onStart: (info) => {
           spinner?.stop();
           io.stderr.write(
@@ -67,16 +72,29 @@ export async function runTraining(source: CodePointSource, name: string, options
         },
         onStep: (r) => {
           view?.step(r);
+          history.step(r);
           if (r.step % LOG_EVERY === 0) writeLog(r);
         },
         onEval: (r: EvalReport) => {
           view?.eval(r);
+          history.eval(r);
           writeLog(r, r.valNats);
+          if (sampler && r.checkpoint) {
+            // A sample is a look at the run, not part of it: one that fails says so and training goes on.
+            let text: string;
+            try {
+              text = sampler.sample(r.checkpoint, (resolved as TrainOptions | null)?.seed ?? 0, r.step);
+            } catch (e) {
+              text = `(none: ${e instanceof Error ? e.message : String(e)})`;
+            }
+            view?.note(dim(`sample at step ${r.step}: `) + text);
+          }
         },
       },
       abort.signal,
     );
     (view as ProgressView | null)?.stop();
+    if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80));
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
     io.stderr.write(bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n');
     if (result.checkpoint) io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');

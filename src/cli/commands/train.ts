@@ -30,6 +30,8 @@ export type TrainFlags = Omit<TrainOptions, 'epochs' | 'steps' | 'timeMs' | 'eva
   resume?: string | true;
   log?: string;
   samples: number;
+  /** --no-eval-samples sets it false. */
+  evalSamples: boolean;
 };
 
 export function registerTrain(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
@@ -60,6 +62,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     .option('-o, --out <path>', `checkpoint path (default: ${CHECKPOINT_DIR}/<corpus-name>.safetensors)`)
     .option('--log <file>', 'append one JSON object per report to this file')
     .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
+    .option('--no-eval-samples', 'do not print a one-line sample (stderr) at each evaluation')
     .option('--resume [checkpoint]', 'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads may change')
     .action(async (corpusArg: string | undefined, flags: TrainFlags, command: Command) => {
       if (flags.resume !== undefined) {
@@ -70,7 +73,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       const noLimit = flags.epochs === undefined && flags.steps === undefined && flags.time === undefined;
       const quickStart = corpusArg === undefined && noLimit;
       // Everything but the limits and the CLI-only flags passes through unchanged.
-      const { epochs, steps, time, evalEvery, threads, out, log: _log, samples: _samples, engine: _engine, resume: _resume, ...same } = flags as TrainFlags & { engine?: string };
+      const { epochs, steps, time, evalEvery, threads, out, log: _log, samples: _samples, evalSamples: _evalSamples, engine: _engine, resume: _resume, ...same } = flags as TrainFlags & { engine?: string };
       const options: TrainOptions = {
         ...same,
         resume: null,
@@ -104,7 +107,7 @@ async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ source:
 /** Flag (commander's camel-case name) -> the TrainOptions field it sets, where they differ. */
 const OPTION_OF_FLAG: Record<string, keyof TrainOptions> = { time: 'timeMs' };
 /** Flags that are the CLI's own, not training options. */
-const CLI_ONLY = new Set(['log', 'samples', 'engine', 'resume', 'out']);
+const CLI_ONLY = new Set(['log', 'samples', 'evalSamples', 'engine', 'resume', 'out']);
 
 /**
  * `charnn train [corpus] --resume [checkpoint]`: the checkpoint (default: the --out path, or the
