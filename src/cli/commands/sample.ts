@@ -9,7 +9,7 @@ import { sampleText } from '../../model/sample.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { randomSeed, Rng } from '../../util/rng.js';
 import { checkDirection, directionOption } from '../direction.js';
-import type { CliIO } from '../io.js';
+import { writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
 import { integer, number } from '../parse.js';
@@ -32,9 +32,9 @@ export function registerSample(program: Command, io: CliIO): void {
     .command('sample')
     .description('generate text from a trained model')
     .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
-    .option('--temp <t>', 'temperature: 0 = greedy, 1 = the model as it is, higher = wilder', number(0, 100), 1)
-    .option('--top-k <k>', 'sample only from the k most likely characters (0 = all)', integer(0), 0)
-    .option('--top-p <p>', 'sample only from the most likely characters whose probabilities add up to p', number(0, 1), 1)
+    .option('--temp <t>', 'temperature: 0 = greedy, 1 = the model as it is, higher = wilder', number({ min: 0, max: 100 }), 1)
+    .option('--top-k <k>', 'sample only from the k most likely characters (0 = all; 1 = greedy)', integer(0, 1_000_000), 0)
+    .option('--top-p <p>', 'sample only from the most likely characters whose probabilities add up to p (1 = all; 0 = greedy)', number({ min: 0, max: 1 }), 1)
     .option('--seed <n>', 'random seed (printed to stderr when not given)', integer(0, 2 ** 32 - 1))
     .option('--prime <text>', 'text to start from (printed first); with --direction backward, the text to end with', '')
     .option('--length <n>', 'characters to generate per sample (a line end counts as one)', integer(0, 100_000_000), 500)
@@ -54,24 +54,43 @@ export function registerSample(program: Command, io: CliIO): void {
       for (let i = 0; i < flags.num; i++) {
         if (flags.json || flags.direction === 'backward') {
           // Whole samples: JSON needs the full text, and backward text is generated right to left.
-          let generated = '';
-          for (const ch of sampleText(model, vocab, options)) generated += ch;
-          const text = flags.direction === 'backward' ? [...generated].reverse().join('') + flags.prime : flags.prime + generated;
-          io.stdout.write(flags.json ? jsonLine({ index: i, seed, temperature: flags.temp, text }) + '\n' : text + '\n');
+          const backward = flags.direction === 'backward';
+          const generated = collect(sampleText(model, vocab, options), backward);
+          const text = backward ? generated + flags.prime : flags.prime + generated;
+          await writeOut(io.stdout, flags.json ? jsonLine({ index: i, seed, temperature: flags.temp, text }) + '\n' : text + '\n');
           continue;
         }
-        io.stdout.write(flags.prime);
+        await writeOut(io.stdout, flags.prime);
         let pending = '';
         for (const ch of sampleText(model, vocab, options)) {
           pending += ch;
           if (ch === '\n' || pending.length >= 64) {
-            io.stdout.write(pending);
+            await writeOut(io.stdout, pending);
             pending = '';
             // Let a closed pipe (sample | head) be noticed instead of generating on.
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
-        io.stdout.write(pending + '\n');
+        await writeOut(io.stdout, pending + '\n');
       }
     });
+}
+
+/**
+ * The symbols as one string, in their order or reversed, joined a few thousand at a time (a
+ * long string built by += is a chain of small pieces, many times the memory of its text).
+ */
+function collect(symbols: Iterable<string>, reversed: boolean): string {
+  const parts: string[] = [];
+  let batch: string[] = [];
+  const flush = () => {
+    parts.push((reversed ? batch.reverse() : batch).join(''));
+    batch = [];
+  };
+  for (const symbol of symbols) {
+    batch.push(symbol);
+    if (batch.length === 4096) flush();
+  }
+  flush();
+  return (reversed ? parts.reverse() : parts).join('');
 }

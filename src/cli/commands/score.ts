@@ -9,7 +9,7 @@ import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../m
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
 import { checkInputArgs, sentences } from '../input.js';
-import type { CliIO } from '../io.js';
+import { writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
 import { choice } from '../parse.js';
@@ -42,7 +42,7 @@ export function registerScore(program: Command, io: CliIO): void {
       const scorer = new SentenceScorer(new CharLM(checkpoint.meta.model, checkpoint.params), Vocab.fromSymbols(checkpoint.meta.vocab));
       for await (const text of sentences(texts, io, 'score')) {
         const s = scorer.score(text, flags.direction);
-        io.stdout.write(flags.json ? jsonLine(toJson(s, flags)) + '\n' : toText(s, flags));
+        await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags)) + '\n' : toText(s, flags));
       }
     });
 }
