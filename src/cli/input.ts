@@ -1,11 +1,13 @@
 /**
  * Where a command's text comes from: arguments, files, or standard input ('-', or nothing
- * given while stdin is not a terminal). Lines are read as a stream so input of any length
- * is handled line by line.
+ * given while stdin is not a terminal). `score` and `eval` read stdin as a stream, so input
+ * of any length goes through in bounded memory; `train` reads it whole (it makes passes).
  */
-import { createInterface } from 'node:readline';
-import { bytesSource, fileSource, type CodePointSource } from '../data/source.js';
+import { CorpusPieces, type EncodedCorpus } from '../data/corpus.js';
+import { utf8Lines } from '../data/lines.js';
+import { bytesSource, fileSource, Utf8Stream, type CodePointSource } from '../data/source.js';
 import { UsageError } from '../errors.js';
+import type { Vocab } from '../tokenizer/vocab.js';
 import type { CliIO } from './io.js';
 
 export function wantsStdin(args: string[], io: CliIO): boolean {
@@ -18,20 +20,34 @@ export function checkInputArgs(args: string[], io: CliIO, what: string, missing 
   if (args.length === 0 && !wantsStdin(args, io)) throw new UsageError(`${what}: ${missing}, or '-' to read lines from stdin`);
 }
 
-/** Sentences from arguments (each one sentence) or from stdin lines. */
+/**
+ * Sentences from arguments (each one sentence) or from stdin lines, one at a time: stdin is
+ * checked as a corpus is (NUL bytes, invalid UTF-8, BOM, line ends: src/data/lines.ts).
+ */
 export async function* sentences(args: string[], io: CliIO, what: string): AsyncGenerator<string> {
   checkInputArgs(args, io, what);
   if (wantsStdin(args, io)) {
-    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-    for await (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+    yield* utf8Lines(io.stdin, 'stdin');
     return;
   }
   yield* args;
 }
 
-/** The whole of stdin as bytes (decoded and checked by the caller). */
-export async function readAllStdinBytes(io: CliIO): Promise<Uint8Array> {
-  return Buffer.concat(await readStdinChunks(io));
+/**
+ * Stdin encoded as it arrives, in pieces of whole lines (CorpusPieces), with the checks of a
+ * corpus file: only one piece of ids is held at a time, whatever the length of the input.
+ */
+export async function* stdinPieces(io: CliIO, vocab: Vocab): AsyncGenerator<EncodedCorpus> {
+  // Each piece is evaluated before the next take(), so two sets of buffers serve any input.
+  const pieces = new CorpusPieces(vocab, undefined, true);
+  const stream = new Utf8Stream('stdin', (cps, n) => pieces.push(cps, n));
+  for await (const chunk of io.stdin) {
+    stream.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+    yield* pieces.take();
+  }
+  stream.end();
+  pieces.end();
+  yield* pieces.take();
 }
 
 /** The whole of stdin as the chunks it arrived in (no concatenated copy of a big input). */

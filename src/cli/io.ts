@@ -25,3 +25,23 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
   };
 }
+
+/**
+ * Writes text and, when the stream's buffer is full (a slow reader at the other end of a pipe),
+ * waits until it drains, so output never piles up in memory. Also returns when the stream
+ * closes or fails (a closed pipe: the process is on its way out, see main.ts).
+ */
+export async function writeOut(stream: Writable, text: string): Promise<void> {
+  if (stream.write(text)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}

@@ -49,6 +49,9 @@ export async function main(): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  // `charnn train 2>&1 | head -1`: with nowhere left to report progress, the work goes on
+  // (training still saves its checkpoint) instead of dying on an unhandled stream error.
+  process.stderr.on('error', () => {});
   const code = await run(process.argv.slice(2), io);
   process.exitCode = code;
 }

@@ -28,11 +28,8 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
     .description('Character-level language models (rnn, lstm, gru, bilstm): train, sample, score, eval, fill.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    });
+    .showHelpAfterError('hint: charnn --help lists the commands')
+    .configureOutput(output(io));
   registerTrain(program, io, setExitCode);
   registerSample(program, io);
   registerScore(program, io);
@@ -43,10 +40,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
   registerPlot(program, io);
   for (const command of program.commands) {
     command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
-    command.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    });
+    command.exitOverride().showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`).configureOutput(output(io));
   }
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', (_program, action) => {
@@ -54,4 +48,16 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
     if (engine) setEngine(engine);
   });
   return program;
+}
+
+/**
+ * Help to stdout; commander's errors (unknown option, bad flag value, the value's range) to
+ * stderr as charnn's own are printed: one `charnn: ...` line, then the `hint:` line above.
+ */
+function output(io: CliIO) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'charnn: ')),
+  };
 }

@@ -183,3 +183,142 @@ export function decodeCorpusBytes(bytes: Uint8Array, name: string): string {
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** Ids per piece of a streamed text (see CorpusPieces): 4 Mi, 4 to 16 MB of ids. */
+export const PIECE_IDS = 1 << 22;
+
+/**
+ * The encoding pass for a text that can be read only once (stdin), as a series of pieces of
+ * whole lines, each an EncodedCorpus of its own (`[EOS, line..., EOS, ...]`, its own
+ * lineStarts) of about `target` ids, so a text of any length is encoded and evaluated in
+ * bounded memory: the largest of `target` ids and the longest line. Consecutive pieces share
+ * one id: the <EOS> that ends a piece is also the first id of the next, so the pieces
+ * joined (the next piece's first id dropped) are exactly what encodeSource gives for the whole
+ * text, and their line, character and <UNK> counts add up to its counts.
+ *
+ * push() takes code points with line ends folded (the sink of a Utf8Stream); completed pieces
+ * wait in take() until the caller evaluates them; end() closes the last one. With `reuse`, the
+ * pieces a take() returns are valid only until the next take(), whose pieces are written into
+ * the same buffers: a long input then allocates nothing after its first pieces.
+ */
+export class CorpusPieces {
+  private buffer!: PieceBuffer; // the piece being written
+  private w = 0; // ids written to the current piece
+  private l = 0; // lines begun in the current piece
+  private chars = 0;
+  private unk = 0;
+  private atLineStart = true;
+  private ready: { piece: EncodedCorpus; buffer: PieceBuffer }[] = [];
+  private lent: PieceBuffer[] = []; // buffers of the pieces the last take() returned
+  private readonly spare: PieceBuffer[] = [];
+
+  constructor(
+    private readonly vocab: Vocab,
+    private readonly target = PIECE_IDS,
+    private readonly reuse = false,
+  ) {
+    if (!Number.isInteger(target) || target < 1) throw new RangeError(`piece size must be a positive integer, got ${target}`);
+    this.startPiece();
+  }
+
+  /** Code points cps[0 .. n), line ends folded to LF. */
+  push(cps: Int32Array, n: number): void {
+    const { vocab, target } = this;
+    let { w, l, chars, unk, atLineStart } = this;
+    let { ids, lineStarts } = this.buffer;
+    for (let k = 0; k < n; k++) {
+      if (atLineStart) {
+        if (l + 2 > lineStarts.length) lineStarts = this.growLineStarts(l);
+        lineStarts[l++] = w;
+        atLineStart = false;
+      }
+      if (w + 1 > ids.length) ids = this.growIds(w);
+      const cp = cps[k];
+      if (cp === LF) {
+        ids[w++] = EOS_ID;
+        atLineStart = true;
+        if (w > target) {
+          this.save(w, l, chars, unk, atLineStart);
+          this.finishPiece();
+          ({ w, l, chars, unk, atLineStart } = this);
+          ({ ids, lineStarts } = this.buffer);
+        }
+        continue;
+      }
+      const id = vocab.idOfCodePoint(cp);
+      if (id === UNK_ID) unk++;
+      ids[w++] = id;
+      chars++;
+    }
+    this.save(w, l, chars, unk, atLineStart);
+  }
+
+  /** The end of the text: closes an unterminated last line and the last piece. */
+  end(): void {
+    if (!this.atLineStart) {
+      if (this.w + 1 > this.buffer.ids.length) this.growIds(this.w);
+      this.buffer.ids[this.w++] = EOS_ID;
+      this.atLineStart = true;
+    }
+    if (this.l > 0) this.finishPiece();
+  }
+
+  /** The pieces completed since the last call, in text order. */
+  take(): EncodedCorpus[] {
+    if (this.reuse) {
+      this.spare.push(...this.lent);
+      this.lent = this.ready.map((r) => r.buffer);
+    }
+    const out = this.ready.map((r) => r.piece);
+    this.ready = [];
+    return out;
+  }
+
+  private save(w: number, l: number, chars: number, unk: number, atLineStart: boolean): void {
+    this.w = w;
+    this.l = l;
+    this.chars = chars;
+    this.unk = unk;
+    this.atLineStart = atLineStart;
+  }
+
+  private startPiece(): void {
+    // Shared memory, as encodeSource's: eval's worker threads read a piece in place. Reused
+    // buffers are made big enough for a piece with lines of up to 64 Ki characters at once.
+    this.buffer = this.spare.pop() ?? {
+      ids: allocIds(this.vocab.size, this.reuse ? this.target + (1 << 16) : Math.min(this.target, 1 << 16) + 1),
+      lineStarts: new Int32Array(new SharedArrayBuffer(4 * 1024)),
+    };
+    this.buffer.ids[0] = EOS_ID; // the end of the line before (or the start of the text)
+    this.save(1, 0, 0, 0, true);
+  }
+
+  private finishPiece(): void {
+    if (this.l + 1 > this.buffer.lineStarts.length) this.growLineStarts(this.l);
+    const { buffer, w, l, chars, unk } = this;
+    buffer.lineStarts[l] = w; // the sentinel
+    this.ready.push({ piece: { ids: buffer.ids.subarray(0, w), lines: l, chars, unk, lineStarts: buffer.lineStarts.subarray(0, l + 1) }, buffer });
+    this.startPiece();
+  }
+
+  /** Doubles the id buffer (a piece grows past `target` only to hold a long line). */
+  private growIds(w: number): IdArray {
+    const bigger = allocIds(this.vocab.size, Math.max(2 * this.buffer.ids.length, w + 1));
+    bigger.set(this.buffer.ids.subarray(0, w));
+    this.buffer.ids = bigger;
+    return bigger;
+  }
+
+  private growLineStarts(l: number): Int32Array {
+    const bigger = new Int32Array(new SharedArrayBuffer(8 * this.buffer.lineStarts.length));
+    bigger.set(this.buffer.lineStarts.subarray(0, l));
+    this.buffer.lineStarts = bigger;
+    return bigger;
+  }
+}
+
+/** The arrays a piece of CorpusPieces is written into. */
+interface PieceBuffer {
+  ids: IdArray;
+  lineStarts: Int32Array;
+}

@@ -10,6 +10,7 @@
  *                           surrogate is its own code point (as String.prototype.codePointAt)
  *   bytesSource(chunks)     UTF-8 bytes already in memory (stdin), checked as below
  *   fileSource(path)        a UTF-8 file, read in chunks with fs.readSync on every pass
+ *   Utf8Stream              one pass over bytes pushed in as they arrive (stdin read once)
  *
  * Byte sources are checked as one file: a NUL byte anywhere is a "binary file" error (with the
  * offset of the first NUL, even when invalid UTF-8 comes earlier); otherwise the first byte of
@@ -119,6 +120,11 @@ export class Utf8Decoder {
 
   constructor(readonly name: string) {}
 
+  /** Offset of the first invalid sequence's lead byte seen so far; -1 while the input is valid. */
+  get invalidOffset(): number {
+    return this.invalidAt;
+  }
+
   /**
    * Decodes bytes into out (out.length >= bytes.length); returns how many code points it wrote.
    * Throws at once for a NUL byte; after invalid UTF-8 it writes nothing more (finish() throws)
@@ -183,33 +189,58 @@ export class Utf8Decoder {
   /** At the end of the input: throws for invalid UTF-8, including a truncated last sequence. */
   finish(): void {
     if (this.invalidAt < 0 && this.need > 0) this.invalidAt = this.lead;
-    if (this.invalidAt >= 0) {
-      throw new CharnnError(
-        `${this.name} is not valid UTF-8 (invalid byte at offset ${this.invalidAt})`,
-        'convert it first, e.g. iconv -f latin1 -t utf-8',
-      );
-    }
+    if (this.invalidAt >= 0) throw invalidUtf8Error(this.name, this.invalidAt);
   }
+}
+
+export function invalidUtf8Error(name: string, offset: number): CharnnError {
+  return new CharnnError(`${name} is not valid UTF-8 (invalid byte at offset ${offset})`, 'convert it first, e.g. iconv -f latin1 -t utf-8');
 }
 
 export function binaryFileError(name: string, offset: number): CharnnError {
   return new CharnnError(`${name} looks like a binary file (NUL byte at offset ${offset})`, 'charnn reads plain UTF-8 text, one sentence per line');
 }
 
-/** Runs one pass of UTF-8 chunks through a decoder into the sink. */
-function decodePass(name: string, chunks: (each: (bytes: Uint8Array) => void) => void, maxChunk: number, sink: CodePointSink): void {
-  const out = foldingLineEnds(sink);
-  const decoder = new Utf8Decoder(name);
-  let cps: Int32Array | null = null;
-  chunks((bytes) => {
+/**
+ * One pass of UTF-8 bytes pushed in as they arrive (a file's reads, stdin's chunks) and handed
+ * to the sink as code points with line ends folded, with the checks above. end() throws for
+ * invalid UTF-8; push() throws at once for a NUL byte.
+ */
+export class Utf8Stream {
+  private readonly out: CodePointSink;
+  private readonly decoder: Utf8Decoder;
+  private cps: Int32Array | null = null;
+
+  constructor(
+    name: string,
+    sink: CodePointSink,
+    private readonly maxChunk = BYTE_CHUNK,
+  ) {
+    checkChunk(maxChunk);
+    this.out = foldingLineEnds(sink);
+    this.decoder = new Utf8Decoder(name);
+  }
+
+  push(bytes: Uint8Array): void {
+    const { maxChunk } = this;
     for (let at = 0; at < bytes.length; at += maxChunk) {
       const piece = bytes.subarray(at, Math.min(bytes.length, at + maxChunk));
-      if (cps === null || cps.length < piece.length) cps = new Int32Array(Math.max(piece.length, Math.min(maxChunk, 4096)));
-      const n = decoder.decode(piece, cps);
-      if (n > 0) out(cps, n);
+      if (this.cps === null || this.cps.length < piece.length) this.cps = new Int32Array(Math.max(piece.length, Math.min(maxChunk, 4096)));
+      const n = this.decoder.decode(piece, this.cps);
+      if (n > 0) this.out(this.cps, n);
     }
-  });
-  decoder.finish();
+  }
+
+  end(): void {
+    this.decoder.finish();
+  }
+}
+
+/** Runs one pass of UTF-8 chunks through a decoder into the sink. */
+function decodePass(name: string, chunks: (each: (bytes: Uint8Array) => void) => void, maxChunk: number, sink: CodePointSink): void {
+  const stream = new Utf8Stream(name, sink, maxChunk);
+  chunks((bytes) => stream.push(bytes));
+  stream.end();
 }
 
 /** UTF-8 bytes in memory (one buffer, or the chunks stdin arrived in) as a source. */

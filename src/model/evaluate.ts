@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EncodedCorpus } from '../data/corpus.js';
+import { CharnnError } from '../errors.js';
 import type { IdArray } from '../data/ids.js';
 import { UNK_ID } from '../tokenizer/vocab.js';
 import type { CharLM } from './charlm.js';
@@ -39,28 +40,134 @@ export interface EvalOptions {
 export const MIN_TOKENS_PER_EXTRA_THREAD = 100_000;
 
 export function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: ScoreDirection, reset: ResetMode, options: EvalOptions = {}): EvalResult {
-  if (direction === 'both') {
-    const f = evaluateCorpus(model, corpus, 'forward', reset, options);
-    const b = evaluateCorpus(model, corpus, 'backward', reset, options);
-    return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2 };
-  }
-  const totals = reset === 'none' ? streamTotals(model, corpus.ids, direction) : lineTotals(model, corpus, direction, options);
-  return {
-    tokens: corpus.ids.length - 1,
-    chars: corpus.chars,
-    lines: corpus.lines,
-    unk: corpus.unk,
-    logprobLn: totals.ln,
-    unkLogprobLn: totals.unkLn,
-  };
+  const evaluator = new CorpusEvaluator(model, direction, reset, options);
+  evaluator.add(corpus);
+  return evaluator.result();
 }
 
-/** Every line from the zero state: on several threads for big inputs (bit-identical totals). */
-function lineTotals(model: CharLM, corpus: EncodedCorpus, direction: Direction, options: EvalOptions): LogProbTotals {
+/**
+ * An evaluation fed a text in pieces (CorpusPieces: whole lines, consecutive pieces sharing the
+ * <EOS> between them), so a text read once from stdin is evaluated in bounded memory. The
+ * totals are bit-identical to one evaluateCorpus over the whole text: line totals are added in
+ * file order onto running sums (reset line), and the carried stream is scored in the same
+ * 256-step chunks with its log-probabilities added in reading order (reset none). The backward
+ * model with reset none reads the stream from its end, so it takes the whole text as one piece.
+ */
+export class CorpusEvaluator {
+  private readonly parts: DirectionTotals[];
+  private tokens = 0;
+  private chars = 0;
+  private lines = 0;
+  private unk = 0;
+
+  constructor(model: CharLM, direction: ScoreDirection, reset: ResetMode, options: EvalOptions = {}) {
+    const directions: Direction[] = direction === 'both' ? ['forward', 'backward'] : [direction];
+    this.parts = directions.map((d) => new DirectionTotals(model, d, reset, options));
+  }
+
+  /** True when this evaluation needs the whole text as one piece (backward, reset none). */
+  get needsWholeText(): boolean {
+    return this.parts.some((p) => p.wholeText);
+  }
+
+  add(piece: EncodedCorpus): void {
+    for (const part of this.parts) part.add(piece);
+    this.tokens += piece.ids.length - 1;
+    this.chars += piece.chars;
+    this.lines += piece.lines;
+    this.unk += piece.unk;
+  }
+
+  result(): EvalResult {
+    const totals = this.parts.map((p) => p.finish());
+    // 'both': the mean of the two directions.
+    const ln = totals.length === 1 ? totals[0].ln : (totals[0].ln + totals[1].ln) / 2;
+    const unkLn = totals.length === 1 ? totals[0].unkLn : (totals[0].unkLn + totals[1].unkLn) / 2;
+    return { tokens: this.tokens, chars: this.chars, lines: this.lines, unk: this.unk, logprobLn: ln, unkLogprobLn: unkLn };
+  }
+}
+
+/** One direction's running totals over the pieces of a text. */
+class DirectionTotals {
+  readonly wholeText: boolean;
+  private readonly totals: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 };
+  private pieces = 0;
+  /** reset none, forward: the stream's next window (WINDOW + 1 ids) and its fill. */
+  private window: Int32Array | null = null;
+  private lps: Float64Array | null = null;
+  private fill = 0;
+
+  constructor(
+    private readonly model: CharLM,
+    private readonly direction: Direction,
+    private readonly reset: ResetMode,
+    private readonly options: EvalOptions,
+  ) {
+    this.wholeText = reset === 'none' && direction === 'backward';
+  }
+
+  add(piece: EncodedCorpus): void {
+    const first = this.pieces++ === 0;
+    if (this.reset === 'line') {
+      lineTotals(this.model, piece, this.direction, this.options, this.totals);
+      return;
+    }
+    if (this.wholeText) {
+      if (!first) throw new CharnnError('internal error: the backward model with --reset none needs the whole text at once');
+      const t = streamTotals(this.model, piece.ids, 'backward');
+      Object.assign(this.totals, t);
+      return;
+    }
+    // Forward, state carried: the pieces joined into one stream, scored a window at a time.
+    if (first) {
+      scorerFor(this.model, 'forward').reset();
+      this.window = new Int32Array(WINDOW + 1);
+      this.lps = new Float64Array(WINDOW + 1);
+    }
+    const window = this.window!;
+    const ids = piece.ids;
+    // A later piece's first id is the <EOS> that ended the piece before, already in the stream.
+    for (let k = first ? 0 : 1; k < ids.length; ) {
+      const m = Math.min(ids.length - k, window.length - this.fill);
+      for (let j = 0; j < m; j++) window[this.fill + j] = ids[k + j];
+      this.fill += m;
+      k += m;
+      if (this.fill === window.length) this.flush();
+    }
+  }
+
+  finish(): LogProbTotals {
+    if (this.window !== null && this.fill >= 2) this.flush();
+    return this.totals;
+  }
+
+  /** Scores the window's ids from the carried state; its last id starts the next window. */
+  private flush(): void {
+    const window = this.window!;
+    const lps = this.lps!;
+    const n = this.fill;
+    scorerFor(this.model, 'forward').logProbs(window.subarray(0, n), lps);
+    const t = this.totals;
+    // In reading order, as StreamScorer.logProbs sums one pass over the whole stream.
+    for (let k = 0; k + 1 < n; k++) {
+      const lp = lps[k];
+      t.ln += lp;
+      if (window[k + 1] === UNK_ID) {
+        t.unkCount++;
+        t.unkLn += lp;
+      }
+    }
+    window[0] = window[n - 1];
+    this.fill = 1;
+  }
+}
+
+/** Every line from the zero state, added to `sum`: on several threads for big inputs (bit-identical totals). */
+function lineTotals(model: CharLM, corpus: EncodedCorpus, direction: Direction, options: EvalOptions, sum: LogProbTotals): void {
   const wanted = options.threads ?? availableParallelism();
   const threads = Math.min(wanted, 1 + Math.floor(corpus.ids.length / MIN_TOKENS_PER_EXTRA_THREAD));
-  const threaded = threads > 1 ? scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads) : null;
-  return threaded ?? lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
+  const threaded = threads > 1 ? scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum) : null;
+  if (threaded === null) lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines, null, sum);
 }
 
 /** Mean nats per token over a whole id stream with the state carried: the validation loss. */

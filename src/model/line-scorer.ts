@@ -110,10 +110,11 @@ export class LineScorer<F extends Floats = Float32Array> {
   /**
    * Totals over lines [0, lines) of an encoded corpus (ids `[EOS, line 0, EOS, line 1, EOS...]`
    * with lineStarts as in EncodedCorpus), each line scored from the zero state. With `out`
-   * (lines), out[i] = ln P(line i) (its characters and its <EOS>).
+   * (lines), out[i] = ln P(line i) (its characters and its <EOS>). With `sum`, the line totals
+   * are added to it, in file order, and it is returned: a text scored in pieces then has
+   * exactly the totals of one call over the whole text.
    */
-  score(ids: IdArray, lineStarts: Int32Array, lines: number, out: Float64Array | null = null): LogProbTotals {
-    const sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 };
+  score(ids: IdArray, lineStarts: Int32Array, lines: number, out: Float64Array | null = null, sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 }): LogProbTotals {
     for (let first = 0; first < lines; first += this.limits.window) {
       const count = Math.min(this.limits.window, lines - first);
       sum.unkCount += this.scoreWindow(ids, lineStarts, first, count);

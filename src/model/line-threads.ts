@@ -54,9 +54,9 @@ function shared(x: ArrayBufferView): boolean {
 }
 
 /**
- * Totals over lines [0, lines) as LineScorer.score gives them, on `threads` threads; null when
- * that is not possible here (arrays not shared, a worker failed to start), and the caller
- * should score on one thread.
+ * Totals over lines [0, lines) as LineScorer.score gives them (added to `sum`, as there), on
+ * `threads` threads; null when that is not possible here (arrays not shared, a worker failed to
+ * start; `sum` is then untouched), and the caller should score on one thread.
  */
 export function scoreLinesThreaded(
   model: CharLM,
@@ -65,6 +65,7 @@ export function scoreLinesThreaded(
   lineStarts: Int32Array,
   lines: number,
   threads: number,
+  sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 },
 ): LogProbTotals | null {
   if (threads < 2 || !shared(ids) || !shared(lineStarts)) return null;
   const scorer = lineScorerFor(model, direction);
@@ -98,7 +99,6 @@ export function scoreLinesThreaded(
     }
     if (!waitReady(control, workers)) return null;
 
-    const sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 };
     for (let first = 0; first < lines; first += window) {
       const count = Math.min(window, lines - first);
       control[LINE_CTRL.first] = first;

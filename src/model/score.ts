@@ -42,19 +42,18 @@ export class SentenceScorer {
       const f = this.score(text, 'forward');
       const b = this.score(text, 'backward');
       const perToken = f.perToken.map((x, i) => (x + b.perToken[i]) / 2);
-      return { ...f, logprobLn: (f.logprobLn + b.logprobLn) / 2, unkLogprobLn: (f.unkLogprobLn + b.unkLogprobLn) / 2, perToken };
+      return result(text, (f.logprobLn + b.logprobLn) / 2, f.chars, f.unk, (f.unkLogprobLn + b.unkLogprobLn) / 2, perToken);
     }
     const chars = this.vocab.encodeLine(text);
     const n = chars.length;
     const ids = sentenceIds(chars, direction);
     const scorer = scorerFor(this.model, direction);
     scorer.reset();
-    const raw = new Float64Array(n + 1);
-    const logprobLn = scorer.logProbs(ids, raw).ln;
-    // Report per-token values in reading order whatever the direction: chars, then <EOS>.
     const perToken = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) perToken[i] = direction === 'forward' ? raw[i] : raw[n - 1 - i];
-    perToken[n] = raw[n];
+    const logprobLn = scorer.logProbs(ids, perToken).ln;
+    // Per-token values in reading order whatever the direction: chars, then <EOS> (the
+    // backward model predicted the characters last to first, then the sentence start).
+    if (direction === 'backward') perToken.subarray(0, n).reverse();
     let unk = 0;
     let unkLogprobLn = 0;
     for (let i = 0; i < n; i++) {
@@ -63,8 +62,7 @@ export class SentenceScorer {
         unkLogprobLn += perToken[i];
       }
     }
-    const symbols = [...text, '<EOS>'];
-    return { text, logprobLn, chars: n, tokens: n + 1, unk, unkLogprobLn, perToken, symbols };
+    return result(text, logprobLn, n, unk, unkLogprobLn, perToken);
   }
 }
 
@@ -76,4 +74,22 @@ export function sentenceIds(chars: Int32Array, direction: Direction): Int32Array
   ids[n + 1] = EOS_ID;
   for (let i = 0; i < n; i++) ids[direction === 'forward' ? i + 1 : n - i] = chars[i];
   return ids;
+}
+
+/** A score; `symbols` is made when first read (an array per character is the biggest part of a long sentence's score). */
+function result(text: string, logprobLn: number, chars: number, unk: number, unkLogprobLn: number, perToken: Float64Array): SentenceScore {
+  let symbols: string[] | null = null;
+  return {
+    text,
+    logprobLn,
+    chars,
+    tokens: chars + 1,
+    unk,
+    unkLogprobLn,
+    perToken,
+    get symbols() {
+      symbols ??= [...text, '<EOS>'];
+      return symbols;
+    },
+  };
 }

@@ -2,16 +2,19 @@
  * `charnn eval [FILE...|-]`: perplexity of a text under a model. Each line is a sentence;
  * --reset line scores every line from the zero state (the sum of `score` over the lines),
  * --reset none carries the state through the file (as training's validation loss).
+ * Stdin is evaluated as it arrives, in bounded memory (but for the backward model with --reset
+ * none, which reads the text from its end), with the same totals as the same text in a file.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { encodeSource } from '../../data/corpus.js';
 import { CharLM } from '../../model/charlm.js';
-import { evaluateCorpus, type EvalResult, type ResetMode } from '../../model/evaluate.js';
+import { CorpusEvaluator, type EvalResult, type ResetMode } from '../../model/evaluate.js';
+import { CharnnError } from '../../errors.js';
 import type { ScoreDirection } from '../../model/score.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
-import { checkInputArgs, corpusSource, wantsStdin } from '../input.js';
+import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
@@ -44,9 +47,17 @@ export function registerEval(program: Command, io: CliIO): void {
       const model = new CharLM(checkpoint.meta.model, checkpoint.params);
       const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
       for (const file of inputs) {
-        // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-        const corpus = encodeSource(await corpusSource(file, io), vocab);
-        const result = evaluateCorpus(model, corpus, flags.direction, flags.reset, { threads: flags.threads });
+        const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads });
+        if (file === '-' && !evaluator.needsWholeText) {
+          // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
+          for await (const piece of stdinPieces(io, vocab)) evaluator.add(piece);
+        } else {
+          // Bytes to compact ids in two passes (count, encode): no string of the whole file.
+          evaluator.add(encodeSource(await corpusSource(file, io), vocab));
+        }
+        const result = evaluator.result();
+        const name = file === '-' ? 'stdin' : file;
+        if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
         io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
       }
     });

@@ -12,7 +12,7 @@ import { DEFAULT_REPEAT_LAST, defaultLength } from '../../model/sample.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { randomSeed, Rng } from '../../util/rng.js';
 import { checkDirection, directionOption } from '../direction.js';
-import type { CliIO } from '../io.js';
+import { writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
 import { escapedString, integer, number, repeatable } from '../parse.js';
@@ -51,11 +51,11 @@ export function registerSample(program: Command, io: CliIO): void {
     .command('sample')
     .description('generate text from a trained model')
     .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
-    .option('--temp <t>', 'temperature: 0 = greedy, 1 = the model as it is, higher = wilder', number(0, 100), 1)
-    .option('--top-k <k>', 'sample only from the k most likely characters (0 = all)', integer(0), 0)
-    .option('--top-p <p>', 'sample only from the most likely characters whose probabilities add up to p', number(0, 1), 1)
-    .option('--min-p <p>', 'sample only from characters at least p times as likely as the most likely one (0 = all)', number(0, 1), 0)
-    .option('--repeat-penalty <r>', 'divide positive logits (multiply negative ones) of characters seen in the last --repeat-last by r (1 = off)', number(1, 100), 1)
+    .option('--temp <t>', 'temperature: 0 = greedy, 1 = the model as it is, higher = wilder', number({ min: 0, max: 100 }), 1)
+    .option('--top-k <k>', 'sample only from the k most likely characters (0 = all; 1 = greedy)', integer(0, 1_000_000), 0)
+    .option('--top-p <p>', 'sample only from the most likely characters whose probabilities add up to p (1 = all; 0 = greedy)', number({ min: 0, max: 1 }), 1)
+    .option('--min-p <p>', 'sample only from characters at least p times as likely as the most likely one (0 = all)', number({ min: 0, max: 1 }), 0)
+    .option('--repeat-penalty <r>', 'divide positive logits (multiply negative ones) of characters seen in the last --repeat-last by r (1 = off)', number({ min: 1, max: 100 }), 1)
     .option('--repeat-last <n>', 'the repetition penalty window: the last n characters read or generated', integer(1, 1_000_000), DEFAULT_REPEAT_LAST)
     .option('--seed <n>', 'random seed (printed to stderr when not given)', integer(0, 2 ** 32 - 1))
     .option('--prime <text>', 'text to start from (printed first); with --direction backward, the text to end with', '')
@@ -98,35 +98,49 @@ export function registerSample(program: Command, io: CliIO): void {
       for (let i = 0; i < flags.num; i++) {
         if (flags.json || flags.direction === 'backward') {
           // Whole samples: JSON needs the full text, and backward text is generated right to left.
-          let generated = '';
-          const end = drain(generate(model, vocab, options), (ch) => (generated += ch));
-          const text = flags.direction === 'backward' ? [...generated].reverse().join('') + flags.prime : flags.prime + generated;
-          io.stdout.write(flags.json ? jsonLine(toJson(i, seed, text, end, flags)) + '\n' : text + '\n');
+          const backward = flags.direction === 'backward';
+          const { text: generated, end } = collect(generate(model, vocab, options), backward);
+          const text = backward ? generated + flags.prime : flags.prime + generated;
+          await writeOut(io.stdout, flags.json ? jsonLine(toJson(i, seed, text, end, flags)) + '\n' : text + '\n');
           continue;
         }
-        io.stdout.write(flags.prime);
+        await writeOut(io.stdout, flags.prime);
         let pending = '';
         const chars = generate(model, vocab, options);
         for (let r = chars.next(); !r.done; r = chars.next()) {
           pending += r.value;
           if (r.value === '\n' || pending.length >= 64) {
-            io.stdout.write(pending);
+            await writeOut(io.stdout, pending);
             pending = '';
             // Let a closed pipe (sample | head) be noticed instead of generating on.
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
-        io.stdout.write(pending + '\n');
+        await writeOut(io.stdout, pending + '\n');
       }
     });
 }
 
-/** Runs a generator to its end, handing each character over; returns how it ended. */
-function drain(chars: Generator<string, GenerateEnd, void>, onChar: (ch: string) => void): GenerateEnd {
+/**
+ * A generator's symbols as one string, in their order or reversed, and how it ended; joined a
+ * few thousand at a time (a long string built by += is a chain of small pieces, many times the
+ * memory of its text).
+ */
+function collect(symbols: Generator<string, GenerateEnd, void>, reversed: boolean): { text: string; end: GenerateEnd } {
+  const parts: string[] = [];
+  let batch: string[] = [];
+  const flush = () => {
+    parts.push((reversed ? batch.reverse() : batch).join(''));
+    batch = [];
+  };
   for (;;) {
-    const r = chars.next();
-    if (r.done) return r.value;
-    onChar(r.value);
+    const r = symbols.next();
+    if (r.done) {
+      flush();
+      return { text: (reversed ? parts.reverse() : parts).join(''), end: r.value };
+    }
+    batch.push(r.value);
+    if (batch.length === 4096) flush();
   }
 }
 

@@ -13,7 +13,7 @@ import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
 import { checkInputArgs, sentences } from '../input.js';
-import type { CliIO } from '../io.js';
+import { writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
 import { choice, integer } from '../parse.js';
@@ -62,13 +62,13 @@ export function registerScore(program: Command, io: CliIO): void {
           const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
           const total = -s.logprobLn / Math.LN2;
           const summary = `${total.toFixed(1)} bits, ${(total / s.tokens).toFixed(3)} bpc`;
-          io.stdout.write(heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
+          await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
           continue;
         }
         const top = flags.top !== undefined ? alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
-        io.stdout.write(flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
+        await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
       }
-      if (flags.heatmap) io.stdout.write(heatmapLegend(colour) + '\n');
+      if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
     });
 }
 
