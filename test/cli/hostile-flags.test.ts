@@ -62,7 +62,17 @@ const FLAGS: NumericFlag[] = [
   int('sample', '--seed', 0, '4,294,967,295', { bad: ['4294967296'] }),
   int('sample', '--length', 0, '100,000,000', { bad: ['100000001', '1e9'], good: ['100000000'] }),
   int('sample', '--num', 1, '1,000,000', { bad: ['1000001'], good: ['1000000'] }),
+  num('sample', '--min-p', '0 to 1', ['-0.1', '1.5'], ['0', '1']),
+  num('sample', '--repeat-penalty', '1 to 100', ['0.5', '0', '101'], ['1', '100']),
+  int('sample', '--repeat-last', 1, '1,000,000', { bad: ['1000001'], good: ['1000000'] }),
+  int('sample', '--lines', 1, '100,000,000', { bad: ['100000001'], good: ['100000000'] }),
+  int('sample', '--beam', 1, '256', { bad: ['257'], good: ['256'] }),
   int('eval', '--threads', 1, '256', { bad: ['257'], good: ['256'] }),
+  int('score', '--top', 1, '100,000', { bad: ['100001'], good: ['100000'] }),
+  int('fill', '--max-gap', 1, '100', { bad: ['101'], good: ['100'] }),
+  int('fill', '--beam', 1, '1000', { bad: ['1001'], good: ['1000'] }),
+  int('fill', '--top', 1, '1000', { bad: ['1001'], good: ['1000'] }),
+  int('plot', '--width', 400, '4000', { bad: ['4001', '0'], good: ['4000'] }),
 ];
 
 /** Arguments that make a run with acceptable flags stop at once, with a runtime error
@@ -74,6 +84,8 @@ const REST: Record<string, string[]> = {
   sample: [],
   eval: ['missing.txt'],
   score: ['some text'],
+  fill: ['so_e text'],
+  plot: ['missing.jsonl', '-o', 'out.svg'],
 };
 const flagName = (flag: string) => new RegExp(`'${flag} <`);
 
@@ -93,7 +105,7 @@ describe('numeric flags: the range ends are accepted', () => {
   it.each(goodCases)('%s %s %j', async (command, flag, value) => {
     const r = await cliInProcess([command, ...REST[command], flag, value], empty);
     // Parsing passed: the run stopped at the missing corpus or model, a runtime error.
-    expectCleanError(r, 1, command === 'train' ? /no such file: missing\.txt/ : /no checkpoint found/);
+    expectCleanError(r, 1, command === 'train' ? /no such file: missing\.txt/ : command === 'plot' ? /no such file: missing\.jsonl/ : /no checkpoint found/);
   });
 });
 
