@@ -17,6 +17,7 @@ import { checkGenerateOptions, generate, type GenerateOptions } from './model/ge
 import { DEFAULT_REPEAT_LAST, defaultLength } from './model/sample.js';
 import { asAsync } from './util/async-iter.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
+import { sentenceDistributions, topSymbols } from './model/distributions.js';
 import { Vocab } from './tokenizer/vocab.js';
 import { randomSeed, Rng } from './util/rng.js';
 import { UsageError } from './errors.js';
@@ -36,6 +37,9 @@ export type { BeamResult } from './model/beam.js';
 export type { StopReason } from './model/sample.js';
 export type { FillOptions, FillResult, FillCandidate } from './model/fill.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+// Charts of `train --log` files, as `charnn plot` draws them: parseRunLog(text, name) -> points, lossSvg(runs, options) -> SVG text.
+export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
+export { lossSvg, type PlotRun, type PlotX, type SvgOptions } from './plot/svg.js';
 export { setEngine, getEngine, type Engine } from './tensor/backend.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */
@@ -172,4 +176,24 @@ export function importTorchModel(weightsPath: string, vocab: readonly string[] |
   const symbols = typeof vocab === 'string' ? readVocabJson(vocab) : vocab;
   const { params, meta } = importStateDict(weightsPath, symbols, cell);
   return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** One position of a sentence as `score --top` shows it: the symbol there, and the k most likely. */
+export interface Alternatives {
+  /** The character at this position ('<EOS>' at the end, '<UNK>' for one not in the vocabulary). */
+  symbol: string;
+  logprobLn: number;
+  top: { symbol: string; logprobLn: number }[];
+}
+
+/** For each character of a sentence and its closing <EOS>: the k symbols the model found most likely there. */
+export function alternatives(loaded: LoadedModel, text: string, k = 5, direction: Direction = 'forward'): Alternatives[] {
+  checkDirection(loaded, direction);
+  if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, not ${k}`);
+  const d = sentenceDistributions(loaded.model, loaded.vocab, text, direction);
+  return Array.from(d.targets, (id, i) => ({
+    symbol: loaded.vocab.symbolOf(id),
+    logprobLn: d.logProbs[i * d.V + id],
+    top: topSymbols(d, i, k).map((t) => ({ symbol: loaded.vocab.symbolOf(t.id), logprobLn: t.logprobLn })),
+  }));
 }
