@@ -113,11 +113,11 @@ export function lstmForwardInWasm(gates: Floats, h: Floats, c: Floats, aux: Floa
 }
 
 export function lstmBackwardInWasm(dGates: Floats, dh0: Floats, dc0: Floats, dhCarry: Floats, dcCarry: Floats,
-  dh: Floats, gates: Floats, c: Floats, aux: Floats, c0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  dh: Floats, gates: Floats, c: Floats, aux: Floats, c0: Floats, wHh: Floats, wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh];
+  const xs = [dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.lstmBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], T, B, H);
+  k.lstmBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], xs[11], T, B, H);
   return true;
 }
 
@@ -131,11 +131,11 @@ export function gruForwardInWasm(gates: Floats, h: Floats, aux: Floats, hh: Floa
 }
 
 export function gruBackwardInWasm(dGates: Floats, dGatesH: Floats, dh0: Floats, dhCarry: Floats,
-  dh: Floats, gates: Floats, h: Floats, aux: Floats, h0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  dh: Floats, gates: Floats, h: Floats, aux: Floats, h0: Floats, wHh: Floats, wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh];
+  const xs = [dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.gruBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], T, B, H);
+  k.gruBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], T, B, H);
   return true;
 }
 
@@ -148,11 +148,11 @@ export function rnnForwardInWasm(gates: Floats, h: Floats, h0: Floats, wHh: Floa
 }
 
 export function rnnBackwardInWasm(dGates: Floats, dh0: Floats, dhCarry: Floats, dh: Floats, h: Floats, wHh: Floats,
-  T: number, B: number, H: number): boolean {
+  wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dh0, dhCarry, dh, h, wHh];
+  const xs = [dGates, dh0, dhCarry, dh, h, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.rnnBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], T, B, H);
+  k.rnnBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], T, B, H);
   return true;
 }
 

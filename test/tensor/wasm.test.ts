@@ -66,15 +66,21 @@ function relError(got: Float32Array, want: Float32Array, scale: Float64Array): n
 const abs64 = (x: Float32Array) => Float64Array.from(x, Math.abs);
 const TOL = 1e-5;
 
-// (M, N, K): ones, odd sizes, sizes around the tile widths (2x4 NT, 4x8 NN/TN, 16-wide sums),
-// NT's W blocks (N above 32 KiB / (4K) rows), NN/TN's K blocks (K above 96), large K.
+// (M, N, K): ones, odd sizes, sizes around the tile widths (2x4 NT; 4x8, 1x24 and 1x8 NN/TN,
+// then 4-wide and scalar columns; 16-wide sums), NT's W blocks (N above 32 KiB / (4K) rows),
+// NN/TN's K blocks (K above 256, split evenly), large K.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 7], [1, 9, 1], [5, 1, 1], [2, 3, 5], [3, 5, 7], [4, 4, 4], [5, 4, 3],
   [4, 8, 4], [7, 9, 13], [8, 16, 16], [9, 17, 33], [3, 12, 6], [6, 7, 2], [13, 31, 67],
   [11, 65, 128], [33, 65, 129], [50, 130, 128], [17, 70, 500], [12, 23, 97], [10, 21, 193],
   [6, 9, 2500], [65, 13, 2500], [2, 6, 1031],
-  // NN/TN visit C in blocks of rows (256 KiB of C: 126 rows at N = 520), the last one partial.
-  [300, 520, 70],
+  // NN/TN pack X in panels of at most 256 rows x 512 columns (two column panels at N = 520 and
+  // 1030) and visit C in blocks of rows whose A' slice is about 256 KiB (436 rows at K = 300,
+  // so two blocks at M = 700, the last one partial).
+  [300, 520, 70], [700, 24, 300], [29, 1030, 40],
+  // M = 25 as in a thread's share of a 2 x 512 LSTM's batch: six 4-row tiles and one row left
+  // over (24-column tiles, then 8), a 4-column and a scalar column, two K blocks.
+  [25, 109, 600],
 ];
 
 describe('wasm kernels load', () => {
