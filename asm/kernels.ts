@@ -19,3 +19,4 @@ export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBack
 export { expArray, sigmoidArray, tanhArray } from './math';
 export { gatherColumns, scatterColumns } from './columns';
 export { softmaxCrossEntropy } from './softmax';
+export { adamUpdate } from './optim';

@@ -21,6 +21,7 @@ import { CharnnError } from '../errors.js';
 import * as ref from './matmul.js';
 import * as refGather from './gather.js';
 import * as refSoftmax from './softmax.js';
+import * as refAdam from './adam.js';
 import type { Floats } from './types.js';
 import { getWasmKernels, wasmLoadError, type WasmKernels } from './wasm/kernels.js';
 
@@ -184,4 +185,11 @@ export function softmaxCrossEntropy(logits: Floats, targets: Int32Array, N: numb
     return k.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
   }
   return refSoftmax.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
+}
+
+/** Adam's update of p, m, v from g (see adam.ts); bit-identical on either path. */
+export function adamUpdate(p: Floats, g: Floats, m: Floats, v: Floats, stepSize: number, sqrtC2: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, p) && inArena(k, g) && inArena(k, m) && inArena(k, v)) k.adamUpdate(p, g, m, v, stepSize, sqrtC2);
+  else refAdam.adamUpdate(p, g, m, v, stepSize, sqrtC2);
 }

@@ -9,6 +9,7 @@ import * as backend from '../../src/tensor/backend.js';
 import * as ref from '../../src/tensor/matmul.js';
 import * as refGather from '../../src/tensor/gather.js';
 import * as refSoftmax from '../../src/tensor/softmax.js';
+import * as refAdam from '../../src/tensor/adam.js';
 import { WasmArena } from '../../src/tensor/wasm/arena.js';
 import { getWasmKernels, loadVariant, wasmAvailable, wasmLoadError, wasmVariant, type WasmKernels, type WasmVariant } from '../../src/tensor/wasm/kernels.js';
 import { CharnnError } from '../../src/errors.js';
@@ -417,5 +418,46 @@ describe('wasm column gather/scatter and softmax cross-entropy agree with the JS
     expect(() => k.scatterColumns(W, out, Int32Array.of(-1, 0), 2, 4, 3)).toThrow(/id -1/);
     expect(() => k.softmaxCrossEntropy(out, Int32Array.of(0, 4), 2, 4, null, 1)).toThrow(/id 4/);
     expect(() => k.gatherColumns(out, W, Int32Array.of(0), 2, 4, 3)).toThrow(/1 ids, needs 2/);
+  });
+});
+
+describe.each(['fma', 'simd'] as const)("wasm Adam update (%s build) equals the JS reference bit for bit", (v) => {
+  // n: fewer than one vector, around the 4-float vectors, and a long run with a tail.
+  for (const n of [1, 3, 4, 5, 8, 17, 1003]) {
+    it(`n=${n}, five steps`, () => {
+      const k = variant(v);
+      const mark = k.arena.mark();
+      const r = new Rng(n);
+      // Gradients over many magnitudes, zeros included; parameters and moments start non-zero.
+      const grad = () => Float32Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : r.uniform(-1, 1) * 10 ** Math.floor(r.uniform(-8, 2))));
+      const start = () => Float32Array.from({ length: n }, () => r.uniform(-1, 1));
+      const p0 = start(), m0 = start().map((x) => x * 1e-3), v0 = start().map((x) => x * x * 1e-4);
+      const [p, m, vv, g] = [k.arena.alloc(n), k.arena.alloc(n), k.arena.alloc(n), k.arena.alloc(n)];
+      p.set(p0); m.set(m0); vv.set(v0);
+      const [pr, mr, vr] = [p0.slice(), m0.slice(), v0.slice()];
+      for (let t = 1; t <= 5; t++) {
+        const gt = grad();
+        g.set(gt);
+        const stepSize = 2e-3 / (1 - 0.9 ** t), sqrtC2 = Math.sqrt(1 - 0.999 ** t);
+        k.adamUpdate(p, g, m, vv, stepSize, sqrtC2);
+        refAdam.adamUpdate(pr, gt, mr, vr, stepSize, sqrtC2);
+      }
+      expect(Array.from(p)).toEqual(Array.from(pr));
+      expect(Array.from(m)).toEqual(Array.from(mr));
+      expect(Array.from(vv)).toEqual(Array.from(vr));
+      expect(Array.from(p)).not.toEqual(Array.from(p0)); // it did update
+      k.arena.release(mark);
+    });
+  }
+
+  it('refuses arrays outside the arena or too short', () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const a = () => k.arena.alloc(8);
+    expect(() => k.adamUpdate(a(), a(), a(), a(), 1e-3, 1)).not.toThrow();
+    expect(() => k.adamUpdate(new Float32Array(8), a(), a(), a(), 1e-3, 1)).toThrow(RangeError);
+    expect(() => k.adamUpdate(a(), a(), a().subarray(1), a(), 1e-3, 1)).toThrow(RangeError);
+    expect(() => k.adamUpdate(a(), new Float32Array(8), a(), a(), 1e-3, 1)).toThrow(RangeError);
+    k.arena.release(mark);
   });
 });

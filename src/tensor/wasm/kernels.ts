@@ -15,7 +15,7 @@
  *   lstmForward / lstmBackward, gruForward / gruBackward, rnnForward / rnnBackward
  *
  * and, for tests, the f32 functions the cells use over arrays: out[i] = f(x[i]) for
- * expArray, sigmoidArray, tanhArray.
+ * expArray, sigmoidArray, tanhArray; and Adam's update (adamUpdate, ../adam.ts).
  *
  * Loading is synchronous and lazy (first getWasmKernels() call), and never throws: a missing or
  * unloadable module gives null, with the reason in wasmLoadError(), and callers use the JS path.
@@ -71,6 +71,8 @@ export interface WasmKernels {
   /** Summed softmax cross-entropy of logits (N x V) against targets (N); with dLogits, writes
    *  scale * (softmax - onehot) into it (see src/tensor/softmax.ts). */
   softmaxCrossEntropy(logits: Float32Array, targets: Int32Array, N: number, V: number, dLogits: Float32Array | null, scale: number): number;
+  /** Adam's update of p, m, v (n = p.length floats each) from g: src/tensor/adam.ts, bit for bit. */
+  adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, sqrtC2: number): void;
 }
 
 /** The raw exports: byte addresses and i32 dimensions. */
@@ -95,6 +97,7 @@ interface Exports {
   gatherColumns(out: number, w: number, ids: number, R: number, GH: number, V: number): void;
   scatterColumns(dw: number, dOut: number, ids: number, R: number, GH: number, V: number): void;
   softmaxCrossEntropy(logits: number, targets: number, N: number, V: number, dLogits: number, withGrad: number, scale: number): number;
+  adamUpdate(p: number, g: number, m: number, v: number, n: number, stepSize: number, sqrtC2: number): void;
 }
 
 /** Ids handed to the kernels are copied into a scratch of this many i32 in the arena (reserved
@@ -258,6 +261,13 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
         loss += x.softmaxCrossEntropy(logits.byteOffset + at, idScratch.byteOffset, n, V, dLogits ? dLogits.byteOffset + at : 0, dLogits ? 1 : 0, scale);
       }
       return loss;
+    },
+    adamUpdate(p, g, m, v, stepSize, sqrtC2) {
+      const n = p.length;
+      dims('adamUpdate', n, 0, 0);
+      check('adamUpdate g', g, n); check('adamUpdate m', m, n); check('adamUpdate v', v, n);
+      if (!arena.owns(p)) throw new RangeError('wasm adamUpdate: array is not in the wasm arena');
+      x.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, stepSize, sqrtC2);
     },
 
     // The recurrences: rows = T*B; every buffer is checked at its full extent for these dims.
