@@ -8,6 +8,8 @@
  *   cells.ts   {lstm,gru,rnn}{Forward,Backward}: a recurrent layer's whole time loop in one call
  *   math.ts    expArray, sigmoidArray, tanhArray: the vectorised f32 functions the cells use,
  *              over arrays (for tests)
+ *   optim.ts   adamUpdate, addArrays, sumSquares, scaleArray: the end of a training step
+ *              (bit-identical to src/tensor/adam.ts)
  *
  * Pointers are BYTE addresses in the imported shared memory (a Float32Array's byteOffset);
  * dimensions are element counts. Nothing here allocates, keeps globals or has data segments:
@@ -19,4 +21,4 @@ export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBack
 export { expArray, sigmoidArray, tanhArray } from './math';
 export { gatherColumns, scatterColumns } from './columns';
 export { softmaxCrossEntropy } from './softmax';
-export { adamUpdate } from './optim';
+export { adamUpdate, addArrays, sumSquares, scaleArray } from './optim';

@@ -1,13 +1,16 @@
 /**
- * The optimizer's update over the flat f32 parameter, gradient and moment buffers (AssemblyScript,
- * WebAssembly SIMD), the fast path of src/tensor/adam.ts. It runs once per training step over
- * every parameter, on the main thread while the worker threads wait, so in plain JavaScript it
- * cost about 30-60 ms per step at 2 x 512 (3.2 M parameters), several percent of the step.
+ * The passes over every parameter that end a training step (AssemblyScript, WebAssembly SIMD),
+ * the fast paths of src/tensor/adam.ts. They run on the main thread while the worker threads
+ * wait; in plain JavaScript they took about 85 ms per step at 2 x 512 (3.2 M parameters: Adam
+ * 58-68, clipping 9, the shard sum 13), over 10% of a two-thread step; here about 20 ms.
  *
  *   adamUpdate: m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g g;
  *               p -= stepSize m / (sqrt(v) / sqrtC2 + eps)
+ *   addArrays:  dst += src (the gradient shards of the worker threads)
+ *   sumSquares: sum of x^2 (global-norm clipping);  scaleArray: x *= scale
  *
- * Legend: n = parameters; p, g, m, v: n floats each (byte addresses in the shared memory).
+ * Legend: n = parameters; p, g, m, v, dst, src, x: n floats each (byte addresses in the shared
+ * memory).
  * The arithmetic is the reference's operation for operation, in f64 as JavaScript computes it
  * (f64x2 lanes: IEEE multiply, add, divide and square root are correctly rounded, so each lane
  * gives exactly the double the reference gets), rounded to f32 where the reference stores into a
@@ -48,4 +51,43 @@ export function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: i32, stepS
     store<f32>(v + o, <f32>vi);
     store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + EPS)));
   }
+}
+
+/**
+ * dst[0..n) += src[0..n) in f32: the sum of the worker threads' gradient shards. A Float32Array
+ * `dst[i] += src[i]` adds in f64 and rounds to f32, which gives the same float as one f32 add
+ * (double rounding through 53 bits is harmless for a sum of two 24-bit floats), so this is
+ * bit-identical to the JS loop.
+ */
+export function addArrays(dst: usize, src: usize, n: i32): void {
+  const n4 = <usize>(n & ~3) * 4;
+  let o: usize = 0;
+  for (; o < n4; o += 16) store<v128>(dst + o, f32x4.add(load<v128>(dst + o), load<v128>(src + o)));
+  for (; o < <usize>n * 4; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+}
+
+/** The sum of x[i]^2 over [0, n), in f64 and in index order, as the JS reference adds it (the
+ *  global gradient norm for clipping): bit-identical. The order makes it one chain of adds. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let o: usize = 0; o < <usize>n * 4; o += 4) {
+    const v = <f64>load<f32>(x + o);
+    s += v * v;
+  }
+  return s;
+}
+
+/** x[0..n) *= scale, each product in f64 and rounded to f32, as `x[i] *= scale` on a
+ *  Float32Array: bit-identical. */
+export function scaleArray(x: usize, n: i32, scale: f64): void {
+  const sc = f64x2.splat(scale);
+  const n4 = <usize>(n & ~3) * 4;
+  let o: usize = 0;
+  for (; o < n4; o += 16) {
+    const v = load<v128>(x + o);
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(v), sc);
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), sc);
+    store<v128>(x + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; o < <usize>n * 4; o += 4) store<f32>(x + o, <f32>(<f64>load<f32>(x + o) * scale));
 }

@@ -7,6 +7,9 @@
  *
  * with stepSize = lr / (1 - b1^t) and sqrtC2 = sqrt(1 - b2^t) at step t (bias correction).
  * Legend: p parameters, g gradients, m and v the moments; all the same length.
+ *
+ * Also the other passes over every gradient of a step: addInto, the sum of gradient shards
+ * (dst (n) += src (n)), and sumSquares and scaleInPlace, global-norm clipping's two halves.
  */
 import type { Floats } from './types.js';
 
@@ -23,4 +26,21 @@ export function adamUpdate(p: Floats, g: Floats, m: Floats, v: Floats, stepSize:
     v[i] = vi;
     p[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + ADAM_EPS);
   }
+}
+
+/** dst[0..n) += src[0..n). */
+export function addInto(dst: Floats, src: Floats, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] += src[i];
+}
+
+/** The sum of x[i]^2 in index order (f64). */
+export function sumSquares(x: Floats): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return sum;
+}
+
+/** x[i] *= scale for every i. */
+export function scaleInPlace(x: Floats, scale: number): void {
+  for (let i = 0; i < x.length; i++) x[i] *= scale;
 }

@@ -193,3 +193,23 @@ export function adamUpdate(p: Floats, g: Floats, m: Floats, v: Floats, stepSize:
   if (k !== null && inArena(k, p) && inArena(k, g) && inArena(k, m) && inArena(k, v)) k.adamUpdate(p, g, m, v, stepSize, sqrtC2);
   else refAdam.adamUpdate(p, g, m, v, stepSize, sqrtC2);
 }
+
+/** dst[0..n) += src[0..n) (see adam.ts); bit-identical on either path. */
+export function addInto(dst: Floats, src: Floats, n: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, dst) && inArena(k, src)) k.addArrays(dst, src, n);
+  else refAdam.addInto(dst, src, n);
+}
+
+/** The sum of x[i]^2 in index order, in f64 (see adam.ts); bit-identical on either path. */
+export function sumSquares(x: Floats): number {
+  const k = kernels();
+  return k !== null && inArena(k, x) ? k.sumSquares(x) : refAdam.sumSquares(x);
+}
+
+/** x[i] *= scale (see adam.ts); bit-identical on either path. */
+export function scaleInPlace(x: Floats, scale: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, x)) k.scaleArray(x, scale);
+  else refAdam.scaleInPlace(x, scale);
+}

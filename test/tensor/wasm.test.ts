@@ -421,7 +421,7 @@ describe('wasm column gather/scatter and softmax cross-entropy agree with the JS
   });
 });
 
-describe.each(['fma', 'simd'] as const)("wasm Adam update (%s build) equals the JS reference bit for bit", (v) => {
+describe.each(['fma', 'simd'] as const)("wasm Adam update, gradient sum and clipping (%s build) equal the JS reference bit for bit", (v) => {
   // n: fewer than one vector, around the 4-float vectors, and a long run with a tail.
   for (const n of [1, 3, 4, 5, 8, 17, 1003]) {
     it(`n=${n}, five steps`, () => {
@@ -450,10 +450,47 @@ describe.each(['fma', 'simd'] as const)("wasm Adam update (%s build) equals the 
     });
   }
 
+  it('the gradient-shard sum (addArrays) equals dst[i] += src[i] bit for bit', () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const r = new Rng(9);
+    for (const n of [1, 3, 4, 7, 1001]) {
+      // Magnitudes from subnormal to large, both signs, so roundings of every kind occur.
+      const val = () => r.uniform(-1, 1) * 2 ** Math.floor(r.uniform(-140, 20));
+      const dst = k.arena.alloc(n), src = k.arena.alloc(n);
+      for (let i = 0; i < n; i++) { dst[i] = val(); src[i] = val(); }
+      const want = dst.slice();
+      refAdam.addInto(want, src, n);
+      k.addArrays(dst, src, n);
+      expect(Array.from(dst)).toEqual(Array.from(want));
+    }
+    k.arena.release(mark);
+  });
+
+  it("clipping's sum of squares and scaling equal the JS loops bit for bit", () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const r = new Rng(11);
+    for (const n of [1, 3, 4, 7, 1001]) {
+      const x = k.arena.alloc(n);
+      for (let i = 0; i < n; i++) x[i] = r.uniform(-1, 1) * 2 ** Math.floor(r.uniform(-140, 20));
+      expect(k.sumSquares(x)).toBe(refAdam.sumSquares(x.slice()));
+      const want = x.slice();
+      refAdam.scaleInPlace(want, 0.3711);
+      k.scaleArray(x, 0.3711);
+      expect(Array.from(x)).toEqual(Array.from(want));
+    }
+    k.arena.release(mark);
+  });
+
   it('refuses arrays outside the arena or too short', () => {
     const k = variant(v);
     const mark = k.arena.mark();
     const a = () => k.arena.alloc(8);
+    expect(() => k.sumSquares(new Float32Array(8))).toThrow(RangeError);
+    expect(() => k.scaleArray(new Float32Array(8), 2)).toThrow(RangeError);
+    expect(() => k.addArrays(a(), new Float32Array(8), 8)).toThrow(RangeError);
+    expect(() => k.addArrays(a(), a(), 9)).toThrow(RangeError);
     expect(() => k.adamUpdate(a(), a(), a(), a(), 1e-3, 1)).not.toThrow();
     expect(() => k.adamUpdate(new Float32Array(8), a(), a(), a(), 1e-3, 1)).toThrow(RangeError);
     expect(() => k.adamUpdate(a(), a(), a().subarray(1), a(), 1e-3, 1)).toThrow(RangeError);

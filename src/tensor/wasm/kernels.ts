@@ -15,7 +15,8 @@
  *   lstmForward / lstmBackward, gruForward / gruBackward, rnnForward / rnnBackward
  *
  * and, for tests, the f32 functions the cells use over arrays: out[i] = f(x[i]) for
- * expArray, sigmoidArray, tanhArray; and Adam's update (adamUpdate, ../adam.ts).
+ * expArray, sigmoidArray, tanhArray; and Adam's update and the gradient-shard sum (adamUpdate,
+ * addArrays: ../adam.ts).
  *
  * Loading is synchronous and lazy (first getWasmKernels() call), and never throws: a missing or
  * unloadable module gives null, with the reason in wasmLoadError(), and callers use the JS path.
@@ -73,6 +74,11 @@ export interface WasmKernels {
   softmaxCrossEntropy(logits: Float32Array, targets: Int32Array, N: number, V: number, dLogits: Float32Array | null, scale: number): number;
   /** Adam's update of p, m, v (n = p.length floats each) from g: src/tensor/adam.ts, bit for bit. */
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, sqrtC2: number): void;
+  /** dst[0..n) += src[0..n) (../adam.ts addInto, bit for bit). */
+  addArrays(dst: Float32Array, src: Float32Array, n: number): void;
+  /** The sum of x[i]^2 over all of x, and x *= scale (../adam.ts sumSquares, scaleInPlace). */
+  sumSquares(x: Float32Array): number;
+  scaleArray(x: Float32Array, scale: number): void;
 }
 
 /** The raw exports: byte addresses and i32 dimensions. */
@@ -98,6 +104,9 @@ interface Exports {
   scatterColumns(dw: number, dOut: number, ids: number, R: number, GH: number, V: number): void;
   softmaxCrossEntropy(logits: number, targets: number, N: number, V: number, dLogits: number, withGrad: number, scale: number): number;
   adamUpdate(p: number, g: number, m: number, v: number, n: number, stepSize: number, sqrtC2: number): void;
+  addArrays(dst: number, src: number, n: number): void;
+  sumSquares(x: number, n: number): number;
+  scaleArray(x: number, n: number, scale: number): void;
 }
 
 /** Ids handed to the kernels are copied into a scratch of this many i32 in the arena (reserved
@@ -268,6 +277,19 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       check('adamUpdate g', g, n); check('adamUpdate m', m, n); check('adamUpdate v', v, n);
       if (!arena.owns(p)) throw new RangeError('wasm adamUpdate: array is not in the wasm arena');
       x.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, stepSize, sqrtC2);
+    },
+    addArrays(dst, src, n) {
+      dims('addArrays', n, 0, 0);
+      check('addArrays dst', dst, n); check('addArrays src', src, n);
+      x.addArrays(dst.byteOffset, src.byteOffset, n);
+    },
+    sumSquares(v) {
+      check('sumSquares', v, 0);
+      return x.sumSquares(v.byteOffset, v.length);
+    },
+    scaleArray(v, scale) {
+      check('scaleArray', v, 0);
+      x.scaleArray(v.byteOffset, v.length, scale);
     },
 
     // The recurrences: rows = T*B; every buffer is checked at its full extent for these dims.
