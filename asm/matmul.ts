@@ -14,9 +14,18 @@
  * Pointers are BYTE addresses in the imported shared memory; dimensions are element counts,
  * any positive size (remainders are handled).
  *
- * Performance notes (measured with bench/kernels.ts, V8 without relaxed SIMD, so no FMA):
- * a multiply and an add per lane cost two instructions, so the inner loops keep 8 independent
- * v128 accumulators in registers (x64 V8 has 16 xmm registers) and do 16 vector ops per 6 loads.
+ * Performance notes (measured with bench/kernels.ts): the inner loops keep 8 independent v128
+ * accumulators in registers, enough to cover the fused multiply-add's latency on two FMA ports,
+ * and do 8 multiply-adds per 6 loads. V8 on x64 allocates 15 xmm registers (one is scratch) and
+ * loads every operand of a loop body into its own register first, so a tile needs
+ * accumulators + loads <= 15: 4x8 (8 + 2 + 4) fits, a 5x8 tile (10 + 2 + 5) spilled two sums
+ * to the stack on every step and ran at 0.7-0.8x the speed.
+ *
+ * NN and TN pack their right operand X into strips of 8 columns (TN also its A' into tiles of
+ * 4 rows) in a workspace the caller provides: rows of X (or of A, for TN) a power of two apart
+ * all fall in the same few L1 sets, so without packing the tiles kept evicting the very rows
+ * they were about to reuse. Packing never changes a result: every element of C still adds its
+ * K products in order, one multiply-add each.
  */
 
 /** Bytes per f32. */
@@ -26,17 +35,27 @@ const F: usize = 4;
  *  every row pair of A streams past them. */
 const NT_BLOCK_BYTES: i32 = 32 * 1024;
 
-/** NN/TN sum over K in blocks of at most this many rows, so the slices of A and X a block
- *  touches stay in cache while C is revisited once per block. Without blocking the K = 2500
- *  weight gradient (TN, M = 512) ran at a third of the speed. 32 vs 96 (FMA build): the 2 x 512
- *  LSTM's TN 2048 x 512 x 1250 goes from 31 to 36 GFLOP/s, where every k of a tile is another
- *  8 KiB row of A; the 2 x 128 shapes stay within noise (41-48). */
-const KC: i32 = 32;
+/** NT visits A in blocks of rows of about this many bytes, so a block stays in L2 while all of
+ *  W passes over it in NT_BLOCK_BYTES pieces; A bigger than L2 (the 2 x 512 LSTM's input
+ *  projection, 1250 x 2048 x 512: 2.5 MiB of A) was otherwise streamed from L3 once per block
+ *  of W. That product: 34 -> 37 GFLOP/s (one thread, same run). */
+const NT_A_BLOCK_BYTES: i32 = 512 * 1024;
 
-/** NN/TN visit C in blocks of rows of about this many bytes. A C bigger than L2 (the 4H x H
- *  weight gradient of a 2 x 512 LSTM is 4 MiB) would otherwise be streamed from L3 once per K
- *  block: NN 1250 x 512 x 2048 (dx of that model's second layer) went from 25 to 41 GFLOP/s. */
-const C_BLOCK_BYTES: i32 = 256 * 1024;
+/** NN/TN (and the cells' packed product) take K in blocks of at most this many rows: a packed
+ *  strip of X is then at most KC x 32 bytes = 8 KiB, which stays in L1 next to the A' values
+ *  streaming past, and a 4 x 8 tile of C is loaded and stored once per KC x 8 multiply-adds.
+ *  With X packed this way (GFLOP/s, one thread, FMA build, same run, before -> after):
+ *  TN 2048 x 512 x 1250 (dW of a 2 x 512 LSTM) 28 -> 38, NN 1250 x 512 x 2048 (its dx) 32 -> 37,
+ *  the per-step NN 25 x 512 x 2048 on a W packed once per backward 31 -> 38. */
+const KC: i32 = 256;
+
+/** NN/TN pack at most this many columns of X per block: KC x NC floats = 512 KiB of packed
+ *  panel, which stays in L2 with the A' and C blocks. */
+const NC: i32 = 512;
+
+/** NN/TN visit C in blocks of rows whose slice of A' (rows x KC floats) is about this many bytes,
+ *  so it stays in L2 while every strip of the panel passes over it. */
+const A_BLOCK_BYTES: i32 = 256 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Small vector helpers.
@@ -149,29 +168,35 @@ export function matmulNT(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): 
   // Rows of W per block: a multiple of 4 (the tile width), at least one tile.
   let nb = (NT_BLOCK_BYTES / (K > 0 ? K * 4 : 1)) & ~3;
   if (nb < 4) nb = 4;
-  for (let n0 = 0; n0 < N; n0 += nb) {
-    const n1 = imin(N, n0 + nb);
-    let m = 0;
-    for (; m + 1 < M; m += 2) {
-      const a0 = a + <usize>m * rowK;
-      const c0 = c + <usize>m * rowC;
-      let n = n0;
-      for (; n + 3 < n1; n += 4) ntTile2x4(c0 + <usize>n * F, rowC, a0, w + <usize>n * rowK, rowK, K);
-      for (; n < n1; n++) {
-        const w0 = w + <usize>n * rowK;
-        const p = c0 + <usize>n * F;
-        store<f32>(p, load<f32>(p) + dot(a0, w0, K));
-        store<f32>(p + rowC, load<f32>(p + rowC) + dot(a0 + rowK, w0, K));
+  // Rows of A per block: an even number (the tile height), at least one tile.
+  let mb = (NT_A_BLOCK_BYTES / (K > 0 ? K * 4 : 1)) & ~1;
+  if (mb < 2) mb = 2;
+  for (let m0 = 0; m0 < M; m0 += mb) {
+    const m1 = imin(M, m0 + mb);
+    for (let n0 = 0; n0 < N; n0 += nb) {
+      const n1 = imin(N, n0 + nb);
+      let m = m0;
+      for (; m + 1 < m1; m += 2) {
+        const a0 = a + <usize>m * rowK;
+        const c0 = c + <usize>m * rowC;
+        let n = n0;
+        for (; n + 3 < n1; n += 4) ntTile2x4(c0 + <usize>n * F, rowC, a0, w + <usize>n * rowK, rowK, K);
+        for (; n < n1; n++) {
+          const w0 = w + <usize>n * rowK;
+          const p = c0 + <usize>n * F;
+          store<f32>(p, load<f32>(p) + dot(a0, w0, K));
+          store<f32>(p + rowC, load<f32>(p + rowC) + dot(a0 + rowK, w0, K));
+        }
       }
-    }
-    if (m < M) {
-      const a0 = a + <usize>m * rowK;
-      const c0 = c + <usize>m * rowC;
-      let n = n0;
-      for (; n + 3 < n1; n += 4) ntTile1x4(c0 + <usize>n * F, a0, w + <usize>n * rowK, rowK, K);
-      for (; n < n1; n++) {
-        const p = c0 + <usize>n * F;
-        store<f32>(p, load<f32>(p) + dot(a0, w + <usize>n * rowK, K));
+      if (m < m1) {
+        const a0 = a + <usize>m * rowK;
+        const c0 = c + <usize>m * rowC;
+        let n = n0;
+        for (; n + 3 < n1; n += 4) ntTile1x4(c0 + <usize>n * F, a0, w + <usize>n * rowK, rowK, K);
+        for (; n < n1; n++) {
+          const p = c0 + <usize>n * F;
+          store<f32>(p, load<f32>(p) + dot(a0, w + <usize>n * rowK, K));
+        }
       }
     }
   }
@@ -226,6 +251,29 @@ export function matmulNT(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): 
   store<v128>(c0, t0); store<v128>(c0, t1, 16);
 }
 
+/** C[0, 0..23] += A'[0, k0..k1) . X[k0..k1, 0..23], X in three strips of 8 columns
+ *  (stripBytes apart, rows rowX bytes apart): one row of C in six registers. For the rows left
+ *  over when M is not a multiple of 4: a 1x8 tile has only two independent sums and runs at a
+ *  quarter of the speed (at M = 25 its one row cost as much as four); a 1x32 tile would not fit
+ *  V8's 15 registers (measured: it spilled on every step). */
+// @ts-ignore: decorator
+@inline function axTile1x24(c0: usize, a0: usize, ak: usize, xs: usize, stripBytes: usize, rowX: usize, kn: i32): void {
+  let t0 = load<v128>(c0), t1 = load<v128>(c0, 16), t2 = load<v128>(c0, 32), t3 = load<v128>(c0, 48);
+  let t4 = load<v128>(c0, 64), t5 = load<v128>(c0, 80);
+  const sb2 = stripBytes + stripBytes;
+  let pa = a0, px = xs;
+  for (let k = 0; k < kn; k++) {
+    const s = v128.load32_splat(pa);
+    t0 = madd(t0, s, load<v128>(px)); t1 = madd(t1, s, load<v128>(px, 16));
+    t2 = madd(t2, s, load<v128>(px + stripBytes)); t3 = madd(t3, s, load<v128>(px + stripBytes, 16));
+    t4 = madd(t4, s, load<v128>(px + sb2)); t5 = madd(t5, s, load<v128>(px + sb2, 16));
+    pa += ak;
+    px += rowX;
+  }
+  store<v128>(c0, t0); store<v128>(c0, t1, 16); store<v128>(c0, t2, 32); store<v128>(c0, t3, 48);
+  store<v128>(c0, t4, 64); store<v128>(c0, t5, 80);
+}
+
 /** C[0..3, 0..3] += ...: four columns left over when N mod 8 >= 4. */
 // @ts-ignore: decorator
 @inline function axTile4x4(c0: usize, rowC: usize, a0: usize, am: usize, ak: usize, x0: usize, rowX: usize, kn: i32): void {
@@ -257,81 +305,203 @@ export function matmulNT(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): 
   store<v128>(c0, t);
 }
 
-/** C (M x N) += A' . X over rows k0..k1 of X, tile by tile. Columns of C go outermost so the
- *  strip of X a column tile reads (kn x 8 floats) stays in L1 while all rows of C pass over it. */
+/**
+ * Packs columns [0, 8 * strips) of rows [0, kn) of X (row stride rowX bytes) into strips of 8
+ * columns: strip s, row k at xp + s * stripBytes + 32 k. A strip is then one contiguous run the
+ * tiles read front to back, where X's own rows (2 KiB apart at N = 512) would all fall in the
+ * same few L1 sets and evict each other. Two rows at a time, so each strip gets a whole
+ * 64-byte line per visit.
+ */
 // @ts-ignore: decorator
-@inline function axBlock(c: usize, a: usize, am: usize, ak: usize, x: usize, M: i32, N: i32, k0: i32, k1: i32): void {
-  const rowC = <usize>N * F; // C and X are both N wide
-  const kn = k1 - k0;
-  const ak0 = a + <usize>k0 * ak;
-  const xk0 = x + <usize>k0 * rowC;
-  let n = 0;
-  for (; n + 7 < N; n += 8) {
-    const cn = c + <usize>n * F, xn = xk0 + <usize>n * F;
-    let m = 0;
-    for (; m + 3 < M; m += 4) axTile4x8(cn + <usize>m * rowC, rowC, ak0 + <usize>m * am, am, ak, xn, rowC, kn);
-    for (; m < M; m++) axTile1x8(cn + <usize>m * rowC, ak0 + <usize>m * am, ak, xn, rowC, kn);
+@inline function packStrips(xp: usize, stripBytes: usize, x: usize, rowX: usize, kn: i32, strips: i32): void {
+  let k = 0;
+  for (; k + 1 < kn; k += 2) {
+    const r0 = x + <usize>k * rowX, r1 = r0 + rowX;
+    let q = xp + <usize>k * 32;
+    for (let s = 0; s < strips; s++) {
+      const o = <usize>s * 32;
+      store<v128>(q, load<v128>(r0 + o)); store<v128>(q, load<v128>(r0 + o, 16), 16);
+      store<v128>(q, load<v128>(r1 + o), 32); store<v128>(q, load<v128>(r1 + o, 16), 48);
+      q += stripBytes;
+    }
   }
+  if (k < kn) {
+    const r0 = x + <usize>k * rowX;
+    let q = xp + <usize>k * 32;
+    for (let s = 0; s < strips; s++) {
+      const o = <usize>s * 32;
+      store<v128>(q, load<v128>(r0 + o)); store<v128>(q, load<v128>(r0 + o, 16), 16);
+      q += stripBytes;
+    }
+  }
+}
+
+/** C[0..M, 0..8*strips) += A'[0..M, 0..kn) . X, X packed in strips of 8 columns (strip s at
+ *  xp + s * stripBytes, 32 bytes a row). Strips outermost, so a strip (at most 8 KiB) stays in
+ *  L1 while every row tile passes over it; A' comes from L2. The first M & ~3 rows of A' are
+ *  read at ap + (m/4) * tileBytes + (m mod 4) * apm + k * apk (packed tiles, or A' in place with
+ *  tileBytes = 4 am, apm = am, apk = ak); the last M mod 4 rows in place (a + m*am + k*ak). */
+// @ts-ignore: decorator
+@inline function axStrips(c: usize, rowC: usize, ap: usize, tileBytes: usize, apm: usize, apk: usize, a: usize, am: usize, ak: usize,
+  xp: usize, stripBytes: usize, M: i32, strips: i32, kn: i32): void {
+  const rowX: usize = 32;
+  const M4 = M & ~3;
+  for (let s = 0; s < strips; s++) {
+    const cs = c + <usize>s * 32, xs = xp + <usize>s * stripBytes;
+    let pt = ap;
+    for (let m = 0; m < M4; m += 4) {
+      axTile4x8(cs + <usize>m * rowC, rowC, pt, apm, apk, xs, rowX, kn);
+      pt += tileBytes;
+    }
+  }
+  for (let m = M4; m < M; m++) {
+    const cm = c + <usize>m * rowC, am0 = a + <usize>m * am;
+    let s = 0;
+    for (; s + 2 < strips; s += 3) axTile1x24(cm + <usize>s * 32, am0, ak, xp + <usize>s * stripBytes, stripBytes, rowX, kn);
+    for (; s < strips; s++) axTile1x8(cm + <usize>s * 32, am0, ak, xp + <usize>s * stripBytes, rowX, kn);
+  }
+}
+
+/** C (M x N) += A' . X for columns n0..N-1 (fewer than 8: a 4-wide strip, then scalar), over all
+ *  K, reading X in place (rowX bytes a row). */
+// @ts-ignore: decorator
+@inline function axTailColumns(c: usize, rowC: usize, a: usize, am: usize, ak: usize, x: usize, rowX: usize, M: i32, N: i32, n0: i32, K: i32): void {
+  let n = n0;
   if (n + 3 < N) {
-    const cn = c + <usize>n * F, xn = xk0 + <usize>n * F;
+    const cn = c + <usize>n * F, xn = x + <usize>n * F;
     let m = 0;
-    for (; m + 3 < M; m += 4) axTile4x4(cn + <usize>m * rowC, rowC, ak0 + <usize>m * am, am, ak, xn, rowC, kn);
-    for (; m < M; m++) axTile1x4(cn + <usize>m * rowC, ak0 + <usize>m * am, ak, xn, rowC, kn);
+    for (; m + 3 < M; m += 4) axTile4x4(cn + <usize>m * rowC, rowC, a + <usize>m * am, am, ak, xn, rowX, K);
+    for (; m < M; m++) axTile1x4(cn + <usize>m * rowC, a + <usize>m * am, ak, xn, rowX, K);
     n += 4;
   }
-  // The last N mod 4 columns, scalar.
   for (; n < N; n++) {
     for (let m = 0; m < M; m++) {
       const p = c + <usize>m * rowC + <usize>n * F;
       let s = load<f32>(p);
-      let pa = ak0 + <usize>m * am, px = xk0 + <usize>n * F;
-      for (let k = 0; k < kn; k++) {
+      let pa = a + <usize>m * am, px = x + <usize>n * F;
+      for (let k = 0; k < K; k++) {
         s += load<f32>(pa) * load<f32>(px);
         pa += ak;
-        px += rowC;
+        px += rowX;
       }
       store<f32>(p, s);
     }
   }
 }
 
-/** Rows per K block: K split into equal blocks of at most KC (K = 100 gives 50 + 50, not
- *  96 + 4, whose short block would cost a whole extra pass over C). */
+/** Rows per K block: K split into equal blocks of at most KC (K = 1250 gives 5 x 250, not
+ *  4 x 256 + 226). */
 // @ts-ignore: decorator
 @inline function kBlock(K: i32): i32 {
   const blocks = (K + KC - 1) / KC;
   return blocks > 1 ? (K + blocks - 1) / blocks : K;
 }
 
-/** Rows of C per M block: about C_BLOCK_BYTES of C, a multiple of 4 (the tile height). */
+/** Rows of C per M block for a K block of kc: about A_BLOCK_BYTES of A', a multiple of 4 (the
+ *  tile height). */
 // @ts-ignore: decorator
-@inline function mBlock(M: i32, N: i32): i32 {
-  const rows = (C_BLOCK_BYTES / (N > 0 ? N * 4 : 1)) & ~3;
+@inline function mBlock(kc: i32): i32 {
+  const rows = (A_BLOCK_BYTES / (kc * 4)) & ~3;
   return rows < 4 ? 4 : rows;
 }
 
-/**
- * C (M x N) += A' . X with A'[m, k] at a + m*am + k*ak: blocks of rows of C (so the block stays
- * in L2 while every K block passes over it), then K blocks (axBlock). Each element of C still
- * sums k in order 0..K-1, so the blocking never changes a result.
- */
+/** Packs rows [0, M & ~3) of A'[., 0..kn) (A'[m, k] at a + m*am + k*ak) into tiles of 4 rows:
+ *  tile t, step k at ap + t * 16 kn + 16 k, the tile's four values side by side. For TN, where
+ *  A'[m..m+3, k] are four neighbours in a row of A and consecutive k are a whole row of A apart
+ *  (8 KiB at M = 2048, so in place every k would touch a new cache line, all in the same few L1
+ *  sets). */
 // @ts-ignore: decorator
-@inline function axMatmul(c: usize, a: usize, am: usize, ak: usize, x: usize, M: i32, N: i32, K: i32): void {
-  const kc = kBlock(K);
-  const mb = mBlock(M, N);
-  for (let m0 = 0; m0 < M; m0 += mb) {
-    const rows = imin(mb, M - m0);
-    const cm = c + <usize>m0 * <usize>N * F, am0 = a + <usize>m0 * am;
-    for (let k0 = 0; k0 < K; k0 += kc) axBlock(cm, am0, am, ak, x, rows, N, k0, imin(K, k0 + kc));
+@inline function packTilesTN(ap: usize, a: usize, ak: usize, M: i32, kn: i32): void {
+  const tileBytes = <usize>kn * 16;
+  // Four k at a time, so each tile gets a whole 64-byte line per visit.
+  let k = 0;
+  for (; k + 3 < kn; k += 4) {
+    const r0 = a + <usize>k * ak, r1 = r0 + ak, r2 = r1 + ak, r3 = r2 + ak;
+    let q = ap + <usize>k * 16;
+    for (let o: usize = 0; o + 15 < <usize>M * F; o += 16) {
+      store<v128>(q, load<v128>(r0 + o)); store<v128>(q, load<v128>(r1 + o), 16);
+      store<v128>(q, load<v128>(r2 + o), 32); store<v128>(q, load<v128>(r3 + o), 48);
+      q += tileBytes;
+    }
+  }
+  for (; k < kn; k++) {
+    const r0 = a + <usize>k * ak;
+    let q = ap + <usize>k * 16;
+    for (let o: usize = 0; o + 15 < <usize>M * F; o += 16) {
+      store<v128>(q, load<v128>(r0 + o));
+      q += tileBytes;
+    }
   }
 }
 
-export function matmulNN(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32): void {
-  axMatmul(c, a, <usize>K * F, F, w, M, N, K);
+/**
+ * C (M x N) += A' . X with A'[m, k] at a + m*am + k*ak, X (K x N) row-major. For each block of
+ * NC columns and KC rows of X: pack that panel of X into strips (at scratch), then run blocks of
+ * rows of C over it; with packA (TN), each block's A' is packed into tiles too (after the panel).
+ * The last N mod 8 columns read X in place. Each element of C sums k in order 0..K-1 with one
+ * multiply-add per k, whatever the blocking, so results do not depend on M, on a row's position
+ * or on the block sizes.
+ */
+// @ts-ignore: decorator
+@inline function axMatmul(c: usize, a: usize, am: usize, ak: usize, x: usize, M: i32, N: i32, K: i32, scratch: usize, packA: bool): void {
+  const rowC = <usize>N * F; // C and X are both N wide
+  const N8 = N & ~7;
+  const kc = kBlock(K);
+  const mc = mBlock(kc);
+  const aPack = scratch + <usize>(KC * NC) * F;
+  for (let n0 = 0; n0 < N8; n0 += NC) {
+    const strips = (imin(N8, n0 + NC) - n0) >> 3;
+    for (let k0 = 0; k0 < K; k0 += kc) {
+      const kn = imin(kc, K - k0);
+      const stripBytes = <usize>kn * 32;
+      packStrips(scratch, stripBytes, x + <usize>k0 * rowC + <usize>n0 * F, rowC, kn, strips);
+      for (let m0 = 0; m0 < M; m0 += mc) {
+        const rows = imin(mc, M - m0);
+        const cm = c + <usize>m0 * rowC + <usize>n0 * F, am0 = a + <usize>m0 * am + <usize>k0 * ak;
+        if (packA) {
+          packTilesTN(aPack, am0, ak, rows, kn);
+          axStrips(cm, rowC, aPack, <usize>kn * 16, F, 16, am0, am, ak, scratch, stripBytes, rows, strips, kn);
+        } else {
+          axStrips(cm, rowC, am0, 4 * am, am, ak, am0, am, ak, scratch, stripBytes, rows, strips, kn);
+        }
+      }
+    }
+  }
+  if (N8 < N) axTailColumns(c, rowC, a, am, ak, x, rowC, M, N, N8, K);
 }
 
-export function matmulTN(c: usize, a: usize, x: usize, M: i32, N: i32, K: i32): void {
-  axMatmul(c, a, F, <usize>M * F, x, M, N, K);
+/** wp (K x (N & ~7) floats) = the first N & ~7 columns of W (K x N) in strips of 8 columns, each
+ *  K rows long (strip s, row k at wp + 32 (s K + k) bytes): what matmulNNPacked reads. */
+export function packWeights(wp: usize, w: usize, K: i32, N: i32): void {
+  packStrips(wp, <usize>K * 32, w, <usize>N * F, K, N >> 3);
+}
+
+/** C (M x N) += A (M x K) . W (K x N) with W's first N & ~7 columns already packed at wp
+ *  (packWeights), the rest read from w: the recurrent cells' per-step product, whose W is the
+ *  same at every step. Same arithmetic as matmulNN. */
+export function matmulNNPacked(c: usize, a: usize, wp: usize, w: usize, M: i32, N: i32, K: i32): void {
+  const rowC = <usize>N * F, am = <usize>K * F;
+  const N8 = N & ~7;
+  const kc = kBlock(K);
+  for (let k0 = 0; k0 < K; k0 += kc) {
+    const a0 = a + <usize>k0 * F;
+    axStrips(c, rowC, a0, 4 * am, am, F, a0, am, F, wp + <usize>k0 * 32, <usize>K * 32, M, N8 >> 3, imin(kc, K - k0));
+  }
+  if (N8 < N) axTailColumns(c, rowC, a, am, F, w, rowC, M, N, N8, K);
+}
+
+/** Floats of workspace matmulNN and matmulTN take: the packed panel of X and block of A'. */
+export function packFloats(): i32 {
+  return KC * NC + A_BLOCK_BYTES / 4;
+}
+
+/** scratch: packFloats() floats of workspace. */
+export function matmulNN(c: usize, a: usize, w: usize, M: i32, N: i32, K: i32, scratch: usize): void {
+  axMatmul(c, a, <usize>K * F, F, w, M, N, K, scratch, false);
+}
+
+export function matmulTN(c: usize, a: usize, x: usize, M: i32, N: i32, K: i32, scratch: usize): void {
+  axMatmul(c, a, F, <usize>M * F, x, M, N, K, scratch, true);
 }
 
 // ---------------------------------------------------------------------------------------------

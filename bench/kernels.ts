@@ -3,7 +3,10 @@
  * Float32Arrays) vs WebAssembly SIMD (src/tensor/wasm/kernels.ts on arena arrays), at the shapes
  * training uses (B = 50 streams, T = 50 steps, H = 128, 4 gates, V = 65). Single-threaded.
  *
- *     npx tsx bench/kernels.ts
+ *     npx tsx bench/kernels.ts [FILTER] [--wasm-only]
+ *
+ * FILTER: only the rows whose shape names contain it (e.g. 2x512); --wasm-only skips the slow
+ * JS reference (its columns show '-').
  *
  * Legend: C (M x N) += op(A) . op(W) with K summed, so a product is 2*M*N*K flops; the bias
  * kernels count M*N adds. Each figure is the median of several timed runs after a warm-up.
@@ -41,7 +44,21 @@ const CASES: Case[] = [
   { kernel: 'matmulTN', M: 65, N: 128, K: 2500, what: 'dW, decoder' },
   { kernel: 'addBiasRows', M: 2500, N: 512, K: 0, what: 'gate bias' },
   { kernel: 'sumRows', M: 2500, N: 512, K: 0, what: 'gate bias grad' },
+  // The 2 x 512 LSTM, per worker thread (B = 25 of the 50 streams, T = 50, so T*B = 1250 rows).
+  { kernel: 'matmulNT', M: 25, N: 2048, K: 512, what: '2x512: gates, one step' },
+  { kernel: 'matmulNT', M: 1250, N: 2048, K: 512, what: '2x512: input projection, layer 2' },
+  { kernel: 'matmulNT', M: 1250, N: 65, K: 512, what: '2x512: decoder logits' },
+  { kernel: 'matmulNN', M: 25, N: 512, K: 2048, what: '2x512: dh from gate grads, one step' },
+  { kernel: 'matmulNN', M: 1250, N: 512, K: 2048, what: '2x512: dx, layer 2' },
+  { kernel: 'matmulNN', M: 1250, N: 512, K: 65, what: '2x512: dh from logit grads' },
+  { kernel: 'matmulTN', M: 2048, N: 512, K: 1250, what: '2x512: dW_ih, dW_hh' },
+  { kernel: 'matmulTN', M: 65, N: 512, K: 1250, what: '2x512: dW, decoder' },
 ];
+
+/** Only the cases whose description contains this (all when not given). */
+const ARGS = process.argv.slice(2);
+const FILTER = ARGS.find((a) => !a.startsWith('--')) ?? '';
+const WASM_ONLY = ARGS.includes('--wasm-only');
 
 const RUNS = 7;
 const MIN_RUN_MS = 40;
@@ -100,18 +117,26 @@ function measure(c: Case, impl: Impl, alloc: (n: number) => Float32Array): numbe
   return rates[RUNS >> 1];
 }
 
+/** x to `digits` decimals (and a unit), or '-' when not measured. */
+function fmt(x: number, digits: number, unit = ''): string {
+  return Number.isNaN(x) ? '-' : x.toFixed(digits) + unit;
+}
+
 const k = getWasmKernels();
 if (k === null) {
   console.error(`wasm kernels unavailable: ${wasmLoadError()?.message} (run npm run build:wasm)`);
   process.exit(1);
 }
 
+// Each case starts from the same arena position (the kernels' own scratch, reserved when they
+// were loaded, lies below it).
+const start = k.arena.mark();
 const rows: string[][] = [['kernel', 'M', 'N', 'K', 'shape', 'JS GFLOP/s', 'wasm GFLOP/s', 'speed-up']];
-for (const c of CASES) {
-  const js = measure(c, jsImpl, (n) => new Float32Array(n));
+for (const c of CASES.filter((c) => c.what.includes(FILTER))) {
+  const js = WASM_ONLY ? NaN : measure(c, jsImpl, (n) => new Float32Array(n));
   const wa = measure(c, wasmImpl(k), (n) => k.arena.alloc(n));
-  rows.push([c.kernel, String(c.M), String(c.N), c.K ? String(c.K) : '-', c.what, js.toFixed(2), wa.toFixed(2), `${(wa / js).toFixed(1)}x`]);
-  k.arena.reset(); // each case starts from an empty arena
+  rows.push([c.kernel, String(c.M), String(c.N), c.K ? String(c.K) : '-', c.what, fmt(js, 2), wa.toFixed(2), fmt(wa / js, 1, 'x')]);
+  k.arena.release(start);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((s, i) => (i >= 5 || (i >= 1 && i <= 3) ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join('  '));
@@ -131,7 +156,7 @@ interface LayerCase {
 const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [
   { cell, T: 50, B: 50, H: 128, D: 128, what: 'training chunk, layer 2' },
   { cell, T: 1, B: 1, H: 128, D: 128, what: 'sampling step' },
-]);
+]).concat([{ cell: 'lstm', T: 50, B: 25, H: 512, D: 512, what: '2x512: training chunk, layer 2, one thread' }]);
 
 /** Median milliseconds per forward + backward of one layer on engine e. */
 function measureLayer(c: LayerCase, e: Engine): number {
@@ -169,11 +194,11 @@ function measureLayer(c: LayerCase, e: Engine): number {
 
 console.log();
 const layerRows: string[][] = [['cell', 'T', 'B', 'H', 'D', 'shape', 'JS ms', 'wasm ms', 'speed-up']];
-for (const c of LAYER_CASES) {
-  const js = measureLayer(c, 'js');
+for (const c of LAYER_CASES.filter((c) => c.what.includes(FILTER))) {
+  const js = WASM_ONLY ? NaN : measureLayer(c, 'js');
   const wa = measureLayer(c, 'wasm');
-  layerRows.push([c.cell, String(c.T), String(c.B), String(c.H), String(c.D), c.what, js.toFixed(3), wa.toFixed(3), `${(js / wa).toFixed(1)}x`]);
-  k.arena.reset();
+  layerRows.push([c.cell, String(c.T), String(c.B), String(c.H), String(c.D), c.what, fmt(js, 3), wa.toFixed(3), fmt(js / wa, 1, 'x')]);
+  k.arena.release(start);
 }
 const layerWidths = layerRows[0].map((_, i) => Math.max(...layerRows.map((r) => r[i].length)));
 for (const r of layerRows) console.log(r.map((s, i) => (i >= 6 || (i >= 1 && i <= 4) ? s.padStart(layerWidths[i]) : s.padEnd(layerWidths[i]))).join('  '));

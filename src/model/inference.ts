@@ -54,7 +54,7 @@ export class InferenceRunner<F extends Floats> {
     this.H = H;
     this.L = L;
     const make = (n: number) => allocLike<F>(ctor, n);
-    this.caches = Array.from({ length: L }, () => this.cell.createCache<F>(ctor, maxT, 1, H));
+    this.caches = Array.from({ length: L }, () => this.cell.createCache<F>(ctor, maxT, 1, H, true));
     this.state = { B: 1, h: Array.from({ length: L }, () => make(H)), c: Array.from({ length: L }, () => make(H)) };
     this.logits = make(maxT * V);
     this.ids = new Int32Array(maxT);

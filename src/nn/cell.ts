@@ -16,7 +16,8 @@ export type CellName = 'rnn' | 'lstm' | 'gru';
 export interface Cell {
   readonly gates: number;
   readonly hasCellState: boolean;
-  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number): LayerCache<F>;
+  /** forwardOnly: a cache backward is never run on (no scratch for it). */
+  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number, forwardOnly?: boolean): LayerCache<F>;
   forward<F extends Floats>(
     cache: LayerCache<F>,
     input: LayerInput<F>,

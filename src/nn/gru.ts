@@ -36,8 +36,8 @@ export const gruCell: Cell = {
   gates: G,
   hasCellState: false,
 
-  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number): LayerCache<F> {
-    return createLayerCache<F>(ctor, G, false, true, true, rows, B, H);
+  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number, forwardOnly = false): LayerCache<F> {
+    return createLayerCache<F>(ctor, G, false, true, true, rows, B, H, forwardOnly);
   },
 
   forward<F extends Floats>(cache: LayerCache<F>, input: LayerInput<F>, w: LayerWeights<F>, h0: F, _c0: F, dims: LayerDims): void {
@@ -86,7 +86,7 @@ export const gruCell: Cell = {
   ): void {
     const { T, B, H } = dims;
     const { gates, h, aux, dGates, dGatesH, dhCarry } = cache;
-    if (!gruBackwardInWasm(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, w.wHh, T, B, H)) {
+    if (!gruBackwardInWasm(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, w.wHh, cache.wPack, T, B, H)) {
       backwardTimeLoop(dh0, dh, cache, w, h0, dims);
     }
     dc0.fill(0);

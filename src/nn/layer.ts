@@ -40,6 +40,7 @@ export interface LayerCache<F extends Floats> {
   hh: F; // (B x G*H) scratch: h_{t-1} W_hh^T
   dhCarry: F; // (B x H) scratch: gradient flowing to h_{t-1}
   dcCarry: F; // (B x H) scratch: gradient flowing to c_{t-1}
+  wPack: F; // (G*H x H) scratch: the wasm backward's packed copy of W_hh (empty for a forward-only cache)
 }
 
 export function createLayerCache<F extends Floats>(
@@ -51,6 +52,7 @@ export function createLayerCache<F extends Floats>(
   rows: number,
   B: number,
   H: number,
+  forwardOnly: boolean,
 ): LayerCache<F> {
   const make = (n: number) => allocLike<F>(ctor, n);
   const dGates = make(rows * G * H);
@@ -64,6 +66,7 @@ export function createLayerCache<F extends Floats>(
     hh: make(B * G * H),
     dhCarry: make(B * H),
     dcCarry: make(B * H),
+    wPack: make(forwardOnly ? 0 : G * H * H),
   };
 }
 

@@ -30,8 +30,8 @@ export const lstmCell: Cell = {
   gates: G,
   hasCellState: true,
 
-  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number): LayerCache<F> {
-    return createLayerCache<F>(ctor, G, true, true, false, rows, B, H);
+  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number, forwardOnly = false): LayerCache<F> {
+    return createLayerCache<F>(ctor, G, true, true, false, rows, B, H, forwardOnly);
   },
 
   forward<F extends Floats>(cache: LayerCache<F>, input: LayerInput<F>, w: LayerWeights<F>, h0: F, c0: F, dims: LayerDims): void {
@@ -85,7 +85,7 @@ export const lstmCell: Cell = {
   ): void {
     const { T, B, H } = dims;
     const { gates, c, aux, dGates, dhCarry, dcCarry } = cache;
-    if (!lstmBackwardInWasm(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, w.wHh, T, B, H)) {
+    if (!lstmBackwardInWasm(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, w.wHh, cache.wPack, T, B, H)) {
       backwardTimeLoop(dh0, dc0, dh, cache, w, c0, dims);
     }
     accumulateWeightGrads(dw, dx, cache, input, w, h0, G, dims);

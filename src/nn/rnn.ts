@@ -27,8 +27,8 @@ export const rnnCell: Cell = {
   gates: G,
   hasCellState: false,
 
-  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number): LayerCache<F> {
-    return createLayerCache<F>(ctor, G, false, false, false, rows, B, H);
+  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number, forwardOnly = false): LayerCache<F> {
+    return createLayerCache<F>(ctor, G, false, false, false, rows, B, H, forwardOnly);
   },
 
   forward<F extends Floats>(cache: LayerCache<F>, input: LayerInput<F>, w: LayerWeights<F>, h0: F, _c0: F, dims: LayerDims): void {
@@ -64,7 +64,7 @@ export const rnnCell: Cell = {
   ): void {
     const { T, B, H } = dims;
     const { h, dGates, dhCarry } = cache;
-    if (!rnnBackwardInWasm(dGates, dh0, dhCarry, dh, h, w.wHh, T, B, H)) {
+    if (!rnnBackwardInWasm(dGates, dh0, dhCarry, dh, h, w.wHh, cache.wPack, T, B, H)) {
       backwardTimeLoop(dh0, dh, cache, w, dims);
     }
     dc0.fill(0);

@@ -21,6 +21,7 @@ import { CharnnError } from '../errors.js';
 import * as ref from './matmul.js';
 import * as refGather from './gather.js';
 import * as refSoftmax from './softmax.js';
+import * as refAdam from './adam.js';
 import type { Floats } from './types.js';
 import { getWasmKernels, wasmLoadError, type WasmKernels } from './wasm/kernels.js';
 
@@ -113,11 +114,11 @@ export function lstmForwardInWasm(gates: Floats, h: Floats, c: Floats, aux: Floa
 }
 
 export function lstmBackwardInWasm(dGates: Floats, dh0: Floats, dc0: Floats, dhCarry: Floats, dcCarry: Floats,
-  dh: Floats, gates: Floats, c: Floats, aux: Floats, c0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  dh: Floats, gates: Floats, c: Floats, aux: Floats, c0: Floats, wHh: Floats, wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh];
+  const xs = [dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.lstmBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], T, B, H);
+  k.lstmBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], xs[11], T, B, H);
   return true;
 }
 
@@ -131,11 +132,11 @@ export function gruForwardInWasm(gates: Floats, h: Floats, aux: Floats, hh: Floa
 }
 
 export function gruBackwardInWasm(dGates: Floats, dGatesH: Floats, dh0: Floats, dhCarry: Floats,
-  dh: Floats, gates: Floats, h: Floats, aux: Floats, h0: Floats, wHh: Floats, T: number, B: number, H: number): boolean {
+  dh: Floats, gates: Floats, h: Floats, aux: Floats, h0: Floats, wHh: Floats, wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh];
+  const xs = [dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.gruBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], T, B, H);
+  k.gruBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8], xs[9], xs[10], T, B, H);
   return true;
 }
 
@@ -148,11 +149,11 @@ export function rnnForwardInWasm(gates: Floats, h: Floats, h0: Floats, wHh: Floa
 }
 
 export function rnnBackwardInWasm(dGates: Floats, dh0: Floats, dhCarry: Floats, dh: Floats, h: Floats, wHh: Floats,
-  T: number, B: number, H: number): boolean {
+  wPack: Floats, T: number, B: number, H: number): boolean {
   const k = kernels();
-  const xs = [dGates, dh0, dhCarry, dh, h, wHh];
+  const xs = [dGates, dh0, dhCarry, dh, h, wHh, wPack];
   if (k === null || !allInArena(k, xs)) return false;
-  k.rnnBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], T, B, H);
+  k.rnnBackward(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], T, B, H);
   return true;
 }
 
@@ -184,4 +185,31 @@ export function softmaxCrossEntropy(logits: Floats, targets: Int32Array, N: numb
     return k.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
   }
   return refSoftmax.softmaxCrossEntropy(logits, targets, N, V, dLogits, scale);
+}
+
+/** Adam's update of p, m, v from g (see adam.ts); bit-identical on either path. */
+export function adamUpdate(p: Floats, g: Floats, m: Floats, v: Floats, stepSize: number, sqrtC2: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, p) && inArena(k, g) && inArena(k, m) && inArena(k, v)) k.adamUpdate(p, g, m, v, stepSize, sqrtC2);
+  else refAdam.adamUpdate(p, g, m, v, stepSize, sqrtC2);
+}
+
+/** dst[0..n) += src[0..n) (see adam.ts); bit-identical on either path. */
+export function addInto(dst: Floats, src: Floats, n: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, dst) && inArena(k, src)) k.addArrays(dst, src, n);
+  else refAdam.addInto(dst, src, n);
+}
+
+/** The sum of x[i]^2 in index order, in f64 (see adam.ts); bit-identical on either path. */
+export function sumSquares(x: Floats): number {
+  const k = kernels();
+  return k !== null && inArena(k, x) ? k.sumSquares(x) : refAdam.sumSquares(x);
+}
+
+/** x[i] *= scale (see adam.ts); bit-identical on either path. */
+export function scaleInPlace(x: Floats, scale: number): void {
+  const k = kernels();
+  if (k !== null && inArena(k, x)) k.scaleArray(x, scale);
+  else refAdam.scaleInPlace(x, scale);
 }

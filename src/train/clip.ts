@@ -4,14 +4,10 @@
  * Returns the norm before clipping (non-finite if the gradients are). maxNorm <= 0 disables it.
  */
 import type { Floats } from '../tensor/types.js';
+import { scaleInPlace, sumSquares } from '../tensor/backend.js';
 
 export function clipGlobalNorm(grads: Floats, maxNorm: number): number {
-  let sum = 0;
-  for (let i = 0; i < grads.length; i++) sum += grads[i] * grads[i];
-  const norm = Math.sqrt(sum);
-  if (maxNorm > 0 && norm > maxNorm && Number.isFinite(norm)) {
-    const scale = maxNorm / (norm + 1e-6);
-    for (let i = 0; i < grads.length; i++) grads[i] *= scale;
-  }
+  const norm = Math.sqrt(sumSquares(grads));
+  if (maxNorm > 0 && norm > maxNorm && Number.isFinite(norm)) scaleInPlace(grads, maxNorm / (norm + 1e-6));
   return norm;
 }

@@ -8,6 +8,8 @@
  *   sgd:     u = mu u + g;         p -= lr * u
  */
 import type { Floats } from '../tensor/types.js';
+import { adamUpdate, allocFloats } from '../tensor/backend.js';
+import { ADAM_BETA1, ADAM_BETA2 } from '../tensor/adam.js';
 
 export const OPTIMIZERS = ['adam', 'rmsprop', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -21,8 +23,6 @@ export interface Optimizer {
   update(params: Floats, grads: Floats, lr: number): void;
 }
 
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
 const EPS = 1e-8;
 const RMSPROP_ALPHA = 0.99;
 const SGD_MOMENTUM = 0.9;
@@ -39,8 +39,9 @@ export function createOptimizer(name: OptimizerName, size: number): Optimizer {
 }
 
 function adam(size: number): Optimizer {
-  const m = new Float32Array(size);
-  const v = new Float32Array(size);
+  // In engine memory, so the update runs in wasm (src/tensor/adam.ts; bit-identical to the JS loop).
+  const m = allocFloats(size);
+  const v = allocFloats(size);
   return {
     name: 'adam',
     steps: 0,
@@ -49,16 +50,7 @@ function adam(size: number): Optimizer {
       this.steps++;
       const c1 = 1 - ADAM_BETA1 ** this.steps;
       const c2 = 1 - ADAM_BETA2 ** this.steps;
-      const stepSize = lr / c1;
-      const sqrtC2 = Math.sqrt(c2);
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i];
-        const mi = ADAM_BETA1 * m[i] + (1 - ADAM_BETA1) * gi;
-        const vi = ADAM_BETA2 * v[i] + (1 - ADAM_BETA2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + EPS);
-      }
+      adamUpdate(p, g, m, v, lr / c1, Math.sqrt(c2));
     },
   };
 }

@@ -156,6 +156,9 @@ const CELL_SHAPES: Shape[] = [
   { T: 3, B: 2, H: 8, D: 5 },
   { T: 5, B: 3, H: 13, D: 13 },
   { T: 7, B: 50, H: 128, D: 128 },
+  // B = 25: one row left over by the 4-row tiles of the backward's product; H = 36: four
+  // 8-column strips of the packed W_hh and four columns read in place.
+  { T: 3, B: 25, H: 36, D: 20 },
 ];
 
 /** Everything one run of a cell needs, allocated for the current engine (arena or not). */
@@ -383,10 +386,10 @@ describe('wasm recurrence wrappers refuse what would touch memory outside the ar
     const g3 = a(rows * 3 * H), hs = a(rows * H), bh = a(B * H), w3 = a(3 * H * H), b3 = a(3 * H);
     expect(() => k.gruForward(g3, hs, hs, a(B * 3 * H - 1), bh, w3, b3, T, B, H)).toThrow(RangeError);
     expect(() => k.gruForward(g3, hs, hs, a(B * 3 * H), bh, w3, b3.subarray(1), T, B, H)).toThrow(RangeError);
-    expect(() => k.gruBackward(g3, g3, bh, bh, hs, g3, hs, hs, bh, w3.subarray(1), T, B, H)).toThrow(RangeError);
-    expect(() => k.lstmBackward(a(rows * 4 * H), bh, bh, bh, bh.subarray(1), hs, a(rows * 4 * H), hs, hs, bh, a(4 * H * H), T, B, H)).toThrow(RangeError);
+    expect(() => k.gruBackward(g3, g3, bh, bh, hs, g3, hs, hs, bh, w3.subarray(1), a(3 * H * H), T, B, H)).toThrow(RangeError);
+    expect(() => k.lstmBackward(a(rows * 4 * H), bh, bh, bh, bh.subarray(1), hs, a(rows * 4 * H), hs, hs, bh, a(4 * H * H), a(4 * H * H), T, B, H)).toThrow(RangeError);
     expect(() => k.rnnForward(hs, hs, bh, a(H * H - 1), T, B, H)).toThrow(RangeError);
-    expect(() => k.rnnBackward(hs, bh, bh, hs.subarray(1), hs, a(H * H), T, B, H)).toThrow(RangeError);
+    expect(() => k.rnnBackward(hs, bh, bh, hs.subarray(1), hs, a(H * H), a(H * H), T, B, H)).toThrow(RangeError);
     expect(() => k.tanhArray(hs, hs, hs.length + 1)).toThrow(RangeError);
     expect(() => k.expArray(hs, new Float32Array(hs.length), hs.length)).toThrow(RangeError);
     k.arena.release(mark);

@@ -9,6 +9,7 @@ import * as backend from '../../src/tensor/backend.js';
 import * as ref from '../../src/tensor/matmul.js';
 import * as refGather from '../../src/tensor/gather.js';
 import * as refSoftmax from '../../src/tensor/softmax.js';
+import * as refAdam from '../../src/tensor/adam.js';
 import { WasmArena } from '../../src/tensor/wasm/arena.js';
 import { getWasmKernels, loadVariant, wasmAvailable, wasmLoadError, wasmVariant, type WasmKernels, type WasmVariant } from '../../src/tensor/wasm/kernels.js';
 import { CharnnError } from '../../src/errors.js';
@@ -66,15 +67,21 @@ function relError(got: Float32Array, want: Float32Array, scale: Float64Array): n
 const abs64 = (x: Float32Array) => Float64Array.from(x, Math.abs);
 const TOL = 1e-5;
 
-// (M, N, K): ones, odd sizes, sizes around the tile widths (2x4 NT, 4x8 NN/TN, 16-wide sums),
-// NT's W blocks (N above 32 KiB / (4K) rows), NN/TN's K blocks (K above 96), large K.
+// (M, N, K): ones, odd sizes, sizes around the tile widths (2x4 NT; 4x8, 1x24 and 1x8 NN/TN,
+// then 4-wide and scalar columns; 16-wide sums), NT's W blocks (N above 32 KiB / (4K) rows),
+// NN/TN's K blocks (K above 256, split evenly), large K.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 7], [1, 9, 1], [5, 1, 1], [2, 3, 5], [3, 5, 7], [4, 4, 4], [5, 4, 3],
   [4, 8, 4], [7, 9, 13], [8, 16, 16], [9, 17, 33], [3, 12, 6], [6, 7, 2], [13, 31, 67],
   [11, 65, 128], [33, 65, 129], [50, 130, 128], [17, 70, 500], [12, 23, 97], [10, 21, 193],
   [6, 9, 2500], [65, 13, 2500], [2, 6, 1031],
-  // NN/TN visit C in blocks of rows (256 KiB of C: 126 rows at N = 520), the last one partial.
-  [300, 520, 70],
+  // NN/TN pack X in panels of at most 256 rows x 512 columns (two column panels at N = 520 and
+  // 1030) and visit C in blocks of rows whose A' slice is about 256 KiB (436 rows at K = 300,
+  // so two blocks at M = 700, the last one partial).
+  [300, 520, 70], [700, 24, 300], [29, 1030, 40],
+  // M = 25 as in a thread's share of a 2 x 512 LSTM's batch: six 4-row tiles and one row left
+  // over (24-column tiles, then 8), a 4-column and a scalar column, two K blocks.
+  [25, 109, 600],
 ];
 
 describe('wasm kernels load', () => {
@@ -411,5 +418,83 @@ describe('wasm column gather/scatter and softmax cross-entropy agree with the JS
     expect(() => k.scatterColumns(W, out, Int32Array.of(-1, 0), 2, 4, 3)).toThrow(/id -1/);
     expect(() => k.softmaxCrossEntropy(out, Int32Array.of(0, 4), 2, 4, null, 1)).toThrow(/id 4/);
     expect(() => k.gatherColumns(out, W, Int32Array.of(0), 2, 4, 3)).toThrow(/1 ids, needs 2/);
+  });
+});
+
+describe.each(['fma', 'simd'] as const)("wasm Adam update, gradient sum and clipping (%s build) equal the JS reference bit for bit", (v) => {
+  // n: fewer than one vector, around the 4-float vectors, and a long run with a tail.
+  for (const n of [1, 3, 4, 5, 8, 17, 1003]) {
+    it(`n=${n}, five steps`, () => {
+      const k = variant(v);
+      const mark = k.arena.mark();
+      const r = new Rng(n);
+      // Gradients over many magnitudes, zeros included; parameters and moments start non-zero.
+      const grad = () => Float32Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : r.uniform(-1, 1) * 10 ** Math.floor(r.uniform(-8, 2))));
+      const start = () => Float32Array.from({ length: n }, () => r.uniform(-1, 1));
+      const p0 = start(), m0 = start().map((x) => x * 1e-3), v0 = start().map((x) => x * x * 1e-4);
+      const [p, m, vv, g] = [k.arena.alloc(n), k.arena.alloc(n), k.arena.alloc(n), k.arena.alloc(n)];
+      p.set(p0); m.set(m0); vv.set(v0);
+      const [pr, mr, vr] = [p0.slice(), m0.slice(), v0.slice()];
+      for (let t = 1; t <= 5; t++) {
+        const gt = grad();
+        g.set(gt);
+        const stepSize = 2e-3 / (1 - 0.9 ** t), sqrtC2 = Math.sqrt(1 - 0.999 ** t);
+        k.adamUpdate(p, g, m, vv, stepSize, sqrtC2);
+        refAdam.adamUpdate(pr, gt, mr, vr, stepSize, sqrtC2);
+      }
+      expect(Array.from(p)).toEqual(Array.from(pr));
+      expect(Array.from(m)).toEqual(Array.from(mr));
+      expect(Array.from(vv)).toEqual(Array.from(vr));
+      expect(Array.from(p)).not.toEqual(Array.from(p0)); // it did update
+      k.arena.release(mark);
+    });
+  }
+
+  it('the gradient-shard sum (addArrays) equals dst[i] += src[i] bit for bit', () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const r = new Rng(9);
+    for (const n of [1, 3, 4, 7, 1001]) {
+      // Magnitudes from subnormal to large, both signs, so roundings of every kind occur.
+      const val = () => r.uniform(-1, 1) * 2 ** Math.floor(r.uniform(-140, 20));
+      const dst = k.arena.alloc(n), src = k.arena.alloc(n);
+      for (let i = 0; i < n; i++) { dst[i] = val(); src[i] = val(); }
+      const want = dst.slice();
+      refAdam.addInto(want, src, n);
+      k.addArrays(dst, src, n);
+      expect(Array.from(dst)).toEqual(Array.from(want));
+    }
+    k.arena.release(mark);
+  });
+
+  it("clipping's sum of squares and scaling equal the JS loops bit for bit", () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const r = new Rng(11);
+    for (const n of [1, 3, 4, 7, 1001]) {
+      const x = k.arena.alloc(n);
+      for (let i = 0; i < n; i++) x[i] = r.uniform(-1, 1) * 2 ** Math.floor(r.uniform(-140, 20));
+      expect(k.sumSquares(x)).toBe(refAdam.sumSquares(x.slice()));
+      const want = x.slice();
+      refAdam.scaleInPlace(want, 0.3711);
+      k.scaleArray(x, 0.3711);
+      expect(Array.from(x)).toEqual(Array.from(want));
+    }
+    k.arena.release(mark);
+  });
+
+  it('refuses arrays outside the arena or too short', () => {
+    const k = variant(v);
+    const mark = k.arena.mark();
+    const a = () => k.arena.alloc(8);
+    expect(() => k.sumSquares(new Float32Array(8))).toThrow(RangeError);
+    expect(() => k.scaleArray(new Float32Array(8), 2)).toThrow(RangeError);
+    expect(() => k.addArrays(a(), new Float32Array(8), 8)).toThrow(RangeError);
+    expect(() => k.addArrays(a(), a(), 9)).toThrow(RangeError);
+    expect(() => k.adamUpdate(a(), a(), a(), a(), 1e-3, 1)).not.toThrow();
+    expect(() => k.adamUpdate(new Float32Array(8), a(), a(), a(), 1e-3, 1)).toThrow(RangeError);
+    expect(() => k.adamUpdate(a(), a(), a().subarray(1), a(), 1e-3, 1)).toThrow(RangeError);
+    expect(() => k.adamUpdate(a(), new Float32Array(8), a(), a(), 1e-3, 1)).toThrow(RangeError);
+    k.arena.release(mark);
   });
 });

@@ -15,7 +15,8 @@
  *   lstmForward / lstmBackward, gruForward / gruBackward, rnnForward / rnnBackward
  *
  * and, for tests, the f32 functions the cells use over arrays: out[i] = f(x[i]) for
- * expArray, sigmoidArray, tanhArray.
+ * expArray, sigmoidArray, tanhArray; and Adam's update and the gradient-shard sum (adamUpdate,
+ * addArrays: ../adam.ts).
  *
  * Loading is synchronous and lazy (first getWasmKernels() call), and never throws: a missing or
  * unloadable module gives null, with the reason in wasmLoadError(), and callers use the JS path.
@@ -42,23 +43,25 @@ export interface WasmKernels {
    *  (T*B x H); h0, c0 (B x H); wHh (4H x H). */
   lstmForward(gates: Float32Array, h: Float32Array, c: Float32Array, aux: Float32Array, h0: Float32Array, c0: Float32Array,
     wHh: Float32Array, T: number, B: number, H: number): void;
-  /** Writes dGates (T*B x 4H), dh0, dc0 (B x H); dhCarry, dcCarry (B x H) are scratch. */
+  /** Writes dGates (T*B x 4H), dh0, dc0 (B x H); dhCarry, dcCarry (B x H) and wPack (4H x H, the
+   *  packed copy of wHh the per-step products read) are scratch. */
   lstmBackward(dGates: Float32Array, dh0: Float32Array, dc0: Float32Array, dhCarry: Float32Array, dcCarry: Float32Array,
     dh: Float32Array, gates: Float32Array, c: Float32Array, aux: Float32Array, c0: Float32Array, wHh: Float32Array,
-    T: number, B: number, H: number): void;
+    wPack: Float32Array, T: number, B: number, H: number): void;
   /** gates (T*B x 3H): in, x W_ih^T + b_ih; out, r|z|n. h, aux = W_hn h + b_hn: (T*B x H);
    *  hh (B x 3H) scratch; h0 (B x H); wHh (3H x H); bHh (3H). */
   gruForward(gates: Float32Array, h: Float32Array, aux: Float32Array, hh: Float32Array, h0: Float32Array,
     wHh: Float32Array, bHh: Float32Array, T: number, B: number, H: number): void;
-  /** Writes dGates, dGatesH (T*B x 3H) and dh0 (B x H); dhCarry (B x H) is scratch. */
+  /** Writes dGates, dGatesH (T*B x 3H) and dh0 (B x H); dhCarry (B x H) and wPack (3H x H) are
+   *  scratch. */
   gruBackward(dGates: Float32Array, dGatesH: Float32Array, dh0: Float32Array, dhCarry: Float32Array,
     dh: Float32Array, gates: Float32Array, h: Float32Array, aux: Float32Array, h0: Float32Array, wHh: Float32Array,
-    T: number, B: number, H: number): void;
+    wPack: Float32Array, T: number, B: number, H: number): void;
   /** gates (T*B x H): in, x W_ih^T + b_ih + b_hh; out, h itself, also written to h. */
   rnnForward(gates: Float32Array, h: Float32Array, h0: Float32Array, wHh: Float32Array, T: number, B: number, H: number): void;
-  /** Writes dGates (T*B x H) and dh0 (B x H); dhCarry (B x H) is scratch. */
+  /** Writes dGates (T*B x H) and dh0 (B x H); dhCarry (B x H) and wPack (H x H) are scratch. */
   rnnBackward(dGates: Float32Array, dh0: Float32Array, dhCarry: Float32Array, dh: Float32Array, h: Float32Array,
-    wHh: Float32Array, T: number, B: number, H: number): void;
+    wHh: Float32Array, wPack: Float32Array, T: number, B: number, H: number): void;
   expArray(out: Float32Array, x: Float32Array, n: number): void;
   sigmoidArray(out: Float32Array, x: Float32Array, n: number): void;
   tanhArray(out: Float32Array, x: Float32Array, n: number): void;
@@ -69,29 +72,41 @@ export interface WasmKernels {
   /** Summed softmax cross-entropy of logits (N x V) against targets (N); with dLogits, writes
    *  scale * (softmax - onehot) into it (see src/tensor/softmax.ts). */
   softmaxCrossEntropy(logits: Float32Array, targets: Int32Array, N: number, V: number, dLogits: Float32Array | null, scale: number): number;
+  /** Adam's update of p, m, v (n = p.length floats each) from g: src/tensor/adam.ts, bit for bit. */
+  adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, sqrtC2: number): void;
+  /** dst[0..n) += src[0..n) (../adam.ts addInto, bit for bit). */
+  addArrays(dst: Float32Array, src: Float32Array, n: number): void;
+  /** The sum of x[i]^2 over all of x, and x *= scale (../adam.ts sumSquares, scaleInPlace). */
+  sumSquares(x: Float32Array): number;
+  scaleArray(x: Float32Array, scale: number): void;
 }
 
 /** The raw exports: byte addresses and i32 dimensions. */
 interface Exports {
   matmulNT(c: number, a: number, w: number, M: number, N: number, K: number): void;
-  matmulNN(c: number, a: number, w: number, M: number, N: number, K: number): void;
-  matmulTN(c: number, a: number, x: number, M: number, N: number, K: number): void;
+  matmulNN(c: number, a: number, w: number, M: number, N: number, K: number, scratch: number): void;
+  matmulTN(c: number, a: number, x: number, M: number, N: number, K: number, scratch: number): void;
+  packFloats(): number;
   addBiasRows(c: number, bias: number, M: number, N: number): void;
   sumRows(db: number, dc: number, M: number, N: number): void;
   lstmForward(gates: number, h: number, c: number, aux: number, h0: number, c0: number, wHh: number, T: number, B: number, H: number): void;
   lstmBackward(dGates: number, dh0: number, dc0: number, dhCarry: number, dcCarry: number,
-    dh: number, gates: number, c: number, aux: number, c0: number, wHh: number, T: number, B: number, H: number): void;
+    dh: number, gates: number, c: number, aux: number, c0: number, wHh: number, wPack: number, T: number, B: number, H: number): void;
   gruForward(gates: number, h: number, aux: number, hh: number, h0: number, wHh: number, bHh: number, T: number, B: number, H: number): void;
   gruBackward(dGates: number, dGatesH: number, dh0: number, dhCarry: number,
-    dh: number, gates: number, h: number, aux: number, h0: number, wHh: number, T: number, B: number, H: number): void;
+    dh: number, gates: number, h: number, aux: number, h0: number, wHh: number, wPack: number, T: number, B: number, H: number): void;
   rnnForward(gates: number, h: number, h0: number, wHh: number, T: number, B: number, H: number): void;
-  rnnBackward(dGates: number, dh0: number, dhCarry: number, dh: number, h: number, wHh: number, T: number, B: number, H: number): void;
+  rnnBackward(dGates: number, dh0: number, dhCarry: number, dh: number, h: number, wHh: number, wPack: number, T: number, B: number, H: number): void;
   expArray(out: number, x: number, n: number): void;
   sigmoidArray(out: number, x: number, n: number): void;
   tanhArray(out: number, x: number, n: number): void;
   gatherColumns(out: number, w: number, ids: number, R: number, GH: number, V: number): void;
   scatterColumns(dw: number, dOut: number, ids: number, R: number, GH: number, V: number): void;
   softmaxCrossEntropy(logits: number, targets: number, N: number, V: number, dLogits: number, withGrad: number, scale: number): number;
+  adamUpdate(p: number, g: number, m: number, v: number, n: number, stepSize: number, sqrtC2: number): void;
+  addArrays(dst: number, src: number, n: number): void;
+  sumSquares(x: number, n: number): number;
+  scaleArray(x: number, n: number, scale: number): void;
 }
 
 /** Ids handed to the kernels are copied into a scratch of this many i32 in the arena (reserved
@@ -178,6 +193,8 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
   // Ids index into W's columns or a logits row: every one is checked against V before use.
   const idSpace = arena.alloc(ID_SCRATCH);
   const idScratch = new Int32Array(idSpace.buffer, idSpace.byteOffset, ID_SCRATCH);
+  // matmulNN and matmulTN pack blocks of their right operand here (512 KiB), reserved likewise.
+  const packScratch = arena.alloc(x.packFloats()).byteOffset;
   /** Copies ids[from .. from + n) into the scratch, checking each is below V. */
   const stageIds = (name: string, ids: Int32Array, from: number, n: number, V: number) => {
     for (let i = 0; i < n; i++) {
@@ -201,12 +218,12 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
     matmulNN(C, A, W, M, N, K) {
       dims('matmulNN', M, N, K);
       check('matmulNN C', C, M * N); check('matmulNN A', A, M * K); check('matmulNN W', W, K * N);
-      x.matmulNN(C.byteOffset, A.byteOffset, W.byteOffset, M, N, K);
+      x.matmulNN(C.byteOffset, A.byteOffset, W.byteOffset, M, N, K, packScratch);
     },
     matmulTN(C, A, X, M, N, K) {
       dims('matmulTN', M, N, K);
       check('matmulTN C', C, M * N); check('matmulTN A', A, K * M); check('matmulTN X', X, K * N);
-      x.matmulTN(C.byteOffset, A.byteOffset, X.byteOffset, M, N, K);
+      x.matmulTN(C.byteOffset, A.byteOffset, X.byteOffset, M, N, K, packScratch);
     },
     addBiasRows(C, bias, M, N) {
       dims('addBiasRows', M, N, 0);
@@ -254,6 +271,26 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       }
       return loss;
     },
+    adamUpdate(p, g, m, v, stepSize, sqrtC2) {
+      const n = p.length;
+      dims('adamUpdate', n, 0, 0);
+      check('adamUpdate g', g, n); check('adamUpdate m', m, n); check('adamUpdate v', v, n);
+      if (!arena.owns(p)) throw new RangeError('wasm adamUpdate: array is not in the wasm arena');
+      x.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, stepSize, sqrtC2);
+    },
+    addArrays(dst, src, n) {
+      dims('addArrays', n, 0, 0);
+      check('addArrays dst', dst, n); check('addArrays src', src, n);
+      x.addArrays(dst.byteOffset, src.byteOffset, n);
+    },
+    sumSquares(v) {
+      check('sumSquares', v, 0);
+      return x.sumSquares(v.byteOffset, v.length);
+    },
+    scaleArray(v, scale) {
+      check('scaleArray', v, 0);
+      x.scaleArray(v.byteOffset, v.length, scale);
+    },
 
     // The recurrences: rows = T*B; every buffer is checked at its full extent for these dims.
     lstmForward(gates, h, c, aux, h0, c0, wHh, T, B, H) {
@@ -265,16 +302,16 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       check(`${n} wHh`, wHh, 4 * H * H);
       x.lstmForward(gates.byteOffset, h.byteOffset, c.byteOffset, aux.byteOffset, h0.byteOffset, c0.byteOffset, wHh.byteOffset, T, B, H);
     },
-    lstmBackward(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh, T, B, H) {
+    lstmBackward(dGates, dh0, dc0, dhCarry, dcCarry, dh, gates, c, aux, c0, wHh, wPack, T, B, H) {
       const n = 'lstmBackward';
       dims(n, T, B, H);
       const rows = T * B;
       check(`${n} dGates`, dGates, rows * 4 * H); check(`${n} dh0`, dh0, B * H); check(`${n} dc0`, dc0, B * H);
       check(`${n} dhCarry`, dhCarry, B * H); check(`${n} dcCarry`, dcCarry, B * H); check(`${n} dh`, dh, rows * H);
       check(`${n} gates`, gates, rows * 4 * H); check(`${n} c`, c, rows * H); check(`${n} aux`, aux, rows * H);
-      check(`${n} c0`, c0, B * H); check(`${n} wHh`, wHh, 4 * H * H);
+      check(`${n} c0`, c0, B * H); check(`${n} wHh`, wHh, 4 * H * H); check(`${n} wPack`, wPack, 4 * H * H);
       x.lstmBackward(dGates.byteOffset, dh0.byteOffset, dc0.byteOffset, dhCarry.byteOffset, dcCarry.byteOffset,
-        dh.byteOffset, gates.byteOffset, c.byteOffset, aux.byteOffset, c0.byteOffset, wHh.byteOffset, T, B, H);
+        dh.byteOffset, gates.byteOffset, c.byteOffset, aux.byteOffset, c0.byteOffset, wHh.byteOffset, wPack.byteOffset, T, B, H);
     },
     gruForward(gates, h, aux, hh, h0, wHh, bHh, T, B, H) {
       const n = 'gruForward';
@@ -285,16 +322,16 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       check(`${n} bHh`, bHh, 3 * H);
       x.gruForward(gates.byteOffset, h.byteOffset, aux.byteOffset, hh.byteOffset, h0.byteOffset, wHh.byteOffset, bHh.byteOffset, T, B, H);
     },
-    gruBackward(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh, T, B, H) {
+    gruBackward(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, wHh, wPack, T, B, H) {
       const n = 'gruBackward';
       dims(n, T, B, H);
       const rows = T * B;
       check(`${n} dGates`, dGates, rows * 3 * H); check(`${n} dGatesH`, dGatesH, rows * 3 * H);
       check(`${n} dh0`, dh0, B * H); check(`${n} dhCarry`, dhCarry, B * H); check(`${n} dh`, dh, rows * H);
       check(`${n} gates`, gates, rows * 3 * H); check(`${n} h`, h, rows * H); check(`${n} aux`, aux, rows * H);
-      check(`${n} h0`, h0, B * H); check(`${n} wHh`, wHh, 3 * H * H);
+      check(`${n} h0`, h0, B * H); check(`${n} wHh`, wHh, 3 * H * H); check(`${n} wPack`, wPack, 3 * H * H);
       x.gruBackward(dGates.byteOffset, dGatesH.byteOffset, dh0.byteOffset, dhCarry.byteOffset,
-        dh.byteOffset, gates.byteOffset, h.byteOffset, aux.byteOffset, h0.byteOffset, wHh.byteOffset, T, B, H);
+        dh.byteOffset, gates.byteOffset, h.byteOffset, aux.byteOffset, h0.byteOffset, wHh.byteOffset, wPack.byteOffset, T, B, H);
     },
     rnnForward(gates, h, h0, wHh, T, B, H) {
       const n = 'rnnForward';
@@ -304,13 +341,14 @@ export function instantiate(bytes: Uint8Array, arena: WasmArena = new WasmArena(
       check(`${n} wHh`, wHh, H * H);
       x.rnnForward(gates.byteOffset, h.byteOffset, h0.byteOffset, wHh.byteOffset, T, B, H);
     },
-    rnnBackward(dGates, dh0, dhCarry, dh, h, wHh, T, B, H) {
+    rnnBackward(dGates, dh0, dhCarry, dh, h, wHh, wPack, T, B, H) {
       const n = 'rnnBackward';
       dims(n, T, B, H);
       const rows = T * B;
       check(`${n} dGates`, dGates, rows * H); check(`${n} dh0`, dh0, B * H); check(`${n} dhCarry`, dhCarry, B * H);
       check(`${n} dh`, dh, rows * H); check(`${n} h`, h, rows * H); check(`${n} wHh`, wHh, H * H);
-      x.rnnBackward(dGates.byteOffset, dh0.byteOffset, dhCarry.byteOffset, dh.byteOffset, h.byteOffset, wHh.byteOffset, T, B, H);
+      check(`${n} wPack`, wPack, H * H);
+      x.rnnBackward(dGates.byteOffset, dh0.byteOffset, dhCarry.byteOffset, dh.byteOffset, h.byteOffset, wHh.byteOffset, wPack.byteOffset, T, B, H);
     },
 
     expArray(out, v, n) {

@@ -14,7 +14,7 @@ import type { CharLM } from '../../model/charlm.js';
 import { Objective, type DirectionBatch } from '../../model/objective.js';
 import type { ParamSet } from '../../model/params.js';
 import type { DropoutSpec } from '../../nn/dropout.js';
-import { getEngine } from '../../tensor/backend.js';
+import { addInto, allocFloats, getEngine } from '../../tensor/backend.js';
 import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_LOAD_STATE, KIND_SAVE_STATE, KIND_STEP, STATUS_FAILED, controlSlots, doneSlot, readErrorText, statusSlot, type WorkerSetup } from './protocol.js';
 import { carriedStateSize, copyShardState, gatherShard, planShards, type Shard } from './shards.js';
 
@@ -95,12 +95,12 @@ export class ThreadedGradients implements GradientSource {
     private readonly B: number,
     shards: Shard[],
     private readonly workers: Worker[],
-    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; grads: SharedArrayBuffer[]; loss: SharedArrayBuffer[]; errors: SharedArrayBuffer[]; batch: SharedArrayBuffer; state: SharedArrayBuffer },
+    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; grads: Float32Array[]; loss: SharedArrayBuffer[]; errors: SharedArrayBuffer[]; batch: SharedArrayBuffer; state: SharedArrayBuffer },
   ) {
     this.threads = shards.length;
     this.control = new Int32Array(buffers.control);
     this.sharedParams = new Float32Array(buffers.params);
-    this.sharedGrads = buffers.grads.map((b) => new Float32Array(b));
+    this.sharedGrads = buffers.grads;
     this.sharedLoss = buffers.loss.map((b) => new Float64Array(b));
     this.batch = new Int32Array(buffers.batch);
     this.carried = new Float32Array(buffers.state);
@@ -121,7 +121,7 @@ export class ThreadedGradients implements GradientSource {
     const buffers = {
       control: sab(4 * controlSlots(shards.length - 1)),
       params: sab(4 * P),
-      grads: shards.slice(1).map(() => sab(4 * P)),
+      grads: shards.slice(1).map(() => sharedFloats(P)),
       loss: shards.slice(1).map(() => sab(8)),
       errors: shards.slice(1).map(() => sab(ERROR_TEXT_BYTES)),
       batch: sab(4 * D * 2 * maxT * B),
@@ -139,7 +139,8 @@ export class ThreadedGradients implements GradientSource {
         shard,
         control: buffers.control,
         params: buffers.params,
-        grads: buffers.grads[i],
+        grads: buffers.grads[i].buffer as SharedArrayBuffer,
+        gradsOffset: buffers.grads[i].byteOffset,
         loss: buffers.loss[i],
         error: buffers.errors[i],
         batch: buffers.batch,
@@ -187,8 +188,7 @@ export class ThreadedGradients implements GradientSource {
     this.waitAll(command);
     const g = grads.data;
     for (let w = 0; w < this.workers.length; w++) {
-      const shared = this.sharedGrads[w];
-      for (let i = 0; i < g.length; i++) g[i] += shared[i];
+      addInto(g, this.sharedGrads[w], g.length);
       loss += this.sharedLoss[w][0];
     }
     return loss;
@@ -235,6 +235,13 @@ export class ThreadedGradients implements GradientSource {
 
 function checkStateSize(flat: Float32Array, size: number): void {
   if (flat.length !== size) throw new CharnnError(`internal error: carried state of ${flat.length} values, expected ${size}`);
+}
+
+/** n floats a worker thread can write: in engine memory when that is shared (the wasm arena), so
+ *  summing them into the gradients runs in wasm; on a SharedArrayBuffer of their own otherwise. */
+function sharedFloats(n: number): Float32Array {
+  const x = allocFloats(n);
+  return x.buffer instanceof SharedArrayBuffer ? x : new Float32Array(new SharedArrayBuffer(4 * n));
 }
 
 /** Blocks until control[slot] === value. */

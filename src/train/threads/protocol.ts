@@ -57,7 +57,8 @@ export interface WorkerSetup {
   shard: Shard;
   control: SharedArrayBuffer; // Int32 slots, see CTRL
   params: SharedArrayBuffer; // Float32 (P)
-  grads: SharedArrayBuffer; // Float32 (P), this worker's gradients
+  grads: SharedArrayBuffer; // Float32 (P) from byte gradsOffset: this worker's gradients (in the
+  gradsOffset: number; // main thread's wasm memory when the engine is wasm, so the sum runs there)
   loss: SharedArrayBuffer; // Float64 (1), this worker's share of the mean loss
   error: SharedArrayBuffer; // Uint8 (ERROR_TEXT_BYTES): UTF-8 message of a failed step, NUL-padded
   batch: SharedArrayBuffer; // Int32 (D x 2 x maxT*B): per direction x then y, time-major

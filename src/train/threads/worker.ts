@@ -18,7 +18,7 @@ setEngine(setup.engine);
 
 const control = new Int32Array(setup.control);
 const sharedParams = new Float32Array(setup.params);
-const sharedGrads = new Float32Array(setup.grads);
+const sharedGrads = new Float32Array(setup.grads, setup.gradsOffset, sharedParams.length);
 const sharedLoss = new Float64Array(setup.loss);
 const batch = new Int32Array(setup.batch);
 const errorText = new Uint8Array(setup.error);
