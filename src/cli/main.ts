@@ -11,10 +11,14 @@ import { createProgram } from './program.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let exitCode = 0;
-  const program = createProgram(io, (code) => {
-    exitCode = code;
-  });
   try {
+    const program = await createProgram(
+      io,
+      (code) => {
+        exitCode = code;
+      },
+      argv,
+    );
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {

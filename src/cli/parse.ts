@@ -9,10 +9,11 @@ import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
 import type { CellType } from '../model/config.js';
+import { formatCount } from './format.js';
 
 /** A number as the messages show it: 100,000 for integers, as typed otherwise. */
 export function shown(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) >= 10_000 ? n.toLocaleString('en-US') : String(n);
+  return Number.isInteger(n) && Math.abs(n) >= 10_000 ? formatCount(n) : String(n);
 }
 
 export function integer(min: number, max: number) {

@@ -8,20 +8,33 @@ import { Command, Option } from 'commander';
 import { setEngine, type Engine } from '../tensor/backend.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { registerEval } from './commands/eval.js';
-import { registerFill } from './commands/fill.js';
-import { registerImport } from './commands/import.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerPlot } from './commands/plot.js';
-import { registerSample } from './commands/sample.js';
-import { registerScore } from './commands/score.js';
-import { registerTrain } from './commands/train.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function createProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+type Register = (program: Command, io: CliIO, setExitCode: (code: number) => void) => Promise<void>;
+
+/** Each command's module is loaded only when that command runs (or for the full help): start-up
+ *  time is what a shell pipeline pays at every call, and most of it is loading modules. */
+const COMMANDS: Record<string, Register> = {
+  train: async (p, io, set) => (await import('./commands/train.js')).registerTrain(p, io, set),
+  sample: async (p, io) => (await import('./commands/sample.js')).registerSample(p, io),
+  score: async (p, io) => (await import('./commands/score.js')).registerScore(p, io),
+  eval: async (p, io) => (await import('./commands/eval.js')).registerEval(p, io),
+  fill: async (p, io) => (await import('./commands/fill.js')).registerFill(p, io),
+  inspect: async (p, io) => (await import('./commands/inspect.js')).registerInspect(p, io),
+  import: async (p, io) => (await import('./commands/import.js')).registerImport(p, io),
+  plot: async (p, io) => (await import('./commands/plot.js')).registerPlot(p, io),
+};
+
+/** The commands `argv` needs: the one it runs, none for --version, all otherwise (help, typos). */
+function commandsFor(argv: readonly string[]): string[] {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
+  return Object.hasOwn(COMMANDS, argv[0] ?? '') ? [argv[0]] : Object.keys(COMMANDS);
+}
+
+export async function createProgram(io: CliIO, setExitCode: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('charnn')
@@ -30,14 +43,7 @@ export function createProgram(io: CliIO, setExitCode: (code: number) => void): C
     .exitOverride()
     .showHelpAfterError('hint: charnn --help lists the commands')
     .configureOutput(output(io));
-  registerTrain(program, io, setExitCode);
-  registerSample(program, io);
-  registerScore(program, io);
-  registerEval(program, io);
-  registerFill(program, io);
-  registerInspect(program, io);
-  registerImport(program, io);
-  registerPlot(program, io);
+  for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
   for (const command of program.commands) {
     command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
     command.exitOverride().showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`).configureOutput(output(io));

@@ -67,8 +67,17 @@ export interface LoadedTrainState {
 export interface Checkpoint {
   params: ParamSet<Float32Array>;
   meta: CheckpointMeta;
-  /** null for a checkpoint that holds only the model (the best one, or an exported one). */
+  /** Whether the file holds a training state (the latest checkpoint of a run does). */
+  hasTrainState: boolean;
+  /** The training state when asked for (loadCheckpoint's `trainState` option) and present;
+   *  otherwise null. Scoring and sampling do not need it: skipping it saves reading and checking
+   *  the optimizer's moments, twice the model's size, at every start-up. */
   trainState: LoadedTrainState | null;
+}
+
+export interface LoadOptions {
+  /** Also decode the training state (to resume a run). */
+  trainState?: boolean;
 }
 
 // ---------------------------------------------------------------- save
@@ -175,7 +184,7 @@ function ignoreErrors(f: () => void): void {
 
 // ---------------------------------------------------------------- load
 
-export function loadCheckpoint(path: string): Checkpoint {
+export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpoint {
   const fail = (what: string, hint?: string): never => {
     throw new CharnnError(`${path}: ${what}`, hint);
   };
@@ -219,7 +228,9 @@ export function loadCheckpoint(path: string): Checkpoint {
     const bad = view.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) fail(`tensor ${spec.name} has a non-finite value (${view[bad]}) at index ${bad}`);
   }
-  return { params, meta, trainState: decodeTrainState(file, stateNames, fail) };
+  const hasTrainState = file.metadata.has(TRAIN_STATE_KEY);
+  if (!hasTrainState && stateNames.length > 0) fail(`tensor ${stateNames[0]} belongs to a training state, but the metadata has no "${TRAIN_STATE_KEY}"`);
+  return { params, meta, hasTrainState, trainState: hasTrainState && options.trainState ? decodeTrainState(file, stateNames, fail) : null };
 }
 
 function checkFormat(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): void {
@@ -247,12 +258,8 @@ function jsonField(metadata: Map<string, string>, key: string, fail: (what: stri
   }
 }
 
-/** The training state, if the file has one: its JSON and its float32 tensors, all finite. */
-function decodeTrainState(file: SafetensorsFile, names: string[], fail: (what: string) => never): LoadedTrainState | null {
-  if (!file.metadata.has(TRAIN_STATE_KEY)) {
-    if (names.length > 0) fail(`tensor ${names[0]} belongs to a training state, but the metadata has no "${TRAIN_STATE_KEY}"`);
-    return null;
-  }
+/** The training state of a file that has one: its JSON and its float32 tensors, all finite. */
+function decodeTrainState(file: SafetensorsFile, names: string[], fail: (what: string) => never): LoadedTrainState {
   const json = jsonField(file.metadata, TRAIN_STATE_KEY, fail);
   if (!isObject(json)) fail(`metadata ${TRAIN_STATE_KEY} is not a JSON object`);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();

@@ -127,7 +127,7 @@ interface Resumable {
 }
 
 function loadResumable(path: string): Resumable {
-  const checkpoint = loadCheckpoint(path);
+  const checkpoint = loadCheckpoint(path, { trainState: true });
   if (checkpoint.trainState === null) {
     throw new CharnnError(
       `${path} has no training state to resume from (it is a best-model checkpoint, or was not written by charnn train)`,

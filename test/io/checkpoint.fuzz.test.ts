@@ -164,7 +164,7 @@ describe('checkpoint fuzzing', () => {
       let error: unknown = null;
       let result: ReturnType<typeof loadCheckpoint> | null = null;
       try {
-        result = loadCheckpoint(path);
+        result = loadCheckpoint(path, { trainState: true });
       } catch (e) {
         error = e;
       }

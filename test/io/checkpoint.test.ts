@@ -161,14 +161,17 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const names = Object.keys(tinyRead(path).header);
     expect(names).toContain('charnn.train_state.optimizer.0');
     expect(names).toContain('charnn.train_state.carried');
-    const loaded = loadCheckpoint(path);
+    const loaded = loadCheckpoint(path, { trainState: true });
     expect(Array.from(loaded.params.data)).toEqual(Array.from(params.data));
+    expect(loadCheckpoint(path).trainState).toBeNull(); // only when asked for
+    expect(loadCheckpoint(path).hasTrainState).toBe(true);
     expect(loaded.trainState!.json).toEqual({ step: 9, rng: [1, 2, 3, 4] });
     expect(Array.from(loaded.trainState!.tensors.get('optimizer.0')!.data)).toEqual(Array.from(moment));
     expect(Array.from(loaded.trainState!.tensors.get('carried')!.data)).toEqual([1.5, -2, 0.25]);
     // A model-only checkpoint has none.
     saveCheckpoint(path, params, meta);
-    expect(loadCheckpoint(path).trainState).toBeNull();
+    expect(loadCheckpoint(path, { trainState: true }).trainState).toBeNull();
+    expect(loadCheckpoint(path).hasTrainState).toBe(false);
   });
 
   it('refuses to save a non-finite training state', () => {
@@ -403,7 +406,7 @@ describe('corrupt checkpoints', () => {
     corrupt(path);
     let error: unknown;
     try {
-      loadCheckpoint(path);
+      loadCheckpoint(path, { trainState: true });
     } catch (e) {
       error = e;
     }
