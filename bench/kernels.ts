@@ -17,8 +17,8 @@
  * H hidden, D input width.
  */
 import * as ref from '../src/tensor/matmul.js';
-import { allocFloats, setEngine, type Engine } from '../src/tensor/backend.js';
-import { CELL_KERNELS } from '../src/nn/cells.js';
+import { setEngine, type Engine } from '../src/tensor/backend.js';
+import { layerRun } from './lib/layer.js';
 import type { CellName } from '../src/nn/cell.js';
 import { getWasmKernels, wasmLoadError, type WasmKernels } from '../src/tensor/wasm/kernels.js';
 import { Rng } from '../src/util/rng.js';
@@ -161,19 +161,10 @@ const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const).flatMap((cell
 /** Median milliseconds per forward + backward of one layer on engine e. */
 function measureLayer(c: LayerCase, e: Engine): number {
   setEngine(e);
-  const { cell: name, T, B, H, D } = c;
-  const cell = CELL_KERNELS[name];
-  const G = cell.gates;
-  const dims = { T, B, H, D };
-  const w = { wIh: fill(allocFloats(G * H * D)), wHh: fill(allocFloats(G * H * H)), bIh: fill(allocFloats(G * H)), bHh: fill(allocFloats(G * H)) };
-  const dw = { wIh: allocFloats(G * H * D), wHh: allocFloats(G * H * H), bIh: allocFloats(G * H), bHh: allocFloats(G * H) };
-  const input = { x: fill(allocFloats(T * B * D)) };
-  const h0 = fill(allocFloats(B * H)), c0 = fill(allocFloats(B * H)), dh = fill(allocFloats(T * B * H));
-  const dx = allocFloats(T * B * D), dh0 = allocFloats(B * H), dc0 = allocFloats(B * H);
-  const cache = cell.createCache<Float32Array>(Float32Array, T * B, B, H);
+  const layer = layerRun(c.cell, c.T, c.B, c.H, c.D, fill);
   const once = () => {
-    cell.forward(cache, input, w, h0, c0, dims);
-    cell.backward(dw, dx, dh0, dc0, dh, cache, input, w, h0, c0, dims);
+    layer.forward();
+    layer.backward();
   };
   let reps = 1;
   for (;;) {

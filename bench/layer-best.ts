@@ -6,27 +6,21 @@
  *
  *     npx tsx bench/layer-best.ts [MS]
  */
-import { allocFloats, setEngine } from '../src/tensor/backend.js';
-import { CELL_KERNELS } from '../src/nn/cells.js';
+import { setEngine } from '../src/tensor/backend.js';
+import { layerRun } from './lib/layer.js';
 import { Rng } from '../src/util/rng.js';
 setEngine('wasm');
 const rng = new Rng(1);
 const fill = (x: Float32Array) => { for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-0.01, 0.01); return x; };
 const [T, B, H, D] = [50, 25, 512, 512];
-const cell = CELL_KERNELS.lstm; const G = 4; const dims = { T, B, H, D };
-const w = { wIh: fill(allocFloats(G * H * D)), wHh: fill(allocFloats(G * H * H)), bIh: fill(allocFloats(G * H)), bHh: fill(allocFloats(G * H)) };
-const dw = { wIh: allocFloats(G * H * D), wHh: allocFloats(G * H * H), bIh: allocFloats(G * H), bHh: allocFloats(G * H) };
-const input = { x: fill(allocFloats(T * B * D)) };
-const h0 = fill(allocFloats(B * H)), c0 = fill(allocFloats(B * H)), dh = fill(allocFloats(T * B * H));
-const dx = allocFloats(T * B * D), dh0 = allocFloats(B * H), dc0 = allocFloats(B * H);
-const cache = cell.createCache<Float32Array>(Float32Array, T * B, B, H);
+const layer = layerRun('lstm', T, B, H, D, fill);
 let fwd = Infinity, bwd = Infinity;
 const until = performance.now() + Number(process.argv[2] ?? 8000);
 while (performance.now() < until) {
   const t0 = performance.now();
-  cell.forward(cache, input, w, h0, c0, dims);
+  layer.forward();
   const t1 = performance.now();
-  cell.backward(dw, dx, dh0, dc0, dh, cache, input, w, h0, c0, dims);
+  layer.backward();
   const t2 = performance.now();
   fwd = Math.min(fwd, t1 - t0); bwd = Math.min(bwd, t2 - t1);
 }

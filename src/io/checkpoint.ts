@@ -19,12 +19,12 @@
  * valid checksum). Everything is synchronous: the CLI wants a fast cold start and has nothing
  * else to do meanwhile.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CharnnError } from '../errors.js';
 import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
 import { ParamSet, paramSpecs, sizeOf } from '../model/params.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { CHECKSUM_KEY, checksumOf } from './checksum.js';
 import { encodeSafetensors, parseSafetensors, readSafetensors, readTensor, readTensorInto, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 
@@ -116,7 +116,11 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
       tensors.push({ name: TRAIN_STATE_PREFIX + t.name, shape: t.shape, data: t.data });
     }
   }
-  writeFileAtomic(path, seal(tensors, metadata, path));
+  try {
+    writeFileAtomic(path, seal(tensors, metadata, path), { makeDirs: true });
+  } catch (e) {
+    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
+  }
 }
 
 /** Encodes the file with its checksum: the checksum is taken over a draft without it (the
@@ -142,44 +146,6 @@ function encodeMeta(meta: CheckpointMeta): Map<string, string> {
       JSON.stringify({ step: p.step, epoch: p.epoch, best_val_nats: p.bestValNats, val_nats: p.valNats, chars_seen: p.charsSeen }),
     ],
   ]);
-}
-
-/** Writes to a unique temp file beside the target, fsyncs, renames over it, fsyncs the directory. */
-function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(tmp, 'wx', 0o644);
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) ignoreErrors(() => closeSync(fd!));
-    ignoreErrors(() => unlinkSync(tmp));
-    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
-  }
-  // Make the rename itself durable. Some platforms cannot fsync a directory; the file is
-  // already complete and in place, so that is not worth failing the save over.
-  ignoreErrors(() => {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  });
-}
-
-function ignoreErrors(f: () => void): void {
-  try {
-    f();
-  } catch {
-    // best effort
-  }
 }
 
 // ---------------------------------------------------------------- load

@@ -9,7 +9,7 @@
  * died between creating and filling it) is taken over once it is a few seconds old.
  *
  * Taking the lock also removes the temp files that an interrupted save of that checkpoint left
- * behind (see writeFileAtomic): with the lock held, nobody else can be writing them.
+ * behind (see io/atomic-file.ts): with the lock held, nobody else can be writing them.
  */
 import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';

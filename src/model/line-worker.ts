@@ -13,30 +13,33 @@ const setup = workerData as LineWorkerSetup;
 const control = new Int32Array(setup.control);
 const done = LINE_CTRL.workerBase + 2 * (setup.share - 1);
 
-let scorer: LineScorer;
-let out: { ln: Float64Array; unkLn: Float64Array };
-try {
-  setEngine(setup.engine);
-  const params = ParamSet.zeros<Float32Array>(paramSpecs(setup.config), Float32Array);
-  params.data.set(new Float32Array(setup.params));
-  scorer = new LineScorer(new CharLM(setup.config, params), setup.direction);
-  const window = scorer.window;
-  out = { ln: new Float64Array(setup.results, 0, window), unkLn: new Float64Array(setup.results, 8 * window, window) };
-} catch {
-  Atomics.add(control, LINE_CTRL.failed, 1);
-  Atomics.notify(control, LINE_CTRL.ready);
-  process.exit(1);
+/** The model and the result views; null (and the failure counted) if they cannot be built. */
+function start(): { scorer: LineScorer; out: { ln: Float64Array; unkLn: Float64Array } } | null {
+  try {
+    setEngine(setup.engine);
+    const params = ParamSet.zeros<Float32Array>(paramSpecs(setup.config), Float32Array);
+    params.data.set(new Float32Array(setup.params));
+    const scorer = new LineScorer(new CharLM(setup.config, params), setup.direction);
+    const window = scorer.window;
+    return { scorer, out: { ln: new Float64Array(setup.results, 0, window), unkLn: new Float64Array(setup.results, 8 * window, window) } };
+  } catch {
+    Atomics.add(control, LINE_CTRL.failed, 1);
+    return null;
+  }
 }
-Atomics.add(control, LINE_CTRL.ready, 1);
+
+const ready = start();
+if (ready) Atomics.add(control, LINE_CTRL.ready, 1);
 Atomics.notify(control, LINE_CTRL.ready);
 
+// A thread that could not start just ends: the main thread has seen the failure count.
 let seen = 0;
-for (;;) {
+while (ready) {
   Atomics.wait(control, LINE_CTRL.command, seen);
   seen = Atomics.load(control, LINE_CTRL.command);
   if (Atomics.load(control, LINE_CTRL.exit) === 1) break;
   try {
-    control[done + 1] = scorer.scoreShare(setup.ids, setup.lineStarts, control[LINE_CTRL.first], control[LINE_CTRL.count], setup.share, setup.shares, out);
+    control[done + 1] = ready.scorer.scoreShare(setup.ids, setup.lineStarts, control[LINE_CTRL.first], control[LINE_CTRL.count], setup.share, setup.shares, ready.out);
   } catch {
     Atomics.add(control, LINE_CTRL.failed, 1); // the main thread checks after every window
   }

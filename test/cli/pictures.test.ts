@@ -4,14 +4,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliIn, stripAnsi, type CliRun } from '../helpers/cli.js';
+import { cliIn, stripAnsi, type CliResult } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'charnn-pictures-'));
 const LINES = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.'];
 // Absolute paths: train resolves its corpus, -o and --log against the process's directory, not io.cwd.
 const at = (f: string) => join(dir, f);
 const TRAIN = ['train', at('tiny.txt'), '--steps', '12', '--hidden', '16', '--batch', '4', '--seq', '16', '--eval-every', '4', '--samples', '1', '--seed', '3', '--threads', '1'];
-let plain: CliRun;
+let plain: CliResult;
 
 beforeAll(async () => {
   writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 60 }, (_, i) => LINES[i % 3]).join('\n') + '\n');

@@ -1,28 +1,13 @@
 // The commander program in-process, built fresh per test (exitOverride): usage errors map to
 // exit 2 with one line naming the flag, runtime errors to exit 1, help and --version to 0, and
 // nothing is printed to stdout on failure.
-import { PassThrough } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { cliInProcess } from '../helpers/cli.js';
 
-async function cli(args: string[], stdinText?: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdin.isTTY = stdinText === undefined;
-  stdin.end(stdinText ?? '');
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const io: CliIO = { stdout, stderr, stdin, fancy: false, env: {}, cwd: mkdtempSync(join(tmpdir(), 'charnn-cli-')) };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[], stdinText?: string) => cliInProcess(args, mkdtempSync(join(tmpdir(), 'charnn-cli-')), stdinText);
 
 describe('charnn program (in-process)', () => {
   it('--version and --help exit 0 on stdout', async () => {

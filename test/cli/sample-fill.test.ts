@@ -1,19 +1,18 @@
 // End to end, the real binary: the new sample flags (--stop, --lines, --min-p,
 // --repeat-penalty/--repeat-last, --beam) and `charnn fill`: output, exit codes, --json shapes,
 // the seed on stderr in every mode, byte-identical output for a seed.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cliChild } from '../helpers/cli.js';
 
-const BIN = resolve(__dirname, '../../bin/charnn.js');
 const dir = mkdtempSync(join(tmpdir(), 'charnn-sample-fill-'));
 const LINES = ['the cat sat on the mat.', 'a dog ate my hat.', 'my cat is on a mat.', 'the dog sat.'];
 
 function charnn(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, input: input ?? '', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = cliChild(args, dir, input);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 const BI = ['-m', 'bi.safetensors'];

@@ -21,18 +21,7 @@ export interface CliResult {
 
 /** The program in-process; `stdin` undefined = a terminal (nothing piped). */
 export async function cliInProcess(args: string[], cwd: string, stdin?: string | Buffer): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough() as PassThrough & { isTTY?: boolean };
-  input.isTTY = stdin === undefined;
-  input.end(stdin ?? '');
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const io: CliIO = { stdout, stderr, stdin: input, fancy: false, env: {}, cwd };
-  const code = await run(args, io);
-  return { code, out, err };
+  return cliIn(cwd, args, { stdinText: stdin });
 }
 
 /** The real binary in a child process. */
@@ -56,19 +45,15 @@ export function expectCleanError(r: CliResult, code: number, pattern: RegExp, al
   expect(r.code).toBe(code);
 }
 
-export interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
 export interface FakeTerminal {
   /** Pretend stderr (and so progress, colour, the chart) is a terminal of this many columns. */
   stderrTTY?: boolean;
-  stdinText?: string;
+  /** Piped stdin; undefined = a terminal (nothing piped). */
+  stdinText?: string | Buffer;
 }
 
-export async function cliIn(cwd: string, args: string[], opts: FakeTerminal = {}): Promise<CliRun> {
+/** The program in-process on fresh fake streams, optionally with stderr a pretend terminal. */
+export async function cliIn(cwd: string, args: string[], opts: FakeTerminal = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough() as PassThrough & Record<string, unknown>;
   if (opts.stderrTTY) {

@@ -10,7 +10,7 @@ import { parseRunLog } from '../../plot/run-log.js';
 import { lossSvg, type PlotRun, type PlotX } from '../../plot/svg.js';
 import type { CliIO } from '../io.js';
 import { integer } from '../parse.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 
 interface PlotFlags {
   out: string;
@@ -42,8 +42,16 @@ export function registerPlot(program: Command, io: CliIO): void {
       });
       const svg = lossSvg(runs, { x: flags.x, width: flags.width, title: flags.title });
       if (flags.out === '-') io.stdout.write(svg);
-      else writeFileAtomic(resolve(io.cwd, flags.out), svg);
+      else writeOutput(resolve(io.cwd, flags.out), svg);
     });
+}
+
+function writeOutput(path: string, svg: string): void {
+  try {
+    writeFileAtomic(path, svg);
+  } catch (e) {
+    throw new CharnnError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the directory exists and is writable');
+  }
 }
 
 function readLog(path: string, shown: string): string {
