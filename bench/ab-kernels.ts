@@ -49,6 +49,8 @@ const CASES: [Kernel, number, number, number, string][] = [
   ['matmulTN', 2048, 512, 1250, '2x512 dW_ih, dW_hh'],
   ['matmulTN', 65, 512, 1250, '2x512 dW decoder'],
   ['matmulNT', 50, 512, 128, '2x128 gates, one step'],
+  ['matmulNT', 25, 512, 128, '2x128 gates, one step, a thread\'s 25 streams'],
+  ['matmulNT', 64, 512, 128, '2x128 gates, one step, eval line group'],
   ['matmulNN', 50, 128, 512, '2x128 dh, one step'],
   ['matmulTN', 512, 128, 2500, '2x128 dW'],
   ['matmulNT', 2500, 512, 128, '2x128 input projection'],

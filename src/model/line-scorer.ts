@@ -130,22 +130,25 @@ export class LineScorer<F extends Floats = Float32Array> {
 
   /** Scores lines first .. first+count-1 into lineLn / lineUnkLn[0 .. count); returns the <UNK> targets. */
   private scoreWindow(ids: IdArray, lineStarts: Int32Array, first: number, count: number): number {
-    return this.scoreShare(ids, lineStarts, first, count, 0, 1, null);
+    let next = 0;
+    return this.scoreGroups(ids, lineStarts, first, count, () => next++, null);
   }
 
   /**
-   * Threads split a window by groups (line-threads.ts): every thread orders the window the same
-   * way and scores groups share, share + shares, share + 2 shares, ... With `out`, each scored
-   * line's totals are also copied to out.ln / out.unkLn at its window index. Returns the <UNK>
-   * targets of the lines scored.
+   * Scores the groups of a window that `nextGroup` hands out: it returns group numbers 0, 1, 2,
+   * ... (once each across every caller), and this stops at the first one past the window's end.
+   * Threads share a window this way (line-threads.ts: a shared atomic counter), so a thread that
+   * runs faster (the other core busy with someone else's work, or shorter groups) takes more
+   * groups rather than waiting. Every thread orders the window the same way, so a group number
+   * means the same lines on every thread. With `out`, each scored line's totals are also copied
+   * to out.ln / out.unkLn at its window index. Returns the <UNK> targets of the lines scored.
    */
-  scoreShare(
+  scoreGroups(
     ids: IdArray,
     lineStarts: Int32Array,
     first: number,
     count: number,
-    share: number,
-    shares: number,
+    nextGroup: () => number,
     out: { ln: Float64Array; unkLn: Float64Array } | null,
   ): number {
     const { order, steps, lineLn, lineUnkLn } = this;
@@ -153,7 +156,7 @@ export class LineScorer<F extends Floats = Float32Array> {
     for (let i = 0; i < count; i++) steps[i] = lineStarts[first + i + 1] - lineStarts[first + i]; // chars + 1
     this.sortLongestFirst(count);
     let unkCount = 0;
-    for (let g = share * streams; g < count; g += shares * streams) {
+    for (let g = nextGroup() * streams; g < count; g = nextGroup() * streams) {
       const group = order.subarray(g, Math.min(count, g + streams));
       unkCount += this.scoreGroup(ids, lineStarts, first, group);
       if (out) {

@@ -1,7 +1,10 @@
 /**
  * `eval --reset line` on every core: the lines of each window are ordered and grouped as
- * LineScorer does, and the groups are dealt out round-robin to this thread and worker threads
- * (line-worker.ts), each with its own copy of the model. Every line is computed exactly as one
+ * LineScorer does, and this thread and worker threads (line-worker.ts), each with its own copy
+ * of the model, take the groups one at a time from a shared counter until none are left. Taking
+ * them as they go, rather than dealing them out in turn, keeps both cores busy to the end of a
+ * window when one runs slower (a neighbour's load on a shared machine; and the groups, longest
+ * first, were uneven in turn). Every line is computed exactly as one
  * thread computes it (same groups, same kernels) and the totals are added in file order, so the
  * result is bit-identical to LineScorer.score on one thread.
  *
@@ -10,7 +13,7 @@
  * Atomics.wait, so a worker that cannot start makes this return null (after START_TIMEOUT_MS),
  * and the caller scores on one thread.
  *
- * Legend: W windows of at most `window` lines; shares = threads; share 0 is this thread.
+ * Legend: W windows of at most `window` lines; share 0 is this thread, share w + 1 worker w.
  */
 import { Worker } from 'node:worker_threads';
 import type { IdArray } from '../data/ids.js';
@@ -29,6 +32,7 @@ export const LINE_CTRL = {
   count: 3,
   ready: 4, // workers add 1 when built (or failed: see failed)
   failed: 5,
+  nextGroup: 6, // the window's next group to score: every thread takes one with Atomics.add
   workerBase: 8, // worker w: done counter at workerBase + 2w, <UNK> count at + 2w + 1
 } as const;
 
@@ -39,8 +43,7 @@ export interface LineWorkerSetup {
   params: SharedArrayBuffer; // Float32 (P)
   ids: IdArray; // on a SharedArrayBuffer
   lineStarts: Int32Array; // on a SharedArrayBuffer
-  share: number;
-  shares: number;
+  share: number; // this worker's number, 1 .. threads - 1 (0 is the main thread)
   control: SharedArrayBuffer;
   results: SharedArrayBuffer; // Float64 (2 x window): ln, then unkLn, per window line
 }
@@ -88,7 +91,6 @@ export function scoreLinesThreaded(
         ids,
         lineStarts,
         share: w + 1,
-        shares: threads,
         control: control.buffer as SharedArrayBuffer,
         results,
       };
@@ -103,9 +105,10 @@ export function scoreLinesThreaded(
       const count = Math.min(window, lines - first);
       control[LINE_CTRL.first] = first;
       control[LINE_CTRL.count] = count;
+      Atomics.store(control, LINE_CTRL.nextGroup, 0);
       const command = Atomics.add(control, LINE_CTRL.command, 1) + 1;
       Atomics.notify(control, LINE_CTRL.command);
-      sum.unkCount += scorer.scoreShare(ids, lineStarts, first, count, 0, threads, out);
+      sum.unkCount += scorer.scoreGroups(ids, lineStarts, first, count, () => takeGroup(control), out);
       for (let w = 0; w < workers; w++) {
         waitFor(control, LINE_CTRL.workerBase + 2 * w, command);
         sum.unkCount += control[LINE_CTRL.workerBase + 2 * w + 1];
@@ -124,6 +127,11 @@ export function scoreLinesThreaded(
     Atomics.notify(control, LINE_CTRL.command);
     for (const w of started) void w.terminate();
   }
+}
+
+/** The next group of the current window, for whichever thread asks first. */
+export function takeGroup(control: Int32Array): number {
+  return Atomics.add(control, LINE_CTRL.nextGroup, 1);
 }
 
 /** Blocks until every worker is built; false if one failed or they took too long. */

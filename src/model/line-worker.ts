@@ -1,12 +1,12 @@
 /**
  * A line-scoring worker thread (see line-threads.ts): builds its copy of the model, says it is
- * ready, then for every window scores its share of the groups into the shared results.
+ * ready, then for every window scores the groups it takes (line-threads.ts) into the shared results.
  */
 import { workerData } from 'node:worker_threads';
 import { setEngine } from '../tensor/backend.js';
 import { CharLM } from './charlm.js';
 import { LineScorer } from './line-scorer.js';
-import { LINE_CTRL, type LineWorkerSetup } from './line-threads.js';
+import { LINE_CTRL, takeGroup, type LineWorkerSetup } from './line-threads.js';
 import { ParamSet, paramSpecs } from './params.js';
 
 const setup = workerData as LineWorkerSetup;
@@ -32,6 +32,8 @@ const ready = start();
 if (ready) Atomics.add(control, LINE_CTRL.ready, 1);
 Atomics.notify(control, LINE_CTRL.ready);
 
+const nextGroup = () => takeGroup(control);
+
 // A thread that could not start just ends: the main thread has seen the failure count.
 let seen = 0;
 while (ready) {
@@ -39,7 +41,7 @@ while (ready) {
   seen = Atomics.load(control, LINE_CTRL.command);
   if (Atomics.load(control, LINE_CTRL.exit) === 1) break;
   try {
-    control[done + 1] = ready.scorer.scoreShare(setup.ids, setup.lineStarts, control[LINE_CTRL.first], control[LINE_CTRL.count], setup.share, setup.shares, ready.out);
+    control[done + 1] = ready.scorer.scoreGroups(setup.ids, setup.lineStarts, control[LINE_CTRL.first], control[LINE_CTRL.count], nextGroup, ready.out);
   } catch {
     Atomics.add(control, LINE_CTRL.failed, 1); // the main thread checks after every window
   }

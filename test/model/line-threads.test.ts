@@ -1,5 +1,5 @@
-// eval --reset line on several threads (line-threads.ts): the groups of each window are dealt
-// out to worker threads, and the totals are bit-identical to one thread's (every line is
+// eval --reset line on several threads (line-threads.ts): the groups of each window are taken
+// from a shared counter by every thread, and the totals are bit-identical to one thread's (every line is
 // computed as one thread computes it and the totals are added in file order), for lstm, gru and
 // the bilstm's backward model, for 2 and 3 threads; arrays that are not on shared memory fall
 // back (null) instead of being copied; evaluateCorpus gives the same figures for any --threads.
