@@ -80,9 +80,14 @@ export class LineScorer<F extends Floats = Float32Array> {
   private readonly steps: Int32Array; // (window) S of each window line
   private readonly bucket: Int32Array; // (SORT_CAP + 1) counting sort
 
-  /** Lines per window: score() and scoreShare() handle at most this many lines at a time. */
+  /** Lines per window: score() and scoreGroups() handle at most this many lines at a time. */
   get window(): number {
     return this.limits.window;
+  }
+
+  /** Lines per group (run side by side). */
+  get streams(): number {
+    return this.limits.streams;
   }
 
   constructor(model: CharLM<F>, direction: Direction, limits: LineScorerLimits = defaultLimits(model as CharLM<Floats>)) {
@@ -131,7 +136,7 @@ export class LineScorer<F extends Floats = Float32Array> {
   /** Scores lines first .. first+count-1 into lineLn / lineUnkLn[0 .. count); returns the <UNK> targets. */
   private scoreWindow(ids: IdArray, lineStarts: Int32Array, first: number, count: number): number {
     let next = 0;
-    return this.scoreGroups(ids, lineStarts, first, count, () => next++, null);
+    return this.scoreGroups(ids, lineStarts, first, count, () => next++, null, null);
   }
 
   /**
@@ -141,7 +146,8 @@ export class LineScorer<F extends Floats = Float32Array> {
    * runs faster (the other core busy with someone else's work, or shorter groups) takes more
    * groups rather than waiting. Every thread orders the window the same way, so a group number
    * means the same lines on every thread. With `out`, each scored line's totals are also copied
-   * to out.ln / out.unkLn at its window index. Returns the <UNK> targets of the lines scored.
+   * to out.ln / out.unkLn at its window index, and then `groupDone` gets the group's <UNK>
+   * targets. Returns the <UNK> targets of the lines scored.
    */
   scoreGroups(
     ids: IdArray,
@@ -150,6 +156,7 @@ export class LineScorer<F extends Floats = Float32Array> {
     count: number,
     nextGroup: () => number,
     out: { ln: Float64Array; unkLn: Float64Array } | null,
+    groupDone: ((unkCount: number) => void) | null,
   ): number {
     const { order, steps, lineLn, lineUnkLn } = this;
     const { streams } = this.limits;
@@ -158,13 +165,15 @@ export class LineScorer<F extends Floats = Float32Array> {
     let unkCount = 0;
     for (let g = nextGroup() * streams; g < count; g = nextGroup() * streams) {
       const group = order.subarray(g, Math.min(count, g + streams));
-      unkCount += this.scoreGroup(ids, lineStarts, first, group);
+      const groupUnk = this.scoreGroup(ids, lineStarts, first, group);
+      unkCount += groupUnk;
       if (out) {
         for (const i of group) {
           out.ln[i] = lineLn[i];
           out.unkLn[i] = lineUnkLn[i];
         }
       }
+      groupDone?.(groupUnk);
     }
     return unkCount;
   }

@@ -1,19 +1,23 @@
 /**
  * `eval --reset line` on every core: the lines of each window are ordered and grouped as
  * LineScorer does, and this thread and worker threads (line-worker.ts), each with its own copy
- * of the model, take the groups one at a time from a shared counter until none are left. Taking
- * them as they go, rather than dealing them out in turn, keeps both cores busy to the end of a
- * window when one runs slower (a neighbour's load on a shared machine; and the groups, longest
- * first, were uneven in turn). Every line is computed exactly as one
- * thread computes it (same groups, same kernels) and the totals are added in file order, so the
- * result is bit-identical to LineScorer.score on one thread.
+ * of the model, take the groups one at a time from a shared counter until none are left.
+ * Taking them as they go, rather than dealing them out in turn, keeps both cores busy to the end
+ * of a window when one runs slower (a neighbour's load on a shared machine; and the groups,
+ * longest first, were uneven in turn). It also means nobody waits for a worker to start: this
+ * thread begins scoring at once, and a worker joins the window in progress once it has built its
+ * model (about 0.15 s), or never, if it cannot start; the work is then all done here.
+ *
+ * Every line is computed exactly as one thread computes it (same groups, same kernels) and the
+ * totals are added in file order, so the result is bit-identical to LineScorer.score on one
+ * thread, whoever scored which group.
  *
  * The corpus ids and line starts are read in place: they live on SharedArrayBuffers
- * (data/ids.ts, data/corpus.ts). Everything here is synchronous: workers are waited for with
- * Atomics.wait, so a worker that cannot start makes this return null (after START_TIMEOUT_MS),
- * and the caller scores on one thread.
+ * (data/ids.ts, data/corpus.ts). Everything here is synchronous: this thread waits for the
+ * groups still being scored with Atomics.wait.
  *
- * Legend: W windows of at most `window` lines; share 0 is this thread, share w + 1 worker w.
+ * Legend: a window is at most `window` lines, cut into groups of `streams` lines; its number
+ * (gen) is the command count. Worker w is share w + 1 (share 0 is this thread).
  */
 import { Worker } from 'node:worker_threads';
 import type { IdArray } from '../data/ids.js';
@@ -26,15 +30,23 @@ import type { LogProbTotals } from './logprobs.js';
 
 /** Slots of the shared Int32 control array. */
 export const LINE_CTRL = {
-  command: 0, // bumped by this thread for every window; workers wait on it
+  command: 0, // the current window's number (gen); bumped by this thread, workers wait on it
   exit: 1, // 1: workers leave their loop
   first: 2, // the window: lines first .. first + count - 1
   count: 3,
-  ready: 4, // workers add 1 when built (or failed: see failed)
-  failed: 5,
-  nextGroup: 6, // the window's next group to score: every thread takes one with Atomics.add
-  workerBase: 8, // worker w: done counter at workerBase + 2w, <UNK> count at + 2w + 1
+  take: 4, // the window's next group, tagged with its gen (takeGroup)
+  done: 5, // groups of the window scored (and their results written)
+  unk: 6, // <UNK> targets in those groups
+  failed: 7, // groups a worker failed to score
+  ready: 8, // workers that have built their model
+  workerGroups: 9, // groups scored by workers, over all windows
 } as const;
+const CONTROL_SLOTS = 10;
+
+/** The take slot holds (gen mod 2^GEN_BITS) << GROUP_BITS | next group. A window has at most
+ *  65,536 lines, so its group numbers (and the few taken past its end) fit GROUP_BITS. */
+const GROUP_BITS = 20;
+const GEN_MASK = (1 << (31 - GROUP_BITS)) - 1;
 
 export interface LineWorkerSetup {
   engine: ReturnType<typeof getEngine>;
@@ -43,13 +55,40 @@ export interface LineWorkerSetup {
   params: SharedArrayBuffer; // Float32 (P)
   ids: IdArray; // on a SharedArrayBuffer
   lineStarts: Int32Array; // on a SharedArrayBuffer
-  share: number; // this worker's number, 1 .. threads - 1 (0 is the main thread)
   control: SharedArrayBuffer;
   results: SharedArrayBuffer; // Float64 (2 x window): ln, then unkLn, per window line
 }
 
-const START_TIMEOUT_MS = 20_000;
 const WORKER_URL = new URL('../../dist/model/line-worker.js', import.meta.url);
+
+/**
+ * The next group of window `gen` for whichever thread asks first; Infinity once that window is
+ * over (a worker that saw it late must not take a group of the next one, whose lines it has not
+ * read). Groups past the window's end are handed out too: the caller stops at the first.
+ */
+export function takeGroup(control: Int32Array, gen: number): number {
+  const tag = (gen & GEN_MASK) << GROUP_BITS;
+  for (;;) {
+    const v = Atomics.load(control, LINE_CTRL.take);
+    if ((v & ~((1 << GROUP_BITS) - 1)) !== tag) return Infinity;
+    if (Atomics.compareExchange(control, LINE_CTRL.take, v, v + 1) === v) return v & ((1 << GROUP_BITS) - 1);
+  }
+}
+
+/** Records a scored group (its results already written) and its <UNK> targets. */
+export function finishGroup(control: Int32Array, unkCount: number): void {
+  Atomics.add(control, LINE_CTRL.unk, unkCount);
+  Atomics.add(control, LINE_CTRL.done, 1);
+  Atomics.notify(control, LINE_CTRL.done);
+}
+
+export interface LineThreadOptions {
+  /** Wait for every worker to be built before the first window (tests: so that workers surely
+   *  take part); by default this thread starts at once and workers join when ready. */
+  waitForWorkers?: boolean;
+  /** Filled in with how the groups were shared out. */
+  stats?: { groups: number; workerGroups: number };
+}
 
 /** True when the arrays can be handed to workers without a copy. */
 function shared(x: ArrayBufferView): boolean {
@@ -57,9 +96,9 @@ function shared(x: ArrayBufferView): boolean {
 }
 
 /**
- * Totals over lines [0, lines) as LineScorer.score gives them (added to `sum`, as there), on
- * `threads` threads; null when that is not possible here (arrays not shared, a worker failed to
- * start; `sum` is then untouched), and the caller should score on one thread.
+ * Totals over lines [0, lines) as LineScorer.score gives them (added to `sum`, as there), on up
+ * to `threads` threads; null when that is not possible here (fewer than 2 threads, arrays not
+ * shared; `sum` is then untouched), and the caller should score on one thread.
  */
 export function scoreLinesThreaded(
   model: CharLM,
@@ -69,12 +108,12 @@ export function scoreLinesThreaded(
   lines: number,
   threads: number,
   sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 },
+  options: LineThreadOptions = {},
 ): LogProbTotals | null {
   if (threads < 2 || !shared(ids) || !shared(lineStarts)) return null;
   const scorer = lineScorerFor(model, direction);
-  const window = scorer.window;
-  const workers = threads - 1;
-  const control = new Int32Array(new SharedArrayBuffer(4 * (LINE_CTRL.workerBase + 2 * workers)));
+  const { window, streams } = scorer;
+  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
   const results = new SharedArrayBuffer(8 * 2 * window);
   const out = { ln: new Float64Array(results, 0, window), unkLn: new Float64Array(results, 8 * window, window) };
   const params = new SharedArrayBuffer(4 * model.params.data.length);
@@ -82,43 +121,41 @@ export function scoreLinesThreaded(
 
   const started: Worker[] = [];
   try {
-    for (let w = 0; w < workers; w++) {
-      const setup: LineWorkerSetup = {
-        engine: getEngine(),
-        config: model.config,
-        direction,
-        params,
-        ids,
-        lineStarts,
-        share: w + 1,
-        control: control.buffer as SharedArrayBuffer,
-        results,
-      };
+    for (let w = 1; w < threads; w++) {
+      const setup: LineWorkerSetup = { engine: getEngine(), config: model.config, direction, params, ids, lineStarts, control: control.buffer as SharedArrayBuffer, results };
       const worker = new Worker(WORKER_URL, { workerData: setup });
       worker.unref();
-      worker.on('error', () => {}); // a failed start is seen through the control array
+      worker.on('error', () => {}); // a worker that cannot start takes no groups: this thread does them
       started.push(worker);
     }
-    if (!waitReady(control, workers)) return null;
+    if (options.waitForWorkers) waitForCount(control, LINE_CTRL.ready, started.length);
 
+    let groups = 0;
     for (let first = 0; first < lines; first += window) {
       const count = Math.min(window, lines - first);
+      const gen = control[LINE_CTRL.command] + 1;
       control[LINE_CTRL.first] = first;
       control[LINE_CTRL.count] = count;
-      Atomics.store(control, LINE_CTRL.nextGroup, 0);
-      const command = Atomics.add(control, LINE_CTRL.command, 1) + 1;
+      Atomics.store(control, LINE_CTRL.done, 0);
+      Atomics.store(control, LINE_CTRL.unk, 0);
+      Atomics.store(control, LINE_CTRL.take, (gen & GEN_MASK) << GROUP_BITS);
+      Atomics.store(control, LINE_CTRL.command, gen);
       Atomics.notify(control, LINE_CTRL.command);
-      sum.unkCount += scorer.scoreGroups(ids, lineStarts, first, count, () => takeGroup(control), out);
-      for (let w = 0; w < workers; w++) {
-        waitFor(control, LINE_CTRL.workerBase + 2 * w, command);
-        sum.unkCount += control[LINE_CTRL.workerBase + 2 * w + 1];
-      }
+      scorer.scoreGroups(ids, lineStarts, first, count, () => takeGroup(control, gen), out, (unk) => finishGroup(control, unk));
+      const windowGroups = Math.ceil(count / streams);
+      waitForCount(control, LINE_CTRL.done, windowGroups); // groups workers are still scoring
+      groups += windowGroups;
       if (Atomics.load(control, LINE_CTRL.failed) > 0) throw new CharnnError('a line-scoring thread failed', 'try --threads 1');
+      sum.unkCount += control[LINE_CTRL.unk];
       // In file order, as one thread adds them.
       for (let i = 0; i < count; i++) {
         sum.ln += out.ln[i];
         sum.unkLn += out.unkLn[i];
       }
+    }
+    if (options.stats) {
+      options.stats.groups = groups;
+      options.stats.workerGroups = Atomics.load(control, LINE_CTRL.workerGroups);
     }
     return sum;
   } finally {
@@ -129,28 +166,11 @@ export function scoreLinesThreaded(
   }
 }
 
-/** The next group of the current window, for whichever thread asks first. */
-export function takeGroup(control: Int32Array): number {
-  return Atomics.add(control, LINE_CTRL.nextGroup, 1);
-}
-
-/** Blocks until every worker is built; false if one failed or they took too long. */
-function waitReady(control: Int32Array, workers: number): boolean {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (Atomics.load(control, LINE_CTRL.failed) > 0) return false;
-    const ready = Atomics.load(control, LINE_CTRL.ready);
-    if (ready >= workers) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    Atomics.wait(control, LINE_CTRL.ready, ready, left);
-  }
-}
-
-function waitFor(control: Int32Array, slot: number, value: number): void {
+/** Blocks until control[slot] reaches `count`. */
+function waitForCount(control: Int32Array, slot: number, count: number): void {
   for (;;) {
     const seen = Atomics.load(control, slot);
-    if (seen === value) return;
+    if (seen >= count) return;
     Atomics.wait(control, slot, seen);
   }
 }

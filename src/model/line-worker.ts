@@ -1,19 +1,20 @@
 /**
- * A line-scoring worker thread (see line-threads.ts): builds its copy of the model, says it is
- * ready, then for every window scores the groups it takes (line-threads.ts) into the shared results.
+ * A line-scoring worker thread (see line-threads.ts): builds its copy of the model, then joins
+ * whatever window is being scored and takes groups from the shared counter until none are
+ * left, writing their totals into the shared results. A worker that cannot start just ends:
+ * the main thread scores every group itself.
  */
 import { workerData } from 'node:worker_threads';
 import { setEngine } from '../tensor/backend.js';
 import { CharLM } from './charlm.js';
 import { LineScorer } from './line-scorer.js';
-import { LINE_CTRL, takeGroup, type LineWorkerSetup } from './line-threads.js';
+import { LINE_CTRL, finishGroup, takeGroup, type LineWorkerSetup } from './line-threads.js';
 import { ParamSet, paramSpecs } from './params.js';
 
 const setup = workerData as LineWorkerSetup;
 const control = new Int32Array(setup.control);
-const done = LINE_CTRL.workerBase + 2 * (setup.share - 1);
 
-/** The model and the result views; null (and the failure counted) if they cannot be built. */
+/** The model and the result views; null if they cannot be built. */
 function start(): { scorer: LineScorer; out: { ln: Float64Array; unkLn: Float64Array } } | null {
   try {
     setEngine(setup.engine);
@@ -23,28 +24,43 @@ function start(): { scorer: LineScorer; out: { ln: Float64Array; unkLn: Float64A
     const window = scorer.window;
     return { scorer, out: { ln: new Float64Array(setup.results, 0, window), unkLn: new Float64Array(setup.results, 8 * window, window) } };
   } catch {
-    Atomics.add(control, LINE_CTRL.failed, 1);
     return null;
   }
 }
 
 const ready = start();
-if (ready) Atomics.add(control, LINE_CTRL.ready, 1);
-Atomics.notify(control, LINE_CTRL.ready);
-
-const nextGroup = () => takeGroup(control);
-
-// A thread that could not start just ends: the main thread has seen the failure count.
-let seen = 0;
+if (ready) {
+  Atomics.add(control, LINE_CTRL.ready, 1);
+  Atomics.notify(control, LINE_CTRL.ready);
+}
+let seen = 0; // the last window number seen
 while (ready) {
-  Atomics.wait(control, LINE_CTRL.command, seen);
+  Atomics.wait(control, LINE_CTRL.command, seen); // returns at once if a window is already on
   seen = Atomics.load(control, LINE_CTRL.command);
   if (Atomics.load(control, LINE_CTRL.exit) === 1) break;
+  const gen = seen;
+  let holding = false; // a group taken and not finished
   try {
-    control[done + 1] = ready.scorer.scoreGroups(setup.ids, setup.lineStarts, control[LINE_CTRL.first], control[LINE_CTRL.count], nextGroup, ready.out);
+    ready.scorer.scoreGroups(
+      setup.ids,
+      setup.lineStarts,
+      control[LINE_CTRL.first],
+      control[LINE_CTRL.count],
+      () => {
+        const g = takeGroup(control, gen);
+        holding = Number.isFinite(g);
+        return g;
+      },
+      ready.out,
+      (unk) => {
+        holding = false;
+        Atomics.add(control, LINE_CTRL.workerGroups, 1);
+        finishGroup(control, unk);
+      },
+    );
   } catch {
-    Atomics.add(control, LINE_CTRL.failed, 1); // the main thread checks after every window
+    // The main thread checks `failed` once the window's groups are all accounted for.
+    Atomics.add(control, LINE_CTRL.failed, 1);
+    if (holding) finishGroup(control, 0);
   }
-  Atomics.store(control, done, seen);
-  Atomics.notify(control, done);
 }

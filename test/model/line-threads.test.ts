@@ -9,7 +9,7 @@ import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
 import { evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD } from '../../src/model/evaluate.js';
 import { lineScorerFor } from '../../src/model/line-scorer.js';
-import { scoreLinesThreaded } from '../../src/model/line-threads.js';
+import { LINE_CTRL, scoreLinesThreaded, takeGroup } from '../../src/model/line-threads.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -46,6 +46,26 @@ describe('line scoring on several threads', () => {
       }
     });
   }
+
+  it('workers that are ready from the start take groups, and the totals are still bit-identical', () => {
+    const big = encodeCorpus(makeText(6000, 50, 11), vocab);
+    const m = model('lstm');
+    const one = lineScorerFor(m, 'forward').score(big.ids, big.lineStarts, big.lines);
+    const stats = { groups: 0, workerGroups: 0 };
+    const two = scoreLinesThreaded(m, 'forward', big.ids, big.lineStarts, big.lines, 2, undefined, { waitForWorkers: true, stats });
+    expect(two).toEqual(one);
+    expect(stats.groups).toBe(Math.ceil(6000 / lineScorerFor(m, 'forward').streams));
+    expect(stats.workerGroups).toBeGreaterThan(0);
+    expect(stats.workerGroups).toBeLessThan(stats.groups);
+  });
+
+  it('takeGroup hands out 0, 1, 2, ... of the current window only', () => {
+    const control = new Int32Array(new SharedArrayBuffer(4 * 16));
+    Atomics.store(control, LINE_CTRL.take, 5 << 20); // window 5, as scoreLinesThreaded tags it
+    expect([takeGroup(control, 5), takeGroup(control, 5), takeGroup(control, 5)]).toEqual([0, 1, 2]);
+    expect(takeGroup(control, 4)).toBe(Infinity); // a worker still on window 4 takes nothing
+    expect(takeGroup(control, 5)).toBe(3);
+  });
 
   it('returns null (the caller scores on one thread) for arrays that are not on shared memory', () => {
     const m = model('lstm');
