@@ -27,6 +27,7 @@ import type { CharLM } from './charlm.js';
 import type { Direction } from './config.js';
 import { lineScorerFor } from './line-scorer.js';
 import type { LogProbTotals } from './logprobs.js';
+import { openRound, takeNext, waitForCount } from '../util/round-counter.js';
 
 /** Slots of the shared Int32 control array. */
 export const LINE_CTRL = {
@@ -34,7 +35,7 @@ export const LINE_CTRL = {
   exit: 1, // 1: workers leave their loop
   first: 2, // the window: lines first .. first + count - 1
   count: 3,
-  take: 4, // the window's next group, tagged with its gen (takeGroup)
+  take: 4, // the window's next group (util/round-counter.ts, the round is the window's gen)
   done: 5, // groups of the window scored (and their results written)
   unk: 6, // <UNK> targets in those groups
   failed: 7, // groups a worker failed to score
@@ -43,10 +44,6 @@ export const LINE_CTRL = {
 } as const;
 const CONTROL_SLOTS = 10;
 
-/** The take slot holds (gen mod 2^GEN_BITS) << GROUP_BITS | next group. A window has at most
- *  65,536 lines, so its group numbers (and the few taken past its end) fit GROUP_BITS. */
-const GROUP_BITS = 20;
-const GEN_MASK = (1 << (31 - GROUP_BITS)) - 1;
 
 export interface LineWorkerSetup {
   engine: ReturnType<typeof getEngine>;
@@ -67,12 +64,7 @@ const WORKER_URL = new URL('../../dist/model/line-worker.js', import.meta.url);
  * read). Groups past the window's end are handed out too: the caller stops at the first.
  */
 export function takeGroup(control: Int32Array, gen: number): number {
-  const tag = (gen & GEN_MASK) << GROUP_BITS;
-  for (;;) {
-    const v = Atomics.load(control, LINE_CTRL.take);
-    if ((v & ~((1 << GROUP_BITS) - 1)) !== tag) return Infinity;
-    if (Atomics.compareExchange(control, LINE_CTRL.take, v, v + 1) === v) return v & ((1 << GROUP_BITS) - 1);
-  }
+  return takeNext(control, LINE_CTRL.take, gen);
 }
 
 /** Records a scored group (its results already written) and its <UNK> targets. */
@@ -138,7 +130,7 @@ export function scoreLinesThreaded(
       control[LINE_CTRL.count] = count;
       Atomics.store(control, LINE_CTRL.done, 0);
       Atomics.store(control, LINE_CTRL.unk, 0);
-      Atomics.store(control, LINE_CTRL.take, (gen & GEN_MASK) << GROUP_BITS);
+      openRound(control, LINE_CTRL.take, gen);
       Atomics.store(control, LINE_CTRL.command, gen);
       Atomics.notify(control, LINE_CTRL.command);
       scorer.scoreGroups(ids, lineStarts, first, count, () => takeGroup(control, gen), out, (unk) => finishGroup(control, unk));
@@ -163,14 +155,5 @@ export function scoreLinesThreaded(
     Atomics.add(control, LINE_CTRL.command, 1);
     Atomics.notify(control, LINE_CTRL.command);
     for (const w of started) void w.terminate();
-  }
-}
-
-/** Blocks until control[slot] reaches `count`. */
-function waitForCount(control: Int32Array, slot: number, count: number): void {
-  for (;;) {
-    const seen = Atomics.load(control, slot);
-    if (seen >= count) return;
-    Atomics.wait(control, slot, seen);
   }
 }

@@ -10,6 +10,7 @@ import type { CellType, ModelConfig } from '../../src/model/config.js';
 import { evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD } from '../../src/model/evaluate.js';
 import { lineScorerFor } from '../../src/model/line-scorer.js';
 import { LINE_CTRL, scoreLinesThreaded, takeGroup } from '../../src/model/line-threads.js';
+import { openRound } from '../../src/util/round-counter.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -61,7 +62,7 @@ describe('line scoring on several threads', () => {
 
   it('takeGroup hands out 0, 1, 2, ... of the current window only', () => {
     const control = new Int32Array(new SharedArrayBuffer(4 * 16));
-    Atomics.store(control, LINE_CTRL.take, 5 << 20); // window 5, as scoreLinesThreaded tags it
+    openRound(control, LINE_CTRL.take, 5); // window 5, as scoreLinesThreaded opens it
     expect([takeGroup(control, 5), takeGroup(control, 5), takeGroup(control, 5)]).toEqual([0, 1, 2]);
     expect(takeGroup(control, 4)).toBe(Infinity); // a worker still on window 4 takes nothing
     expect(takeGroup(control, 5)).toBe(3);

@@ -1,8 +1,9 @@
-// Training on several threads: the batch's streams are split into shards (planShards,
-// gatherShard), dropout masks do not depend on the split, and a threaded run gives the
-// one-thread run's losses and parameters up to float rounding (the gradient shards are summed
-// in another order) for every cell, with dropout on and across an epoch boundary (the carried
-// state is reset on every thread). Uneven shards and the js engine are covered too.
+// Training on several threads: the batch's streams are cut into chunks that the threads take
+// one at a time (planChunks, gatherShard), dropout masks do not depend on the split, and a
+// threaded run gives the one-thread run's losses and parameters up to float rounding (the
+// chunks' gradients are summed in another order) for every cell, with dropout on and across an
+// epoch boundary (the shared carried state is reset). Uneven chunks, a thread slowed down, and
+// the js engine are covered too.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fillDropoutMask } from '../../src/nn/dropout.js';
 import { setEngine } from '../../src/tensor/backend.js';
@@ -10,14 +11,31 @@ import { train } from '../../src/train/loop.js';
 import type { TrainOptions } from '../../src/train/options.js';
 import { resolveThreads } from '../../src/train/threads/count.js';
 import { readErrorText, writeErrorText } from '../../src/train/threads/protocol.js';
-import { gatherShard, planShards } from '../../src/train/threads/shards.js';
+import { gatherShard, planChunks } from '../../src/train/threads/shards.js';
 
 describe('shards', () => {
-  it('split B streams evenly, in order, none empty, never more shards than streams', () => {
-    expect(planShards(50, 2)).toEqual([{ first: 0, count: 25 }, { first: 25, count: 25 }]);
-    expect(planShards(5, 3)).toEqual([{ first: 0, count: 2 }, { first: 2, count: 2 }, { first: 4, count: 1 }]);
-    expect(planShards(2, 8)).toEqual([{ first: 0, count: 1 }, { first: 1, count: 1 }]);
-    expect(planShards(7, 1)).toEqual([{ first: 0, count: 7 }]);
+  const sizes = (B: number, threads: number, min: number) => planChunks(B, threads, min).map((c) => c.count);
+
+  it('cut B streams into chunks, biggest first, in rounds of equal ones per thread', () => {
+    expect(sizes(50, 2, 4)).toEqual([13, 13, 6, 6, 4, 4, 2, 2]);
+    expect(sizes(50, 2, 8)).toEqual([13, 13, 8, 8, 4, 4]);
+    expect(sizes(5, 3, 4)).toEqual([2, 2, 1]);
+    expect(sizes(2, 8, 4)).toEqual([1, 1]);
+    expect(sizes(7, 1, 4)).toEqual([4, 3]);
+    for (const [B, threads, min] of [[50, 2, 4], [64, 3, 4], [1000, 2, 8], [9, 4, 4], [1, 2, 4]]) {
+      const chunks = planChunks(B, threads, min);
+      let next = 0;
+      for (const c of chunks) {
+        expect(c.first).toBe(next); // in order, no gap, none empty
+        expect(c.count).toBeGreaterThan(0);
+        next += c.count;
+      }
+      expect(next).toBe(B);
+      // Every thread gets the same streams when they take chunks in turn at the same speed.
+      const perThread = new Array(threads).fill(0);
+      chunks.forEach((c, i) => (perThread[i % threads] += c.count));
+      expect(Math.max(...perThread) - Math.min(...perThread)).toBeLessThanOrEqual(1);
+    }
   });
 
   it("gatherShard takes the shard's columns of a time-major batch", () => {
@@ -50,7 +68,7 @@ describe('dropout masks', () => {
   fillDropoutMask(whole, 1, T, B, H, { p, seed: 99 });
 
   it('are the same whether the streams are masked together or in shards', () => {
-    for (const { first, count } of planShards(B, 4)) {
+    for (const { first, count } of planChunks(B, 4, 1)) {
       const part = new Float32Array(T * count * H);
       fillDropoutMask(part, 1, T, count, H, { p, seed: 99, firstStream: first, totalStreams: B });
       for (let t = 0; t < T; t++) {

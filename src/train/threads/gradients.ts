@@ -3,8 +3,8 @@
  * (LocalGradients), or split by streams over this thread and worker threads
  * (ThreadedGradients, see protocol.ts). Both give the batch's mean loss and accumulate the mean's
  * gradients into `grads`; the threaded sum differs from the one-thread sum only by float
- * rounding (shards are added in a fixed order, so a run is still repeatable for a given
- * thread count).
+ * rounding (the chunks' gradients are added in chunk order, whichever thread computed them, so
+ * a run is still repeatable for a given thread count).
  *
  * Legend: T steps, B streams of the whole batch, D directions, P parameters.
  */
@@ -13,10 +13,11 @@ import { CharnnError } from '../../errors.js';
 import type { CharLM } from '../../model/charlm.js';
 import { Objective, type DirectionBatch } from '../../model/objective.js';
 import type { ParamSet } from '../../model/params.js';
-import type { DropoutSpec } from '../../nn/dropout.js';
 import { addInto, allocFloats, getEngine } from '../../tensor/backend.js';
-import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_LOAD_STATE, KIND_SAVE_STATE, KIND_STEP, STATUS_FAILED, controlSlots, doneSlot, readErrorText, statusSlot, type WorkerSetup } from './protocol.js';
-import { carriedStateSize, copyShardState, gatherShard, planShards, type Shard } from './shards.js';
+import { openRound, takeNext, waitForCount } from '../../util/round-counter.js';
+import { ChunkRunner, type SharedStep } from './chunk-runner.js';
+import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_STEP, STATUS_FAILED, controlSlots, readErrorText, statusSlot, type WorkerSetup } from './protocol.js';
+import { carriedStateSize, copyShardState, planChunks, type Shard } from './shards.js';
 
 /** Dropout of one step: the probability and that step's seed. */
 export interface StepDropout {
@@ -79,56 +80,47 @@ export class ThreadedGradients implements GradientSource {
   readonly threads: number;
   private readonly control: Int32Array;
   private readonly sharedParams: Float32Array;
-  private readonly sharedGrads: Float32Array[];
-  private readonly sharedLoss: Float64Array[];
-  private readonly batch: Int32Array;
-  private readonly carried: Float32Array;
-  private readonly own: Shard;
-  private readonly ownObjective: Objective<Float32Array>;
-  private readonly ownBatches: DirectionBatch[];
+  private readonly shared: SharedStep;
+  private readonly runner: ChunkRunner;
   private readonly errorTexts: Uint8Array[];
-  private pendingReset = false;
 
   private constructor(
     private readonly model: CharLM,
     private readonly maxT: number,
     private readonly B: number,
-    shards: Shard[],
+    private readonly chunks: Shard[],
     private readonly workers: Worker[],
-    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; grads: Float32Array[]; loss: SharedArrayBuffer[]; errors: SharedArrayBuffer[]; batch: SharedArrayBuffer; state: SharedArrayBuffer },
+    buffers: { control: SharedArrayBuffer; params: SharedArrayBuffer; shared: SharedStep; errors: SharedArrayBuffer[] },
   ) {
-    this.threads = shards.length;
+    this.threads = workers.length + 1;
     this.control = new Int32Array(buffers.control);
     this.sharedParams = new Float32Array(buffers.params);
-    this.sharedGrads = buffers.grads;
-    this.sharedLoss = buffers.loss.map((b) => new Float64Array(b));
-    this.batch = new Int32Array(buffers.batch);
-    this.carried = new Float32Array(buffers.state);
-    this.own = shards[0];
-    this.ownObjective = new Objective(model, maxT, this.own.count);
-    const D = model.directions.length;
-    this.ownBatches = Array.from({ length: D }, () => ({ x: new Int32Array(maxT * this.own.count), y: new Int32Array(maxT * this.own.count) }));
+    this.shared = buffers.shared;
+    this.runner = new ChunkRunner(model, maxT, B, chunks, buffers.shared);
     this.errorTexts = buffers.errors.map((b) => new Uint8Array(b));
   }
 
-  /** This thread takes the first shard; one worker per further shard. Resolves once every
-   *  worker has loaded and built its copy of the model. */
+  /** This thread and threads - 1 workers share the chunks. Resolves once every worker has
+   *  loaded and built its copy of the model. */
   static async create(model: CharLM, maxT: number, B: number, threads: number, dropout: number): Promise<ThreadedGradients> {
-    const shards = planShards(B, threads);
+    const chunks = planChunks(B, threads, minChunkStreams(model.config.hidden));
     const P = model.params.data.length;
     const D = model.directions.length;
     const sab = (bytes: number) => new SharedArrayBuffer(bytes);
+    const chunkGrads = chunks.map(() => sharedFloats(P));
     const buffers = {
-      control: sab(4 * controlSlots(shards.length - 1)),
+      control: sab(4 * controlSlots(threads - 1)),
       params: sab(4 * P),
-      grads: shards.slice(1).map(() => sharedFloats(P)),
-      loss: shards.slice(1).map(() => sab(8)),
-      errors: shards.slice(1).map(() => sab(ERROR_TEXT_BYTES)),
-      batch: sab(4 * D * 2 * maxT * B),
-      state: sab(4 * carriedStateSize(D, model.config.layers, B, model.config.hidden)),
+      errors: Array.from({ length: threads - 1 }, () => sab(ERROR_TEXT_BYTES)),
+      shared: {
+        batch: new Int32Array(sab(4 * D * 2 * maxT * B)),
+        carried: new Float32Array(sab(4 * carriedStateSize(D, model.config.layers, B, model.config.hidden))),
+        chunkLoss: new Float64Array(sab(8 * chunks.length)),
+        chunkGrads,
+      },
     };
     const engine = getEngine();
-    const workers = shards.slice(1).map((shard, i) => {
+    const workers = buffers.errors.map((error, i) => {
       const setup: WorkerSetup = {
         index: i,
         engine,
@@ -136,15 +128,14 @@ export class ThreadedGradients implements GradientSource {
         dropout,
         maxT,
         B,
-        shard,
+        chunks,
         control: buffers.control,
         params: buffers.params,
-        grads: buffers.grads[i].buffer as SharedArrayBuffer,
-        gradsOffset: buffers.grads[i].byteOffset,
-        loss: buffers.loss[i],
-        error: buffers.errors[i],
-        batch: buffers.batch,
-        state: buffers.state,
+        chunkGrads: chunkGrads.map((g) => ({ buffer: g.buffer as SharedArrayBuffer, offset: g.byteOffset })),
+        chunkLoss: buffers.shared.chunkLoss.buffer as SharedArrayBuffer,
+        error,
+        batch: buffers.shared.batch.buffer as SharedArrayBuffer,
+        state: buffers.shared.carried.buffer as SharedArrayBuffer,
       };
       return new Worker(WORKER_URL, { workerData: setup });
     });
@@ -154,83 +145,74 @@ export class ThreadedGradients implements GradientSource {
       await Promise.all(workers.map((w) => w.terminate()));
       throw new CharnnError(`could not start a training thread: ${e instanceof Error ? e.message : String(e)}`, 'try --threads 1');
     }
-    return new ThreadedGradients(model, maxT, B, shards, workers, buffers);
+    return new ThreadedGradients(model, maxT, B, chunks, workers, buffers);
   }
 
   reset(): void {
-    this.ownObjective.reset();
-    this.pendingReset = true;
+    this.shared.carried.fill(0); // the workers are idle between steps
   }
 
   step(batches: DirectionBatch[], T: number, dropout: StepDropout | null, grads: ParamSet): number {
-    const { control, B } = this;
+    const { control, B, chunks, shared } = this;
     const size = this.maxT * B;
     this.sharedParams.set(this.model.params.data);
     for (let d = 0; d < batches.length; d++) {
-      this.batch.set(batches[d].x.subarray(0, T * B), 2 * d * size);
-      this.batch.set(batches[d].y.subarray(0, T * B), (2 * d + 1) * size);
+      shared.batch.set(batches[d].x.subarray(0, T * B), 2 * d * size);
+      shared.batch.set(batches[d].y.subarray(0, T * B), (2 * d + 1) * size);
     }
     control[CTRL.T] = T;
-    control[CTRL.reset] = this.pendingReset ? 1 : 0;
     control[CTRL.dropoutOn] = dropout ? 1 : 0;
     control[CTRL.dropoutSeed] = dropout ? dropout.seed | 0 : 0;
-    this.pendingReset = false;
-    const command = this.post(KIND_STEP);
+    Atomics.store(control, CTRL.chunksDone, 0);
+    control[CTRL.kind] = KIND_STEP;
+    const round = control[CTRL.command] + 1;
+    openRound(control, CTRL.nextChunk, round);
+    Atomics.store(control, CTRL.command, round);
+    Atomics.notify(control, CTRL.command);
 
-    // This thread's shard, while the workers run theirs.
-    for (let d = 0; d < batches.length; d++) {
-      gatherShard(this.ownBatches[d].x, batches[d].x, T, B, this.own);
-      gatherShard(this.ownBatches[d].y, batches[d].y, T, B, this.own);
+    // This thread takes chunks too, while the workers take theirs.
+    const stepDropout = dropout ? { p: dropout.p, seed: dropout.seed } : null;
+    for (let c = takeNext(control, CTRL.nextChunk, round); c < chunks.length; c = takeNext(control, CTRL.nextChunk, round)) {
+      this.runner.run(c, T, stepDropout);
+      Atomics.add(control, CTRL.chunksDone, 1);
     }
-    const ownDropout: DropoutSpec | null = dropout ? { ...dropout, firstStream: this.own.first, totalStreams: B } : null;
-    let loss = this.ownObjective.step(this.ownBatches, T, this.own.count, ownDropout, grads, B);
-
-    this.waitAll(command);
+    waitForCount(control, CTRL.chunksDone, chunks.length);
+    if (Atomics.load(control, CTRL.failed) > 0) {
+      const failures = this.errorTexts.filter((_, w) => control[statusSlot(w)] === STATUS_FAILED).map(readErrorText);
+      throw new CharnnError(`a training thread failed: ${failures.join('; ')}`, 'try --threads 1');
+    }
+    // In chunk order, whoever computed them: a run is repeatable.
     const g = grads.data;
-    for (let w = 0; w < this.workers.length; w++) {
-      addInto(g, this.sharedGrads[w], g.length);
-      loss += this.sharedLoss[w][0];
+    let loss = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      addInto(g, shared.chunkGrads[c], g.length);
+      loss += shared.chunkLoss[c];
     }
     return loss;
   }
 
   saveState(): Float32Array {
-    const { layers, hidden } = this.model.config;
-    this.waitAll(this.post(KIND_SAVE_STATE));
-    copyShardState(this.carried, this.ownObjective.states, layers, this.B, hidden, this.own, true);
-    return this.carried.slice();
+    return this.shared.carried.slice();
   }
 
   loadState(flat: Float32Array): void {
-    const { layers, hidden } = this.model.config;
-    checkStateSize(flat, this.carried.length);
-    this.carried.set(flat);
-    this.waitAll(this.post(KIND_LOAD_STATE));
-    copyShardState(this.carried, this.ownObjective.states, layers, this.B, hidden, this.own, false);
-  }
-
-  /** Posts a command to every worker; returns its number. */
-  private post(kind: number): number {
-    this.control[CTRL.kind] = kind;
-    const command = Atomics.add(this.control, CTRL.command, 1) + 1;
-    Atomics.notify(this.control, CTRL.command);
-    return command;
-  }
-
-  /** Blocks until every worker has done command; throws if one failed. */
-  private waitAll(command: number): void {
-    const failures: string[] = [];
-    for (let w = 0; w < this.workers.length; w++) {
-      waitForValue(this.control, doneSlot(w), command);
-      if (this.control[statusSlot(w)] === STATUS_FAILED) failures.push(readErrorText(this.errorTexts[w]));
-    }
-    if (failures.length > 0) throw new CharnnError(`a training thread failed: ${failures.join('; ')}`, 'try --threads 1');
+    checkStateSize(flat, this.shared.carried.length);
+    this.shared.carried.set(flat);
   }
 
   async close(): Promise<void> {
-    this.post(KIND_EXIT);
+    this.control[CTRL.kind] = KIND_EXIT;
+    Atomics.add(this.control, CTRL.command, 1);
+    Atomics.notify(this.control, CTRL.command);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Fewest streams in a chunk (but the last few): measured one thread's step time per stream at
+ *  2 x 128 is flat from 25 streams down to 4 and about 15% worse at 2; at 2 x 512 small chunks
+ *  cost more (the per-step products then read all of W_hh, 4 MiB, from L3 for few rows). */
+function minChunkStreams(hidden: number): number {
+  return hidden <= 256 ? 4 : 8;
 }
 
 function checkStateSize(flat: Float32Array, size: number): void {
@@ -242,15 +224,6 @@ function checkStateSize(flat: Float32Array, size: number): void {
 function sharedFloats(n: number): Float32Array {
   const x = allocFloats(n);
   return x.buffer instanceof SharedArrayBuffer ? x : new Float32Array(new SharedArrayBuffer(4 * n));
-}
-
-/** Blocks until control[slot] === value. */
-function waitForValue(control: Int32Array, slot: number, value: number): void {
-  for (;;) {
-    const seen = Atomics.load(control, slot);
-    if (seen === value) return;
-    Atomics.wait(control, slot, seen);
-  }
 }
 
 /** Resolves when the worker has run its module (built its model), rejects if it fails to start. */

@@ -1,10 +1,11 @@
 /**
  * What the training thread and its gradient workers share. Each step the main thread writes the
- * parameters and the whole batch into shared memory and bumps the command counter; every
- * worker wakes (Atomics.wait), copies the parameters into its own engine memory, runs forward
- * and backward on its shard of streams, writes its gradients and partial loss, and marks the
- * step done. Nothing is sent through postMessage per step, so a step costs two futex wake-ups
- * and a few copies of the parameter vector.
+ * parameters and the whole batch into shared memory, opens the step's round of chunks
+ * (util/round-counter.ts) and bumps the command counter; every thread, the main one included,
+ * then takes chunks of streams (shards.ts planChunks) until none are left, runs forward and
+ * backward on each (chunk-runner.ts) and counts it done. The carried state of every stream lives
+ * in shared memory, so any thread can run any chunk. Nothing is sent through postMessage per
+ * step, so a step costs a few futex wake-ups and a few copies of the parameter vector.
  *
  * Legend: P parameters, D directions (2 for bilstm), T steps, B streams of the whole batch.
  */
@@ -14,35 +15,32 @@ import type { Shard } from './shards.js';
 
 /** Slots of the shared Int32 control array. */
 export const CTRL = {
-  /** Incremented by the main thread for every command; workers wait on it. */
+  /** Incremented by the main thread for every command (a step's number is its command); workers wait on it. */
   command: 0,
-  /** STEP, EXIT, SAVE_STATE or LOAD_STATE. */
+  /** STEP or EXIT. */
   kind: 1,
-  /** 1 when the carried state must be zeroed before this step (a new epoch). */
-  reset: 2,
   /** 1 when dropout is on for this step, and its seed (uint32 bits). */
-  dropoutOn: 3,
-  dropoutSeed: 4,
+  dropoutOn: 2,
+  dropoutSeed: 3,
   /** Steps in this batch. */
-  T: 5,
-  /** First per-worker slot; worker w uses WORKER_BASE + 2w (done counter) and + 2w + 1 (status). */
+  T: 4,
+  /** The step's next chunk (a round counter, the round being the command). */
+  nextChunk: 5,
+  /** Chunks of the step finished (their loss and gradients written), failed ones included. */
+  chunksDone: 6,
+  /** Chunks that failed in a worker; worker w's message is in its error buffer. */
+  failed: 7,
+  /** First per-worker slot: worker w's status at workerBase + w. */
   workerBase: 8,
 } as const;
 
 export const KIND_STEP = 1;
 export const KIND_EXIT = 2;
-/** Copy the worker's carried state into the shared state buffer / from it into the worker. */
-export const KIND_SAVE_STATE = 3;
-export const KIND_LOAD_STATE = 4;
 export const STATUS_OK = 0;
 export const STATUS_FAILED = 1;
 
-export function doneSlot(worker: number): number {
-  return CTRL.workerBase + 2 * worker;
-}
-
 export function statusSlot(worker: number): number {
-  return CTRL.workerBase + 2 * worker + 1;
+  return CTRL.workerBase + worker;
 }
 
 /** Everything a worker needs, sent once as workerData. */
@@ -54,19 +52,20 @@ export interface WorkerSetup {
   /** Largest T and the whole batch's B. */
   maxT: number;
   B: number;
-  shard: Shard;
+  chunks: Shard[];
   control: SharedArrayBuffer; // Int32 slots, see CTRL
   params: SharedArrayBuffer; // Float32 (P)
-  grads: SharedArrayBuffer; // Float32 (P) from byte gradsOffset: this worker's gradients (in the
-  gradsOffset: number; // main thread's wasm memory when the engine is wasm, so the sum runs there)
-  loss: SharedArrayBuffer; // Float64 (1), this worker's share of the mean loss
-  error: SharedArrayBuffer; // Uint8 (ERROR_TEXT_BYTES): UTF-8 message of a failed step, NUL-padded
+  /** Per chunk: where its gradients go (P floats from byte offset; in the main thread's wasm
+   *  memory when the engine is wasm, so the sum runs there). */
+  chunkGrads: { buffer: SharedArrayBuffer; offset: number }[];
+  chunkLoss: SharedArrayBuffer; // Float64 (chunks): each chunk's share of the mean loss
+  error: SharedArrayBuffer; // Uint8 (ERROR_TEXT_BYTES): UTF-8 message of a failed chunk, NUL-padded
   batch: SharedArrayBuffer; // Int32 (D x 2 x maxT*B): per direction x then y, time-major
-  state: SharedArrayBuffer; // Float32 (carriedStateSize): the whole batch's carried state, for checkpoints
+  state: SharedArrayBuffer; // Float32 (carriedStateSize): every stream's carried state
 }
 
 export function controlSlots(workers: number): number {
-  return CTRL.workerBase + 2 * workers;
+  return CTRL.workerBase + workers;
 }
 
 /** Room for a failed step's message: read synchronously by the blocked main thread, which

@@ -1,7 +1,8 @@
 /**
- * Data parallelism over streams: a batch of B streams is cut into contiguous shards, one per
- * thread, and each thread runs the whole model on its shard. Batches are time-major
- * (index t*B + b), so a shard's columns are gathered into its own (T x count) buffer.
+ * Data parallelism over streams: a batch of B streams is cut into contiguous shards (chunks),
+ * the threads take them one at a time (gradients.ts), and a thread runs the whole model on each
+ * chunk it takes. Batches are time-major (index t*B + b), so a chunk's columns are gathered into
+ * its own (T x count) buffer.
  *
  * Dimension legend: T steps, B streams of the whole batch, count streams of one shard.
  */
@@ -13,17 +14,38 @@ export interface Shard {
   count: number;
 }
 
-/** B streams split as evenly as possible over at most `threads` shards, none empty. */
-export function planShards(B: number, threads: number): Shard[] {
-  const n = Math.max(1, Math.min(threads, B));
-  const shards: Shard[] = [];
+/**
+ * B streams cut into chunks for `threads` threads that take them one at a time, biggest first:
+ * rounds of `threads` equal chunks, each round about half of the streams left (but chunks of at
+ * least minStreams), then the rest in `threads` near-equal chunks. B = 50 on 2 threads:
+ * 13 13 6 6 4 4 2 2. With the cores equally fast each thread takes the same streams; when one
+ * runs slower (on a shared machine, someone else's work on its core) it takes fewer chunks and
+ * the other keeps going, and the small chunks at the end let both finish close together, where
+ * one fixed shard per thread left the fast one waiting for the slow one at every step. The plan
+ * depends only on its arguments, so a run is repeatable: which thread took which chunk does not
+ * change a result (each chunk's gradients are summed in chunk order). Chunks of few streams run
+ * the per-step products with few rows, less efficiently, hence minStreams.
+ */
+export function planChunks(B: number, threads: number, minStreams: number): Shard[] {
+  const sizes: number[] = [];
+  let left = B;
+  while (left > 0) {
+    const size = Math.max(minStreams, Math.ceil(left / (2 * threads)));
+    if (size * threads >= left) {
+      const n = Math.min(threads, left);
+      for (let i = 0; i < n; i++) sizes.push(Math.floor(left / n) + (i < left % n ? 1 : 0));
+      break;
+    }
+    for (let i = 0; i < threads; i++) sizes.push(size);
+    left -= size * threads;
+  }
+  const chunks: Shard[] = [];
   let first = 0;
-  for (let i = 0; i < n; i++) {
-    const count = Math.floor(B / n) + (i < B % n ? 1 : 0);
-    shards.push({ first, count });
+  for (const count of sizes) {
+    chunks.push({ first, count });
     first += count;
   }
-  return shards;
+  return chunks;
 }
 
 /** out (T x shard.count) = the shard's columns of batch (T x B). */
