@@ -3,9 +3,10 @@
  * given while stdin is not a terminal). `score` and `eval` read stdin as a stream, so input
  * of any length goes through in bounded memory; `train` reads it whole (it makes passes).
  */
+import { createReadStream, statSync } from 'node:fs';
 import { CorpusPieces, type EncodedCorpus } from '../data/corpus.js';
 import { utf8Lines } from '../data/lines.js';
-import { bytesSource, fileSource, Utf8Stream, type CodePointSource } from '../data/source.js';
+import { bytesSource, fileSource, fsError, Utf8Stream, type CodePointSource } from '../data/source.js';
 import { UsageError } from '../errors.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import type { CliIO } from './io.js';
@@ -57,7 +58,34 @@ export async function readStdinChunks(io: CliIO): Promise<Uint8Array[]> {
   return chunks;
 }
 
-/** Corpus text from a file (read in chunks on each pass) or from stdin ('-'), never as one string. */
+/**
+ * Corpus text from a file (read in chunks on each pass) or from stdin ('-'), never as one string.
+ * A path that is not a regular file (a pipe: /dev/stdin, a FIFO, the shell's <(command)) can be
+ * read only once, while a corpus is read twice (vocabulary, then ids): it is read whole first,
+ * as stdin is.
+ */
 export async function corpusSource(file: string, io: CliIO): Promise<CodePointSource> {
-  return file === '-' ? bytesSource(await readStdinChunks(io), 'stdin') : fileSource(file);
+  if (file === '-') return bytesSource(await readStdinChunks(io), 'stdin');
+  return isStream(file) ? bytesSource(await readStreamChunks(file), file) : fileSource(file);
+}
+
+/** True for a path that exists and is not a regular file or a directory (fileSource reports
+ *  missing paths and directories itself). */
+function isStream(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function readStreamChunks(path: string): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of createReadStream(path)) chunks.push(chunk as Uint8Array);
+  } catch (e) {
+    throw fsError(path, e);
+  }
+  return chunks;
 }

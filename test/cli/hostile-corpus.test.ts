@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliChild, cliInProcess, expectCleanError } from '../helpers/cli.js';
+import { BIN, cliChild, cliInProcess, expectCleanError } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'charnn-corpus-'));
 const at = (name: string) => join(dir, name);
@@ -114,6 +114,31 @@ describe('empty texts', () => {
       expect(e.logprob_ln).toBeLessThan(0);
       expect(await evalJson('-', '\n\r\n\n', '--reset', reset)).toEqual(e);
     }
+  });
+});
+
+describe('a pipe given as a path', () => {
+  // Through a shell pipe: Node's own child stdin is a socket, which /dev/stdin cannot reopen.
+  const piped = (file: string, args: string[]) => {
+    const r = spawnSync('sh', ['-c', 'node=$1 bin=$2; shift 2; cat "$0" | "$node" "$bin" "$@"', file, process.execPath, BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, out: String(r.stdout), err: String(r.stderr) };
+  };
+
+  it('/dev/stdin from a pipe (read once, as a corpus is read twice): train and eval work as they do on the file', () => {
+    writeFileSync(at('piped.txt'), TEXT);
+    const fromPipe = piped(at('piped.txt'), ['train', '/dev/stdin', ...TRAIN, '-o', at('piped.safetensors')]);
+    expect(fromPipe.err).not.toMatch(/changed while it was being read|\n\s+at /);
+    expect(fromPipe.code).toBe(0);
+    expect(cliChild(['train', at('piped.txt'), ...TRAIN, '-o', at('filed.safetensors')], dir).code).toBe(0);
+    const figures = (r: { out: string }) => {
+      const { file: _name, ...rest } = JSON.parse(r.out);
+      return rest;
+    };
+    // The same model: the same figures on the same text, read from the pipe or the file.
+    const a = figures(piped(at('piped.txt'), ['eval', '-m', at('piped.safetensors'), '--json', '/dev/stdin']));
+    const b = figures(cliChild(['eval', '-m', at('filed.safetensors'), '--json', at('piped.txt')], dir));
+    expect(a).toEqual(b);
+    expect(a.tokens).toBe(TEXT.length);
   });
 });
 
