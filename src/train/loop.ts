@@ -192,6 +192,10 @@ async function trainLocked(
   if (plan.reduced) {
     callbacks.onNotice?.(`the training text (${split.train.length - 1} characters) is shorter than --batch x --seq (${options.batch} x ${options.seq}): training with ${B} stream(s) of ${T} steps`);
   }
+  if (options.dropout > 0 && options.layers === 1) {
+    // As torch.nn.LSTM (which warns too): dropout acts on the outputs of all layers but the last.
+    callbacks.onNotice?.(`--dropout ${options.dropout} has no effect with --layers 1: dropout applies between layers`);
+  }
 
   const config: ModelConfig = { cell: options.cell, vocabSize: vocab.size, hidden: options.hidden, layers: options.layers, dropout: options.dropout };
   if (resuming) checkSameRun(resuming, config, vocab, split.train.length, plan);

@@ -209,4 +209,15 @@ describe('sampling controls at their edges work as documented', () => {
     expectCleanError(r, 2, /--min-count 1000000 leaves no characters in the vocabulary: the most frequent character of tiny occurs \d+ times/);
     expect(r.err).toMatch(/^hint: lower --min-count/m);
   });
+
+  it('--dropout with --layers 1 trains but says it has no effect (it applies between layers); with 2 layers, no note', async () => {
+    const run = (layers: string) =>
+      cliInProcess(['train', join(dir, 'tiny.txt'), '--dropout', '0.3', '--layers', layers, '--hidden', '8', '--steps', '1', '--samples', '0', '-o', join(dir, `d${layers}.safetensors`)], dir);
+    const one = await run('1');
+    expect(one.code).toBe(0);
+    expect(one.err).toMatch(/^note: --dropout 0\.3 has no effect with --layers 1: dropout applies between layers$/m);
+    const two = await run('2');
+    expect(two.code).toBe(0);
+    expect(two.err).not.toMatch(/has no effect/);
+  });
 });
