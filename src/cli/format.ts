@@ -7,14 +7,7 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** 1234567 -> "1,234,567". By hand: toLocaleString's first call loads ICU data, about 15 ms of
- *  every command's start-up when the flags' help texts are built. */
-export function formatCount(n: number): string {
-  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
-  const digits = String(Math.abs(n));
-  const grouped = digits.replace(/\B(?=(\d{3})+$)/g, ',');
-  return n < 0 ? `-${grouped}` : grouped;
-}
+export { formatCount } from '../util/format-count.js';
 
 /** bpc = nats / ln 2; ppl = e^nats. */
 export function natsSummary(nats: number): string {

@@ -6,9 +6,7 @@
  * octal forms, no Infinity or NaN, no empty string.
  */
 import { InvalidArgumentError } from 'commander';
-import { UsageError } from '../errors.js';
-import { paramSpecs, sizeOf } from '../model/params.js';
-import type { CellType } from '../model/config.js';
+import { DURATION_MAX_MS, DURATION_MIN_MS, type OptionRange } from '../train/check-options.js';
 import { formatCount } from './format.js';
 
 /** A number as the messages show it: 100,000 for integers, as typed otherwise. */
@@ -24,6 +22,11 @@ export function integer(min: number, max: number) {
     }
     return n;
   };
+}
+
+/** The parser of a numeric option of the shared table (train/check-options.ts TRAIN_RANGES). */
+export function ranged(r: OptionRange) {
+  return r.integer ? integer(r.min, r.max) : number(r);
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -51,9 +54,6 @@ export function number(bounds: NumberRange) {
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** --time: at least a second (less trains nothing), at most a year. */
-export const DURATION_MIN_MS = 1000;
-export const DURATION_MAX_MS = 365 * 24 * 3_600_000;
 const DURATION_RANGE = 'from 1s to 8760h (a year)';
 
 /** A duration such as 90s, 10m, 1h30m or 45 (seconds), in milliseconds. */
@@ -97,37 +97,4 @@ export function repeatable<T>(parse: (value: string) => T) {
 export function character(value: string): string {
   if (Array.from(value).length !== 1 || value === '\n' || value === '\r') throw new InvalidArgumentError('expected exactly one character (not a line end).');
   return value;
-}
-
-/**
- * Limits on the size of what `train` builds, which no single flag's range can express.
- * Measured on the wasm engine (2 cores): training takes about 80 bytes per parameter (weights,
- * gradients, Adam's moments, the threads' shards) and about 52 bytes per unit of
- * batch x seq x layers x hidden (each step's activations and their gradients, per direction).
- */
-export const MAX_PARAMETERS = 50_000_000; // about 4 GB
-export const MAX_ACTIVATIONS = 1 << 26; // batch x seq x layers x hidden (x 2 for a bilstm): about 3.5 GB
-
-/** Parameters of a model without its vocabulary (a lower bound: the corpus adds V x (G + 1) x H + V). */
-export function parametersWithoutVocab(cell: CellType, hidden: number, layers: number): number {
-  return paramSpecs({ cell, hidden, layers, vocabSize: 0, dropout: 0 }).reduce((n, s) => n + sizeOf(s.shape), 0);
-}
-
-/** Usage errors for a model or batch too big to train, naming the flags to lower. */
-export function checkTrainSize(o: { cell: CellType; hidden: number; layers: number; batch: number; seq: number }): void {
-  const params = parametersWithoutVocab(o.cell, o.hidden, o.layers);
-  if (params > MAX_PARAMETERS) {
-    throw new UsageError(
-      `--cell ${o.cell} --hidden ${o.hidden} --layers ${o.layers} is a model of ${shown(params)} parameters; at most ${shown(MAX_PARAMETERS)} (about 4 GB to train)`,
-      'lower --hidden or --layers',
-    );
-  }
-  const directions = o.cell === 'bilstm' ? 2 : 1;
-  const units = o.batch * o.seq * o.layers * o.hidden * directions;
-  if (units > MAX_ACTIVATIONS) {
-    throw new UsageError(
-      `--batch ${o.batch} x --seq ${o.seq} x --layers ${o.layers} x --hidden ${o.hidden}${directions > 1 ? ' x 2 directions' : ''} = ${shown(units)} activations per step; at most ${shown(MAX_ACTIVATIONS)} (about 3.5 GB)`,
-      'lower --batch or --seq',
-    );
-  }
 }

@@ -23,6 +23,7 @@ import { prepareCorpus } from './prepare.js';
 import { learningRate } from './schedule.js';
 import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
 import { carriedStateSize } from './threads/shards.js';
+import { checkTrainOptions } from './check-options.js';
 import { createGradientSource } from './threads/gradients.js';
 import { resolveThreads } from './threads/count.js';
 
@@ -166,6 +167,7 @@ export async function train(
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
   const { options, changed } = resuming ? resumedOptions(resuming.checkpoint.meta.training, overrides) : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
+  checkTrainOptions(options); // the CLI's flags are checked already; a library caller's options are checked here
   // One writer per checkpoint path, for the whole run.
   const lock = options.out ? CheckpointLock.acquire(options.out, [bestPathOf(options.out)]) : null;
   try {

@@ -14,7 +14,8 @@ import type { CliIO } from '../io.js';
 import { corpusSource } from '../input.js';
 import { CHECKPOINT_DIR, loadModelFile } from '../model-path.js';
 import { DEFAULT_CORPUS } from '../paths.js';
-import { checkTrainSize, choice, duration, integer, number } from '../parse.js';
+import { checkTrainSize, TRAIN_RANGES as R } from '../../train/check-options.js';
+import { choice, duration, integer, ranged } from '../parse.js';
 import { formatDuration } from '../format.js';
 
 /** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
@@ -41,24 +42,24 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     .description('learn a character language model from a text file (one sentence per line)')
     .argument('[corpus]', `text file to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`)
     .addOption(new Option('--cell <type>', 'recurrent cell').choices(CELLS).default(d.cell))
-    .option('--hidden <n>', 'hidden units per layer', integer(1, 4096), d.hidden)
-    .option('--layers <n>', 'stacked layers', integer(1, 16), d.layers)
-    .option('--dropout <p>', 'dropout between layers', number({ min: 0, max: 1, maxExclusive: true }), d.dropout)
-    .option('--batch <n>', 'parallel streams per batch', integer(1, 100_000), d.batch)
-    .option('--seq <n>', 'steps of truncated backpropagation through time', integer(1, 100_000), d.seq)
-    .option('--lr <rate>', 'learning rate', number({ min: 0, max: 10, minExclusive: true }), d.lr)
+    .option('--hidden <n>', 'hidden units per layer', ranged(R.hidden), d.hidden)
+    .option('--layers <n>', 'stacked layers', ranged(R.layers), d.layers)
+    .option('--dropout <p>', 'dropout between layers', ranged(R.dropout), d.dropout)
+    .option('--batch <n>', 'parallel streams per batch', ranged(R.batch), d.batch)
+    .option('--seq <n>', 'steps of truncated backpropagation through time', ranged(R.seq), d.seq)
+    .option('--lr <rate>', 'learning rate', ranged(R.lr), d.lr)
     .option('--optimizer <name>', `optimizer: ${OPTIMIZERS.join(', ')}`, choice(OPTIMIZERS), d.optimizer)
-    .option('--clip <norm>', 'clip the global gradient norm to this (0 = off)', number({ min: 0, max: 1e6 }), d.clip)
-    .option('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', number({ min: 0, max: 1, minExclusive: true }), d.lrDecay)
-    .option('--lr-decay-after <epochs>', 'epochs before the learning rate starts to decay', integer(0, 1_000_000), d.lrDecayAfter)
-    .option('--epochs <n>', 'stop after this many passes over the training text (default 10 if no limit is given)', integer(1, 1_000_000))
-    .option('--steps <n>', 'stop after this many optimizer steps', integer(1, 1_000_000_000))
+    .option('--clip <norm>', 'clip the global gradient norm to this (0 = off)', ranged(R.clip), d.clip)
+    .option('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', ranged(R.lrDecay), d.lrDecay)
+    .option('--lr-decay-after <epochs>', 'epochs before the learning rate starts to decay', ranged(R.lrDecayAfter), d.lrDecayAfter)
+    .option('--epochs <n>', 'stop after this many passes over the training text (default 10 if no limit is given)', ranged(R.epochs))
+    .option('--steps <n>', 'stop after this many optimizer steps', ranged(R.steps))
     .option('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', duration)
-    .option('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', number({ min: 0, max: 1, maxExclusive: true }), d.valFrac)
-    .option('--eval-every <steps>', 'validate and checkpoint every this many steps (default: once per epoch)', integer(1, 1_000_000_000))
-    .option('--min-count <n>', 'characters seen fewer times than this become <UNK>', integer(1, 1_000_000_000), d.minCount)
-    .option('--seed <n>', 'random seed (weights, dropout, samples)', integer(0, 2 ** 32 - 1), d.seed)
-    .option('--threads <n>', `threads computing gradients, each taking a share of the batch's streams (default: all ${availableParallelism()} cores)`, integer(1, 256))
+    .option('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', ranged(R.valFrac), d.valFrac)
+    .option('--eval-every <steps>', 'validate and checkpoint every this many steps (default: once per epoch)', ranged(R.evalEvery))
+    .option('--min-count <n>', 'characters seen fewer times than this become <UNK>', ranged(R.minCount), d.minCount)
+    .option('--seed <n>', 'random seed (weights, dropout, samples)', ranged(R.seed), d.seed)
+    .option('--threads <n>', `threads computing gradients, each taking a share of the batch's streams (default: all ${availableParallelism()} cores)`, ranged(R.threads))
     .option('-o, --out <path>', `checkpoint path (default: ${CHECKPOINT_DIR}/<corpus-name>.safetensors)`)
     .option('--log <file>', 'append one JSON object per report to this file')
     .option('--samples <n>', 'samples to print when training ends', integer(0, 100), 3)
