@@ -19,10 +19,17 @@ export interface OptionRange {
   /** The bound itself is not accepted (dropout < 1, learning rate > 0). */
   minExclusive?: boolean;
   maxExclusive?: boolean;
+  /** train() as a library takes values past max too: there the bound only guards the CLI against
+   *  typos (--lr 100 is a test of divergence recovery, --hidden is bounded by the size limits). */
+  openAbove?: boolean;
+  /** train() as a library takes this lower minimum (0 steps: build a model, train nothing). */
+  libraryMin?: number;
 }
 
-const int = (flag: string, min: number, max: number): OptionRange => ({ flag, integer: true, min, max });
-const real = (flag: string, min: number, max: number, exclusive: { minExclusive?: boolean; maxExclusive?: boolean } = {}): OptionRange => ({ flag, integer: false, min, max, ...exclusive });
+type Extra = Pick<OptionRange, 'minExclusive' | 'maxExclusive' | 'openAbove' | 'libraryMin'>;
+const int = (flag: string, min: number, max: number, extra: Extra = {}): OptionRange => ({ flag, integer: true, min, max, ...extra });
+const real = (flag: string, min: number, max: number, extra: Extra = {}): OptionRange => ({ flag, integer: false, min, max, ...extra });
+const open: Extra = { openAbove: true };
 
 /** --time: at least a second (less trains nothing), at most a year. */
 export const DURATION_MIN_MS = 1000;
@@ -31,39 +38,50 @@ export const DURATION_MAX_MS = 365 * 24 * 3_600_000;
 type NumericOption = { [K in keyof TrainOptions]: TrainOptions[K] extends number | null ? K : never }[keyof TrainOptions];
 
 export const TRAIN_RANGES: Record<NumericOption, OptionRange> = {
-  hidden: int('--hidden', 1, 4096),
-  layers: int('--layers', 1, 16),
+  hidden: int('--hidden', 1, 4096, open),
+  layers: int('--layers', 1, 16, open),
   dropout: real('--dropout', 0, 1, { maxExclusive: true }),
-  batch: int('--batch', 1, 100_000),
-  seq: int('--seq', 1, 100_000),
-  lr: real('--lr', 0, 10, { minExclusive: true }),
-  clip: real('--clip', 0, 1e6),
+  batch: int('--batch', 1, 100_000, open),
+  seq: int('--seq', 1, 100_000, open),
+  lr: real('--lr', 0, 10, { minExclusive: true, openAbove: true }),
+  clip: real('--clip', 0, 1e6, open),
   lrDecay: real('--lr-decay', 0, 1, { minExclusive: true }),
-  lrDecayAfter: int('--lr-decay-after', 0, 1_000_000),
-  epochs: int('--epochs', 1, 1_000_000),
-  steps: int('--steps', 1, 1_000_000_000),
-  timeMs: int('--time', DURATION_MIN_MS, DURATION_MAX_MS),
+  lrDecayAfter: int('--lr-decay-after', 0, 1_000_000, open),
+  epochs: int('--epochs', 1, 1_000_000, { openAbove: true, libraryMin: 0 }),
+  steps: int('--steps', 1, 1_000_000_000, { openAbove: true, libraryMin: 0 }),
+  timeMs: int('--time', DURATION_MIN_MS, DURATION_MAX_MS, { openAbove: true, libraryMin: 0 }),
   valFrac: real('--val-frac', 0, 1, { maxExclusive: true }),
-  evalEvery: int('--eval-every', 1, 1_000_000_000),
-  minCount: int('--min-count', 1, 1_000_000_000),
+  evalEvery: int('--eval-every', 1, 1_000_000_000, open),
+  minCount: int('--min-count', 1, 1_000_000_000, open),
   seed: int('--seed', 0, 2 ** 32 - 1),
   threads: int('--threads', 1, 256),
 };
 
-/** True when n is in the range. */
+/** True when n is in the range (as the CLI's flags take it). */
 export function inRange(n: number, r: OptionRange): boolean {
   if (!Number.isFinite(n) || (r.integer && !Number.isSafeInteger(n))) return false;
   return (r.minExclusive ? n > r.min : n >= r.min) && (r.maxExclusive ? n < r.max : n <= r.max);
 }
 
-/** Usage errors for options train() cannot run with (null = not set, for the optional ones). */
+/** True when train() as a library takes n: the range with openAbove and libraryMin applied. */
+export function libraryAccepts(n: unknown, r: OptionRange): boolean {
+  if (typeof n !== 'number' || Number.isNaN(n) || (r.integer && !Number.isInteger(n))) return false;
+  const atLeastMin = r.libraryMin !== undefined ? n >= r.libraryMin : r.minExclusive ? n > r.min : n >= r.min;
+  if (!atLeastMin) return false;
+  if (r.openAbove) return true;
+  return r.maxExclusive ? n < r.max : n <= r.max;
+}
+
+/** Usage errors for options train() cannot run with (null = not set, for the optional ones):
+ *  the CLI's ranges, but for the bounds that only guard the command line (see OptionRange). */
 export function checkTrainOptions(o: TrainOptions): void {
   for (const [name, range] of Object.entries(TRAIN_RANGES) as [NumericOption, OptionRange][]) {
     const value = o[name];
     if (value === null && (name === 'epochs' || name === 'steps' || name === 'timeMs' || name === 'evalEvery' || name === 'threads')) continue;
-    if (typeof value !== 'number' || !inRange(value, range)) {
-      const excluded = [range.minExclusive ? range.min : null, range.maxExclusive ? range.max : null].filter((x) => x !== null);
-      const bounds = `from ${range.min} to ${range.max}${excluded.length > 0 ? ` (${excluded.join(' and ')} excluded)` : ''}`;
+    if (!libraryAccepts(value, range)) {
+      const min = range.libraryMin ?? range.min;
+      const excluded = [range.minExclusive && range.libraryMin === undefined ? min : null, range.maxExclusive && !range.openAbove ? range.max : null].filter((x) => x !== null);
+      const bounds = `from ${min}${range.openAbove ? ' up' : ` to ${range.max}`}${excluded.length > 0 ? ` (${excluded.join(' and ')} excluded)` : ''}`;
       throw new UsageError(`train option ${name} is ${String(value)}: expected ${range.integer ? 'an integer' : 'a number'} ${bounds} (${range.flag})`);
     }
   }

@@ -12,9 +12,11 @@ const tiny: Partial<TrainOptions> = { hidden: 8, layers: 1, batch: 4, seq: 8, st
 
 describe('train options', () => {
   it.each([
-    [{ hidden: 0 }, /^train option hidden is 0: expected an integer from 1 to 4096 \(--hidden\)$/],
+    [{ hidden: 0 }, /^train option hidden is 0: expected an integer from 1 up \(--hidden\)$/],
     [{ hidden: 2.5 }, /option hidden is 2\.5: expected an integer/],
-    [{ lr: Number.NaN }, /^train option lr is NaN: expected a number from 0 to 10 \(0 excluded\) \(--lr\)$/],
+    [{ lr: Number.NaN }, /^train option lr is NaN: expected a number from 0 up \(0 excluded\) \(--lr\)$/],
+    [{ lr: 0 }, /option lr is 0/],
+    [{ valFrac: 1 }, /option valFrac is 1: expected a number from 0 to 1 \(1 excluded\)/],
     [{ dropout: 1 }, /option dropout is 1: expected a number from 0 to 1 \(1 excluded\) \(--dropout\)$/],
     [{ threads: 0 }, /option threads is 0/],
     [{ steps: -1 }, /option steps is -1/],
@@ -27,6 +29,12 @@ describe('train options', () => {
     const run = train(TEXT, 'tiny', { ...tiny, ...bad });
     await expect(run).rejects.toThrow(UsageError);
     await expect(train(TEXT, 'tiny', { ...tiny, ...bad })).rejects.toThrow(message);
+  });
+
+  it('bounds that only guard the command line are open to the library; 0 steps builds a model and trains nothing', async () => {
+    expect(() => checkTrainOptions({ ...TRAIN_DEFAULTS, epochs: 10, lr: 100, minCount: 2e9 })).not.toThrow();
+    const none = await train(TEXT, 'tiny', { ...tiny, steps: 0 });
+    expect(none.steps).toBe(0);
   });
 
   it('the defaults and the ends of every range are accepted', () => {
