@@ -15,15 +15,25 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
-  const stderrTTY = Boolean(process.stderr.isTTY);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
-    fancy: stderrTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    fancy: isFancyTerminal(process.stderr, process.env),
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/**
+ * Whether progress can be drawn on this stream: a terminal with a width, colour not turned off.
+ * A terminal of 0 columns (a pseudo-terminal whose size was never set: `script` run without a
+ * terminal, some CI runners) counts as none: ora clears ceil(width / columns) = Infinity lines
+ * there, in a loop that never ends (seen: 100 MB of escape codes a minute, and no way to stop it
+ * but SIGKILL).
+ */
+export function isFancyTerminal(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 /**
