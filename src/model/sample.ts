@@ -176,13 +176,16 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
     sum += probs[v];
   }
   const minP = options.minP ?? 0;
-  if (options.topK > 0 || options.topP < 1 || minP > 0) {
+  // A top-k that keeps every symbol but <UNK> (which is never drawn) changes nothing: it takes the
+  // plain path below, so it draws what no top-k draws for the same seed.
+  const topK = options.topK < V - 1 ? options.topK : 0;
+  if (topK > 0 || options.topP < 1 || minP > 0) {
     for (let v = 0; v < V; v++) probs[v] /= sum;
     let candidates = V;
     // Most likely first; ties broken by id so results do not depend on the sort's stability.
     for (let v = 0; v < V; v++) order[v] = v;
     order.sort((a, b) => probs[b] - probs[a] || a - b);
-    if (options.topK > 0) candidates = Math.min(candidates, options.topK);
+    if (topK > 0) candidates = Math.min(candidates, topK);
     if (options.topP < 1) {
       let cumulative = 0;
       let keep = 0;
