@@ -52,9 +52,14 @@ export async function* stdinPieces(io: CliIO, vocab: Vocab): AsyncGenerator<Enco
 }
 
 /** The whole of stdin as the chunks it arrived in (no concatenated copy of a big input). */
-export async function readStdinChunks(io: CliIO): Promise<Uint8Array[]> {
+export function readStdinChunks(io: CliIO): Promise<Uint8Array[]> {
+  return collectChunks(io.stdin);
+}
+
+/** Every chunk of a stream, as bytes, in order. */
+async function collectChunks(stream: AsyncIterable<string | Uint8Array>): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return chunks;
 }
 
@@ -66,7 +71,7 @@ export async function readStdinChunks(io: CliIO): Promise<Uint8Array[]> {
  */
 export async function corpusSource(file: string, io: CliIO): Promise<CodePointSource> {
   if (file === '-') return bytesSource(await readStdinChunks(io), 'stdin');
-  return isStream(file) ? bytesSource(await readStreamChunks(file), file) : fileSource(file);
+  return isStream(file) ? bytesSource(await readWholeStream(file), file) : fileSource(file);
 }
 
 /** True for a path that exists and is not a regular file or a directory (fileSource reports
@@ -80,12 +85,10 @@ function isStream(path: string): boolean {
   }
 }
 
-async function readStreamChunks(path: string): Promise<Uint8Array[]> {
-  const chunks: Uint8Array[] = [];
+async function readWholeStream(path: string): Promise<Uint8Array[]> {
   try {
-    for await (const chunk of createReadStream(path)) chunks.push(chunk as Uint8Array);
+    return await collectChunks(createReadStream(path));
   } catch (e) {
     throw fsError(path, e);
   }
-  return chunks;
 }

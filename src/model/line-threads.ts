@@ -17,7 +17,7 @@
  * groups still being scored with Atomics.wait.
  *
  * Legend: a window is at most `window` lines, cut into groups of `streams` lines; its number
- * (gen) is the command count. Worker w is share w + 1 (share 0 is this thread).
+ * (gen) is the command count.
  */
 import { Worker } from 'node:worker_threads';
 import type { IdArray } from '../data/ids.js';

@@ -9,7 +9,7 @@ import { CELLS, type CellType } from '../model/config.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
 import { formatCount } from '../util/format-count.js';
 import { OPTIMIZERS } from './optimizer.js';
-import type { TrainOptions } from './options.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from './options.js';
 
 export interface OptionRange {
   flag: string;
@@ -77,7 +77,7 @@ export function libraryAccepts(n: unknown, r: OptionRange): boolean {
 export function checkTrainOptions(o: TrainOptions): void {
   for (const [name, range] of Object.entries(TRAIN_RANGES) as [NumericOption, OptionRange][]) {
     const value = o[name];
-    if (value === null && (name === 'epochs' || name === 'steps' || name === 'timeMs' || name === 'evalEvery' || name === 'threads')) continue;
+    if (value === null && TRAIN_DEFAULTS[name] === null) continue; // an optional one, not set
     if (!libraryAccepts(value, range)) {
       const min = range.libraryMin ?? range.min;
       const excluded = [range.minExclusive && range.libraryMin === undefined ? min : null, range.maxExclusive && !range.openAbove ? range.max : null].filter((x) => x !== null);

@@ -10,6 +10,7 @@ import type { CharLM } from '../../model/charlm.js';
 import { Objective, type DirectionBatch } from '../../model/objective.js';
 import { ParamSet } from '../../model/params.js';
 import type { DropoutSpec } from '../../nn/dropout.js';
+import type { StepDropout } from './gradients.js';
 import { copyShardState, gatherShard, type Shard } from './shards.js';
 
 /** What every thread of a run sees. */
@@ -44,7 +45,7 @@ export class ChunkRunner {
 
   /** Forward and backward over chunk c of the current batch (T steps), with the model's current
    *  parameters; carries the chunk's state on in shared memory. */
-  run(c: number, T: number, dropout: { p: number; seed: number } | null): void {
+  run(c: number, T: number, dropout: StepDropout | null): void {
     const { B, model, objective, grads, mine, shared } = this;
     const chunk = this.chunks[c];
     const size = this.maxT * B;

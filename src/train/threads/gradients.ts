@@ -171,9 +171,8 @@ export class ThreadedGradients implements GradientSource {
     Atomics.notify(control, CTRL.command);
 
     // This thread takes chunks too, while the workers take theirs.
-    const stepDropout = dropout ? { p: dropout.p, seed: dropout.seed } : null;
     for (let c = takeNext(control, CTRL.nextChunk, round); c < chunks.length; c = takeNext(control, CTRL.nextChunk, round)) {
-      this.runner.run(c, T, stepDropout);
+      this.runner.run(c, T, dropout);
       Atomics.add(control, CTRL.chunksDone, 1);
     }
     waitForCount(control, CTRL.chunksDone, chunks.length);
