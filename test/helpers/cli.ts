@@ -4,20 +4,13 @@
  * or the real binary in a child process where it does (stdin, pipes, exit codes of the process).
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { clearLine, clearScreenDown, cursorTo, moveCursor } from 'node:readline';
-import { PassThrough } from 'node:stream';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { run } from '../../src/cli/main.js';
+import { cliIn, type CliResult } from './cli-in-process.js';
 
-export const BIN = resolve(__dirname, '../../bin/charnn.js');
+export { cliIn, type CliResult, type FakeTerminal } from './cli-in-process.js';
 
-export interface CliResult {
-  code: number | null;
-  out: string;
-  err: string;
-}
+export const BIN = fileURLToPath(new URL('../../bin/charnn.js', import.meta.url));
 
 /** The program in-process; `stdin` undefined = a terminal (nothing piped). */
 export async function cliInProcess(args: string[], cwd: string, stdin?: string | Buffer): Promise<CliResult> {
@@ -43,43 +36,6 @@ export function expectCleanError(r: CliResult, code: number, pattern: RegExp, al
   if (lines.length === 2) expect(lines[1]).toMatch(/^hint: /);
   if (!allowStdout) expect(r.out).toBe('');
   expect(r.code).toBe(code);
-}
-
-export interface FakeTerminal {
-  /** Pretend stderr (and so progress, colour, the chart) is a terminal of this many columns. */
-  stderrTTY?: boolean;
-  /** Piped stdin; undefined = a terminal (nothing piped). */
-  stdinText?: string | Buffer;
-}
-
-/** The program in-process on fresh fake streams, optionally with stderr a pretend terminal. */
-export async function cliIn(cwd: string, args: string[], opts: FakeTerminal = {}): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough() as PassThrough & Record<string, unknown>;
-  if (opts.stderrTTY) {
-    // What ora and cli-progress use of a tty.WriteStream: escape sequences written to the stream.
-    Object.assign(stderr, {
-      isTTY: true,
-      columns: 100,
-      rows: 40,
-      cursorTo: (x: number, y?: number) => cursorTo(stderr, x, y),
-      moveCursor: (dx: number, dy: number) => moveCursor(stderr, dx, dy),
-      clearLine: (dir: -1 | 0 | 1) => clearLine(stderr, dir),
-      clearScreenDown: () => clearScreenDown(stderr),
-      getWindowSize: () => [100, 40],
-      hasColors: () => false,
-    });
-  }
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdin.isTTY = opts.stdinText === undefined;
-  stdin.end(opts.stdinText ?? '');
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d: Buffer) => (err += d));
-  const io: CliIO = { stdout, stderr, stdin, fancy: Boolean(opts.stderrTTY), env: {}, cwd };
-  const code = await run(args, io);
-  return { code, out, err };
 }
 
 /** Text without ANSI escape sequences (colours, cursor moves). */

@@ -1,0 +1,22 @@
+// Every output stays bit-identical across refactorings: the golden commands (golden-commands.ts)
+// run now give exactly what the reference build printed and wrote, recorded in
+// test/fixtures/golden/outputs.json by scripts/record-golden.ts (issue 11: recorded with the
+// build before the restructuring, 55d236b).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GOLDEN_FILE, runGolden, type GoldenOutput } from './golden-run.js';
+
+const expected = JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as GoldenOutput[];
+
+describe('golden outputs', () => {
+  it('the recorded commands all succeeded in the reference build', () => {
+    expect(expected.length).toBeGreaterThan(90);
+    expect(expected.filter((e) => e.code !== 0).map((e) => e.name)).toEqual([]);
+  });
+
+  it('every command prints and writes what the reference build did, byte for byte', { timeout: 180_000 }, async () => {
+    const actual = await runGolden();
+    expect(actual.map((a) => a.name)).toEqual(expected.map((e) => e.name));
+    for (let i = 0; i < expected.length; i++) expect(actual[i], expected[i].name).toEqual(expected[i]);
+  });
+});
