@@ -1,23 +1,24 @@
 /**
  * charnn as a library: train, load, sample, score and evaluate character language models.
- * No side effects on import; nothing here prints or exits.
+ * The API shared by every platform; the package's entry for Node (node.ts) installs Node's
+ * platform and adds what needs files. Nothing here prints or exits.
  *
  *   import { train, loadModel, sample, score, evaluate, fill } from 'charnn';
  */
 import { encodeSource } from './data/corpus.js';
 import { stringSource, type CodePointSource } from './data/source.js';
-import { loadCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
 import { importStateDict, readVocabJson } from './io/torch-import.js';
 import { CharLM } from './model/charlm.js';
 import type { CellType, Direction } from './model/config.js';
-import { evaluateCorpus, type EvalResult, type ResetMode } from './model/evaluate.js';
-import { beamSearch, type BeamResult } from './model/beam.js';
-import { FILL_DEFAULTS, checkFillOptions, fillGaps, type FillOptions, type FillResult } from './model/fill.js';
-import { checkGenerateOptions, generate, type GenerateOptions } from './model/generate.js';
-import { DEFAULT_REPEAT_LAST, defaultLength } from './model/sample.js';
+import { evaluateCorpus, type EvalResult, type ResetMode } from './scoring/evaluate.js';
+import { beamSearch, type BeamResult } from './generation/beam.js';
+import { FILL_DEFAULTS, checkFillOptions, fillGaps, type FillOptions, type FillResult } from './generation/fill.js';
+import { checkGenerateOptions, generate, type GenerateOptions } from './generation/generate.js';
+import { DEFAULT_REPEAT_LAST, defaultLength } from './generation/sample.js';
 import { asAsync } from './util/async-iter.js';
-import { SentenceScorer, type ScoreDirection, type SentenceScore } from './model/score.js';
-import { sentenceDistributions, topSymbols } from './model/distributions.js';
+import { SentenceScorer, type ScoreDirection, type SentenceScore } from './scoring/sentence-scorer.js';
+import { sentenceDistributions, topSymbols } from './scoring/distributions.js';
 import { Vocab } from './tokenizer/vocab.js';
 import { randomSeed, Rng } from './util/rng.js';
 import { UsageError } from './errors.js';
@@ -26,21 +27,22 @@ export { train, bestPathOf } from './train/loop.js';
 export type { TrainCallbacks, TrainResult, TrainStart, StepReport, EvalReport } from './train/loop.js';
 export { TRAIN_DEFAULTS, type TrainOptions } from './train/options.js';
 export { CharnnError, UsageError } from './errors.js';
-// Big corpora for train / evaluate without a JS string: a file read in chunks, or UTF-8 bytes.
-export { fileSource, bytesSource, type CodePointSource } from './data/source.js';
+// Big corpora for train / evaluate without a JS string: UTF-8 bytes (and, in Node, a file read in chunks: fileSource).
+export { bytesSource, type CodePointSource } from './data/source.js';
 export { CharLM } from './model/charlm.js';
 export { Vocab } from './tokenizer/vocab.js';
 export type { ModelConfig, CellType, Direction } from './model/config.js';
-export type { SentenceScore, ScoreDirection } from './model/score.js';
-export type { EvalResult, ResetMode } from './model/evaluate.js';
-export type { BeamResult } from './model/beam.js';
-export type { StopReason } from './model/sample.js';
-export type { FillOptions, FillResult, FillCandidate } from './model/fill.js';
-export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+export type { SentenceScore, ScoreDirection } from './scoring/sentence-scorer.js';
+export type { EvalResult, ResetMode } from './scoring/evaluate.js';
+export type { BeamResult } from './generation/beam.js';
+export type { StopReason } from './generation/sample.js';
+export type { FillOptions, FillResult, FillCandidate } from './generation/fill.js';
+export { saveCheckpoint, loadCheckpoint, decodeCheckpoint } from './io/checkpoint.js';
 // Charts of `train --log` files, as `charnn plot` draws them: parseRunLog(text, name) -> points, lossSvg(runs, options) -> SVG text.
 export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
 export { lossSvg, type PlotRun, type PlotX, type SvgOptions } from './plot/svg.js';
-export { setEngine, getEngine, type Engine } from './tensor/backend.js';
+export { setEngine, getEngine } from './engine/default-engine.js';
+export type { EngineName, Engine } from './engine/engine.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */
 export interface LoadedModel {
@@ -52,6 +54,11 @@ export interface LoadedModel {
 export function loadModel(path: string): LoadedModel {
   const { params, meta } = loadCheckpoint(path);
   return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** Writes a model to a checkpoint file (its weights read back from its engine). */
+export async function saveModel(path: string, loaded: LoadedModel): Promise<void> {
+  saveCheckpoint(path, await loaded.model.hostWeights(), loaded.meta);
 }
 
 /** Options of sample() and beam(); every one is optional. */
@@ -98,10 +105,9 @@ export function sample(loaded: LoadedModel, request: SampleRequest = {}): AsyncG
 }
 
 /** The most likely continuation of the prime by beam search (width `beam`, default 4), with its log-probability. */
-export function beam(loaded: LoadedModel, request: SampleRequest = {}): BeamResult & { text: string } {
+export function beam(loaded: LoadedModel, request: SampleRequest = {}): Promise<BeamResult & { text: string }> {
   const options = generateOptions(loaded, { ...request, beam: request.beam ?? 4 });
-  const result = beamSearch(loaded.model, loaded.vocab, { ...options, width: options.beam! });
-  return { ...result, text: result.chars.join('') };
+  return beamSearch(loaded.model, loaded.vocab, { ...options, width: options.beam! }).then((result) => ({ ...result, text: result.chars.join('') }));
 }
 
 function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateOptions {
@@ -134,19 +140,23 @@ function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateO
  * Fills the gaps of a sentence: `_` is one missing character, `*` one to maxGap (8) of them.
  * Candidates are proposed by a beam search with each direction and ranked by the mean of the
  * forward and backward log-probabilities of the whole sentence (forward only for a model with
- * one direction). See src/model/fill.ts.
+ * one direction). See src/generation/fill.ts.
  */
-export function fill(loaded: LoadedModel, text: string, options: Partial<FillOptions> = {}): FillResult {
+export function fill(loaded: LoadedModel, text: string, options: Partial<FillOptions> = {}): Promise<FillResult> {
   const o = { ...FILL_DEFAULTS, ...options };
   checkFillOptions(o);
   return fillGaps(loaded.model, loaded.vocab, text, o);
 }
 
 /** The probability of each sentence (one line each), from the zero state with <EOS> first. */
-export function score(loaded: LoadedModel, sentences: string[], direction: ScoreDirection = 'forward'): SentenceScore[] {
+export function score(loaded: LoadedModel, sentences: string[], direction: ScoreDirection = 'forward'): Promise<SentenceScore[]> {
   checkDirection(loaded, direction);
   const scorer = new SentenceScorer(loaded.model, loaded.vocab);
-  return sentences.map((s) => scorer.score(s, direction));
+  return (async () => {
+    const out: SentenceScore[] = [];
+    for (const s of sentences) out.push(await scorer.score(s, direction));
+    return out;
+  })();
 }
 
 /** Log-probability of a whole text (one sentence per line): a string, or a source such as fileSource(path). */
@@ -154,7 +164,7 @@ export function evaluate(
   loaded: LoadedModel,
   text: string | CodePointSource,
   options: { reset?: ResetMode; direction?: ScoreDirection; threads?: number } = {},
-): EvalResult {
+): Promise<EvalResult> {
   checkDirection(loaded, options.direction ?? 'forward');
   const corpus = encodeSource(typeof text === 'string' ? stringSource(text) : text, loaded.vocab);
   return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', { threads: options.threads });
@@ -170,7 +180,7 @@ function checkDirection(loaded: LoadedModel, direction: ScoreDirection): void {
 /**
  * A model from a PyTorch state_dict saved with safetensors (the names of the README's
  * "Continue in PyTorch" modules) and its vocabulary (an array of symbols in id order, or the
- * path of a JSON file holding one). Save it with saveCheckpoint(path, m.model.params, m.meta).
+ * path of a JSON file holding one). Save it with saveModel(path, m).
  */
 export function importTorchModel(weightsPath: string, vocab: readonly string[] | string, cell: CellType): LoadedModel {
   const symbols = typeof vocab === 'string' ? readVocabJson(vocab) : vocab;
@@ -187,13 +197,14 @@ export interface Alternatives {
 }
 
 /** For each character of a sentence and its closing <EOS>: the k symbols the model found most likely there. */
-export function alternatives(loaded: LoadedModel, text: string, k = 5, direction: Direction = 'forward'): Alternatives[] {
+export function alternatives(loaded: LoadedModel, text: string, k = 5, direction: Direction = 'forward'): Promise<Alternatives[]> {
   checkDirection(loaded, direction);
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, not ${k}`);
-  const d = sentenceDistributions(loaded.model, loaded.vocab, text, direction);
-  return Array.from(d.targets, (id, i) => ({
+  return sentenceDistributions(loaded.model, loaded.vocab, text, direction).then((d) =>
+    Array.from(d.targets, (id, i) => ({
     symbol: loaded.vocab.symbolOf(id),
     logprobLn: d.logProbs[i * d.V + id],
     top: topSymbols(d, i, k).map((t) => ({ symbol: loaded.vocab.symbolOf(t.id), logprobLn: t.logprobLn })),
-  }));
+    })),
+  );
 }

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ModelConfig } from '../model/config.js';
-import type { ScoreDirection } from '../model/score.js';
+import type { ScoreDirection } from '../scoring/sentence-scorer.js';
 
 export function directionOption(allowBoth: boolean): Option {
   const choices = allowBoth ? ['forward', 'backward', 'both'] : ['forward', 'backward'];

@@ -6,7 +6,7 @@
  */
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { CharLM } from '../model/charlm.js';
-import { sampleText } from '../model/sample.js';
+import { sampleText } from '../generation/sample.js';
 import { Vocab } from '../tokenizer/vocab.js';
 import { Rng } from '../util/rng.js';
 
@@ -25,18 +25,18 @@ export class EvalSampler {
   private vocab: Vocab | null = null;
 
   /** One line sampled from the checkpoint at `path`, from the start of a line. */
-  sample(path: string, runSeed: number, step: number): string {
+  async sample(path: string, runSeed: number, step: number): Promise<string> {
     const checkpoint = loadCheckpoint(path);
     if (this.model === null || this.vocab === null) {
       this.model = new CharLM(checkpoint.meta.model, checkpoint.params);
       this.vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
     } else {
-      this.model.params.data.set(checkpoint.params.data);
+      this.model.engine.write(this.model.params.data, checkpoint.params.data);
     }
     const rng = new Rng(evalSampleSeed(runSeed, step));
     let line = '';
     const options = { temperature: EVAL_SAMPLE_TEMPERATURE, topK: 0, topP: 1, prime: '', length: EVAL_SAMPLE_CHARS, direction: 'forward' as const, rng };
-    for (const ch of sampleText(this.model, this.vocab, options)) {
+    for await (const ch of sampleText(this.model, this.vocab, options)) {
       if (ch === '\n') {
         if (line.length > 0) break; // one line: an empty one (an <EOS> first) is skipped
         continue;

@@ -6,7 +6,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { CorpusPieces, type EncodedCorpus } from '../data/corpus.js';
 import { utf8Lines } from '../data/lines.js';
-import { bytesSource, fileSource, fsError, Utf8Stream, type CodePointSource } from '../data/source.js';
+import { bytesSource, Utf8Stream, type CodePointSource } from '../data/source.js';
+import { fileSource, fsError } from '../platform/node/file-source.js';
 import { UsageError } from '../errors.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import type { CliIO } from './io.js';

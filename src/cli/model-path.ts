@@ -2,9 +2,10 @@
  * Which checkpoint a command uses: -m/--model, or else the most recently written checkpoint
  * under ./checkpoints, so `charnn sample` just works after `charnn train corpus.txt`.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharnnError } from '../errors.js';
-import { findLatestCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { CHECKPOINT_EXTENSION, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 
 export const CHECKPOINT_DIR = 'checkpoints';
 
@@ -20,4 +21,32 @@ export function resolveModelPath(model: string | undefined, cwd: string): string
 export function loadModelFile(model: string | undefined, cwd: string): { path: string; checkpoint: Checkpoint } {
   const path = resolveModelPath(model, cwd);
   return { path, checkpoint: loadCheckpoint(path) };
+}
+
+/** The newest *.safetensors in `dir` by modification time; undefined if there is none or no such dir. */
+export function findLatestCheckpoint(dir: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new CharnnError(`cannot list checkpoints in ${dir}: ${(e as Error).message}`);
+  }
+  let best: { path: string; mtime: number } | undefined;
+  // Sorted so that equal mtimes resolve the same way on every run; dot files are our temp files.
+  for (const name of names.sort()) {
+    if (!name.endsWith(CHECKPOINT_EXTENSION) || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    let mtime: number;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) continue;
+      mtime = st.mtimeMs;
+    } catch {
+      continue; // vanished or a dangling link: not a candidate
+    }
+    if (!best || mtime >= best.mtime) best = { path, mtime };
+  }
+  return best?.path;
 }

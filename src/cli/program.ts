@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { setEngine, type Engine } from '../tensor/backend.js';
+import { setEngine } from '../engine/default-engine.js';
+import type { EngineName } from '../engine/engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -50,7 +51,7 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   }
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', (_program, action) => {
-    const engine = action.opts().engine as Engine | undefined;
+    const engine = action.opts().engine as EngineName | undefined;
     if (engine) setEngine(engine);
   });
   return program;

@@ -8,11 +8,10 @@
  * string and its UTF-8 bytes encode identically: there is one definition of lines, characters
  * and <UNK> here, whatever the source.
  */
-import { readFileSync } from 'node:fs';
 import { CharnnError } from '../errors.js';
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import { allocIds, type IdArray } from './ids.js';
-import { bytesSource, fileSource, fsError, LF, stringSource, type CodePointSource } from './source.js';
+import { LF, stringSource, type CodePointSource } from './source.js';
 
 /** Lines of a text. '\n', '\r\n' and '\r' all end a line; a final line end adds no empty line. */
 export function splitLines(text: string): string[] {
@@ -147,41 +146,6 @@ export function encodeSource(source: CodePointSource, vocab: Vocab, counts: Sour
 /** Encode a text as one id stream; see `EncodedCorpus`. */
 export function encodeCorpus(text: string, vocab: Vocab): EncodedCorpus {
   return encodeSource(stringSource(text), vocab);
-}
-
-/**
- * Read a UTF-8 text file as a string (leading BOM removed). Throws a one-line CharnnError for
- * a missing file, a directory, an unreadable file, a binary file or invalid UTF-8. An empty
- * file is not an error here: whether it is enough text is for the caller to decide.
- * Training and evaluation read files through fileSource instead, without the string.
- */
-export function readCorpusFile(path: string): string {
-  fileSource(path); // the up-front checks: exists, not a directory, readable
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw fsError(path, e);
-  }
-  return decodeCorpusBytes(bytes, path);
-}
-
-/**
- * Decode the bytes of a corpus (a file, or stdin read by the caller) with the same checks as
- * the byte sources (NUL, invalid UTF-8, leading BOM); `name` is used in error messages.
- */
-export function decodeCorpusBytes(bytes: Uint8Array, name: string): string {
-  bytesSource(bytes, name).forEachChunk(() => {}); // validation only: throws for bad input
-  let text: string;
-  try {
-    // Valid by now; ignoreBOM keeps a BOM in the output so we strip it ourselves, as the
-    // byte sources do.
-    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  } catch (e) {
-    if (e instanceof RangeError) throw new CharnnError(`${name} is too large to read as one string (${bytes.length} bytes)`);
-    throw e;
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Ids per piece of a streamed text (see CorpusPieces): 4 Mi, 4 to 16 MB of ids. */

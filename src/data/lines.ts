@@ -23,17 +23,17 @@ export async function* utf8Lines(chunks: AsyncIterable<Uint8Array | string>, nam
   const decoder = new Utf8Decoder(name); // validation only: its code points are not used
   let scratch = new Int32Array(0);
   let offset = 0; // absolute offset of the current chunk's first byte
-  let partial: Buffer[] = []; // bytes of the line not yet ended, from earlier chunks
+  let partial: Uint8Array[] = []; // bytes of the line not yet ended, from earlier chunks
   let partialBytes = 0;
   let lastEndWasCR = false; // the byte just before the current line start was a CR line end
   let lineNo = 0;
 
-  const line = (chunk: Buffer, from: number, to: number): string => {
+  const line = (chunk: Uint8Array, from: number, to: number): string => {
     let text: string;
-    if (partialBytes === 0) text = chunk.toString('utf8', from, to);
+    if (partialBytes === 0) text = utf8.decode(chunk.subarray(from, to));
     else {
       partial.push(chunk.subarray(from, to));
-      text = Buffer.concat(partial).toString('utf8');
+      text = utf8.decode(concat(partial));
       partial = [];
       partialBytes = 0;
     }
@@ -44,7 +44,7 @@ export async function* utf8Lines(chunks: AsyncIterable<Uint8Array | string>, nam
     new CharnnError(`${name}: line ${lineNo + 1} is longer than ${maxLineBytes.toLocaleString('en-US')} bytes`, 'a sentence is held in memory whole: split the text into lines, or use charnn eval');
 
   for await (const raw of chunks) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const chunk = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
     // The usable prefix: up to the first NUL or invalid byte, whichever comes first.
     const nul = chunk.indexOf(0);
     const checked = nul >= 0 ? chunk.subarray(0, nul) : chunk;
@@ -83,8 +83,21 @@ export async function* utf8Lines(chunks: AsyncIterable<Uint8Array | string>, nam
   }
   decoder.finish(); // a sequence cut short by the end of the input
   // The last line, unless it is nothing but the BOM of an otherwise empty input.
-  const onlyBom = lineNo === 0 && partialBytes === 3 && Buffer.concat(partial).equals(BOM);
-  if (partialBytes > 0 && !onlyBom) yield line(Buffer.alloc(0), 0, 0);
+  const onlyBom = lineNo === 0 && partialBytes === 3 && concat(partial).every((b, i) => b === BOM[i]);
+  if (partialBytes > 0 && !onlyBom) yield line(new Uint8Array(0), 0, 0);
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const BOM = [0xef, 0xbb, 0xbf];
+/** The bytes are checked as UTF-8 before they are decoded; a BOM is kept (and dropped above only
+ *  at the start of the text). */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -9,7 +9,7 @@
  *   stringSource(text)      a JS string (the library API); UTF-16 pairs -> code points, a lone
  *                           surrogate is its own code point (as String.prototype.codePointAt)
  *   bytesSource(chunks)     UTF-8 bytes already in memory (stdin), checked as below
- *   fileSource(path)        a UTF-8 file, read in chunks with fs.readSync on every pass
+ *   fileSource(path)        a UTF-8 file, read in chunks on every pass (src/platform/node/file-source.ts)
  *   Utf8Stream              one pass over bytes pushed in as they arrive (stdin read once)
  *
  * Byte sources are checked as one file: a NUL byte anywhere is a "binary file" error (with the
@@ -19,7 +19,6 @@
  * dropped. Chunk boundaries may fall anywhere: inside a multi-byte sequence, a surrogate pair
  * or a '\r\n'.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { CharnnError } from '../errors.js';
 
 export const LF = 0x0a;
@@ -39,7 +38,7 @@ export interface CodePointSource {
 /** UTF-16 units per chunk of a string source. */
 const STRING_CHUNK = 1 << 16;
 /** Bytes per read (and per decoded chunk) of a byte source: 1 MiB of bytes, 4 MiB of scratch. */
-const BYTE_CHUNK = 1 << 20;
+export const BYTE_CHUNK = 1 << 20;
 
 /**
  * Wraps a sink so that line ends reach it folded: CR -> LF, and the LF of a CRLF dropped. The
@@ -237,7 +236,7 @@ export class Utf8Stream {
 }
 
 /** Runs one pass of UTF-8 chunks through a decoder into the sink. */
-function decodePass(name: string, chunks: (each: (bytes: Uint8Array) => void) => void, maxChunk: number, sink: CodePointSink): void {
+export function decodePass(name: string, chunks: (each: (bytes: Uint8Array) => void) => void, maxChunk: number, sink: CodePointSink): void {
   const stream = new Utf8Stream(name, sink, maxChunk);
   chunks((bytes) => stream.push(bytes));
   stream.end();
@@ -255,60 +254,6 @@ export function bytesSource(bytes: Uint8Array | readonly Uint8Array[], name: str
   };
 }
 
-/**
- * A UTF-8 file as a source. The file is checked now (it exists, is not a directory, can be
- * opened), so those mistakes are reported before any work starts; each pass then reads it
- * from the start in chunks of chunkBytes.
- */
-export function fileSource(path: string, chunkBytes = BYTE_CHUNK): CodePointSource {
-  checkChunk(chunkBytes);
-  try {
-    if (statSync(path).isDirectory()) throw new CharnnError(`${path} is a directory, not a text file`);
-    closeSync(openSync(path, 'r'));
-  } catch (e) {
-    if (e instanceof CharnnError) throw e;
-    throw fsError(path, e);
-  }
-  return {
-    name: path,
-    forEachChunk(sink) {
-      let fd: number;
-      try {
-        fd = openSync(path, 'r');
-      } catch (e) {
-        throw fsError(path, e);
-      }
-      try {
-        const size = fstatSync(fd).size;
-        const buffer = new Uint8Array(Math.max(1, Math.min(chunkBytes, size || chunkBytes)));
-        decodePass(path, (each) => {
-          for (;;) {
-            let got: number;
-            try {
-              got = readSync(fd, buffer, 0, buffer.length, null);
-            } catch (e) {
-              throw fsError(path, e);
-            }
-            if (got === 0) break;
-            each(buffer.subarray(0, got));
-          }
-        }, chunkBytes, sink);
-      } finally {
-        closeSync(fd);
-      }
-    },
-  };
-}
-
-function checkChunk(n: number): void {
+export function checkChunk(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`chunk size must be a positive integer, got ${n}`);
-}
-
-export function fsError(path: string, e: unknown): CharnnError {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new CharnnError(`no such file: ${path}`);
-  if (code === 'EISDIR') return new CharnnError(`${path} is a directory, not a text file`);
-  if (code === 'EACCES' || code === 'EPERM') return new CharnnError(`cannot read ${path}: permission denied`);
-  const msg = e instanceof Error ? e.message : String(e);
-  return new CharnnError(`cannot read ${path}: ${msg}`);
 }

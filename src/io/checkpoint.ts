@@ -19,14 +19,12 @@
  * valid checksum). Everything is synchronous: the CLI wants a fast cold start and has nothing
  * else to do meanwhile.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CharnnError } from '../errors.js';
 import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
-import { ParamSet, paramSpecs, sizeOf } from '../model/params.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { hostParams, type ParamSet, paramSpecs, sizeOf } from '../model/param-set.js';
+import { FileReadError, platform } from '../platform/platform.js';
 import { CHECKSUM_KEY, checksumOf } from './checksum.js';
-import { encodeSafetensors, parseSafetensors, readSafetensors, readTensor, readTensorInto, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
+import { encodeSafetensors, parseSafetensors, readTensor, readTensorInto, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'charnn';
 /** 2: sealed with a checksum, may hold a training state. Version 1 files had neither. */
@@ -117,7 +115,7 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
     }
   }
   try {
-    writeFileAtomic(path, seal(tensors, metadata, path), { makeDirs: true });
+    platform().writeFileAtomic(path, seal(tensors, metadata, path));
   } catch (e) {
     throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
   }
@@ -151,20 +149,23 @@ function encodeMeta(meta: CheckpointMeta): Map<string, string> {
 // ---------------------------------------------------------------- load
 
 export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpoint {
-  const fail = (what: string, hint?: string): never => {
-    throw new CharnnError(`${path}: ${what}`, hint);
-  };
-  let isFile = false;
+  let bytes: Uint8Array;
   try {
-    isFile = statSync(path).isFile();
+    bytes = platform().readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') fail('checkpoint not found', 'train a model first with `charnn train <corpus>`, or pass --model');
-    fail(`cannot read checkpoint: ${(e as Error).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    const what = { missing: 'checkpoint not found', directory: 'is a directory, not a checkpoint file', stat: `cannot read checkpoint: ${e.detail}`, read: `cannot read file: ${e.detail}` }[e.reason];
+    throw new CharnnError(`${path}: ${what}`, e.reason === 'missing' ? 'train a model first with `charnn train <corpus>`, or pass --model' : undefined);
   }
-  if (!isFile) fail('is a directory, not a checkpoint file');
+  return decodeCheckpoint(bytes, path, options);
+}
 
-  const file = readSafetensors(path);
+/** A checkpoint from its bytes (a file's, a download's); `source` names it in errors. */
+export function decodeCheckpoint(bytes: Uint8Array, source: string, options: LoadOptions = {}): Checkpoint {
+  const fail = (what: string, hint?: string): never => {
+    throw new CharnnError(`${source}: ${what}`, hint);
+  };
+  const file = parseSafetensors(bytes, source);
   checkFormat(file.metadata, fail);
   const checksum = file.metadata.get(CHECKSUM_KEY);
   if (checksum === undefined) fail('metadata has no "checksum": the file is corrupt, or was not written by charnn');
@@ -187,7 +188,7 @@ export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpo
   }
 
   // One flat buffer in spec order, whatever the tensor order in the file.
-  const params = ParamSet.zeros<Float32Array>(specs, Float32Array);
+  const params = hostParams(specs);
   for (const spec of specs) {
     const view = params.get(spec.name);
     readTensorInto(file, file.tensors.get(spec.name)!, view);
@@ -319,36 +320,6 @@ function checkProgress(p: Progress, fail: (what: string) => never): void {
     // JSON has no NaN/Infinity (they would silently become null), so refuse them here.
     if (v !== null && !(typeof v === 'number' && Number.isFinite(v))) fail(`${k} ${String(v)} is not a finite number or null`);
   }
-}
-
-// ---------------------------------------------------------------- find
-
-/** The newest *.safetensors in `dir` by modification time; undefined if there is none or no such dir. */
-export function findLatestCheckpoint(dir: string): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new CharnnError(`cannot list checkpoints in ${dir}: ${(e as Error).message}`);
-  }
-  let best: { path: string; mtime: number } | undefined;
-  // Sorted so that equal mtimes resolve the same way on every run; dot files are our temp files.
-  for (const name of names.sort()) {
-    if (!name.endsWith(CHECKPOINT_EXTENSION) || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    let mtime: number;
-    try {
-      const st = statSync(path);
-      if (!st.isFile()) continue;
-      mtime = st.mtimeMs;
-    } catch {
-      continue; // vanished or a dangling link: not a candidate
-    }
-    if (!best || mtime >= best.mtime) best = { path, mtime };
-  }
-  return best?.path;
 }
 
 // ---------------------------------------------------------------- helpers

@@ -8,7 +8,7 @@
  * than over the raw header bytes, so the writer and the reader compute it from the same thing
  * without having to locate the checksum's own bytes inside the JSON.
  */
-import { createHash } from 'node:crypto';
+import { platform } from '../platform/platform.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 /** The metadata key that holds the checksum. */
@@ -22,10 +22,7 @@ export function checksumOf(file: SafetensorsFile): string {
   const tensors = [...file.tensors.values()]
     .sort((a, b) => compare(a.name, b.name))
     .map((t) => [t.name, t.dtype, t.shape, t.begin - dataStart, t.end - dataStart]);
-  const hash = createHash(ALGORITHM);
-  hash.update(JSON.stringify({ metadata, tensors }));
-  hash.update(file.bytes.subarray(dataStart));
-  return `${ALGORITHM}:${hash.digest('hex')}`;
+  return `${ALGORITHM}:${platform().sha256([JSON.stringify({ metadata, tensors }), file.bytes.subarray(dataStart)])}`;
 }
 
 /** Bytes after the header: the file minus 8 bytes of length and the header itself. */

@@ -14,8 +14,8 @@
  * checkpoint saved from PyTorch in another precision still loads; every other dtype is an
  * error. Every input is treated as untrusted: each failure is a CharnnError naming the file.
  */
-import { readFileSync } from 'node:fs';
 import { CharnnError } from '../errors.js';
+import { FileReadError, platform } from '../platform/platform.js';
 
 /** One tensor to write: float32 values in row-major order. */
 export interface TensorToWrite {
@@ -111,9 +111,10 @@ function writeF32(out: Uint8Array, at: number, data: Float32Array): void {
 export function readSafetensors(path: string): SafetensorsFile {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = platform().readFile(path);
   } catch (e) {
-    throw new CharnnError(`${path}: cannot read file: ${(e as Error).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new CharnnError(`${path}: cannot read file: ${e.detail}`);
   }
   return parseSafetensors(bytes, path);
 }

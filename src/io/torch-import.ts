@@ -12,10 +12,10 @@
  * into charnn's order (the input columns of weight_ih_l0, the rows of decoder.weight and
  * decoder.bias), which leaves every probability unchanged.
  */
-import { readFileSync } from 'node:fs';
 import { CharnnError, UsageError } from '../errors.js';
 import { baseCellOf, directionsOf, gatesOf, isCellType, type CellType, type ModelConfig } from '../model/config.js';
-import { ParamSet, paramSpecs, prefixOf } from '../model/params.js';
+import { hostParams, paramSpecs, prefixOf, type ParamSet } from '../model/param-set.js';
+import { FileReadError, platform } from '../platform/platform.js';
 import { EOS, UNK, Vocab } from '../tokenizer/vocab.js';
 import type { CheckpointMeta } from './checkpoint.js';
 import { readSafetensors, readTensor, type SafetensorsFile } from './safetensors.js';
@@ -29,9 +29,10 @@ export interface ImportedModel {
 export function readVocabJson(path: string): string[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(platform().readFile(path));
   } catch (e) {
-    throw new CharnnError(`${path}: cannot read the vocabulary: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new CharnnError(`${path}: cannot read the vocabulary: ${e.code ?? e.detail}`);
   }
   let parsed: unknown;
   try {
@@ -63,7 +64,7 @@ export function importStateDict(weightsPath: string, symbols: readonly string[],
   if (extra !== undefined) {
     fail(`unexpected tensor ${extra}: a ${cell} ${config.layers} x ${config.hidden} model has ${describeNames(specs.map((s) => s.name))}`, 'save the state_dict of modules named rnn and decoder (see "Continue in PyTorch" in the README)');
   }
-  const params = ParamSet.zeros<Float32Array>(specs, Float32Array);
+  const params = hostParams(specs);
   for (const spec of specs) {
     const entry = file.tensors.get(spec.name);
     if (!entry) return fail(`tensor ${spec.name} is missing (a ${cell} model needs it)`);

@@ -1,24 +1,24 @@
 /**
- * The character language model: a config, one flat parameter buffer, and per direction the
- * named views its layers and decoder read. The model owns its vocabulary size but not the
- * vocabulary itself (the tokenizer does; the checkpoint stores both).
+ * The character language model: a config, one flat parameter buffer in its engine's memory, and
+ * per direction the named views its layers and decoder read. The model owns its vocabulary size
+ * but not the vocabulary itself (the tokenizer does; the checkpoint stores both).
  */
-import type { Floats } from '../tensor/types.js';
-import type { LayerWeights } from '../nn/layer.js';
+import { defaultEngine } from '../engine/default-engine.js';
+import type { Engine, LayerWeightsOf, Tensor } from '../engine/engine.js';
+import type { Floats } from '../engine/floats.js';
 import type { Rng } from '../util/rng.js';
 import { baseCellOf, directionsOf, type Direction, type ModelConfig } from './config.js';
-import { ParamSet, paramSpecs, prefixOf } from './params.js';
+import { engineParams, hostParams, ParamSet, paramSpecs, prefixOf } from './param-set.js';
 
 /** The views one direction's layers and decoder read, in a ParamSet of weights or of gradients. */
-export interface DirectionViews<F extends Floats> {
-  layers: LayerWeights<F>[];
-  decoderWeight: F; // (V x H)
-  decoderBias: F; // (V)
+export interface DirectionViews<B> {
+  layers: LayerWeightsOf<B>[];
+  decoder: { w: B; b: B }; // (V x H), (V)
 }
 
-export function directionViews<F extends Floats>(set: ParamSet<F>, config: ModelConfig, direction: Direction): DirectionViews<F> {
+export function directionViews<B>(set: ParamSet<B>, config: ModelConfig, direction: Direction): DirectionViews<B> {
   const p = prefixOf(direction);
-  const layers: LayerWeights<F>[] = [];
+  const layers: LayerWeightsOf<B>[] = [];
   for (let k = 0; k < config.layers; k++) {
     layers.push({
       wIh: set.get(`${p}rnn.weight_ih_l${k}`),
@@ -27,29 +27,39 @@ export function directionViews<F extends Floats>(set: ParamSet<F>, config: Model
       bHh: set.get(`${p}rnn.bias_hh_l${k}`),
     });
   }
-  return { layers, decoderWeight: set.get(`${p}decoder.weight`), decoderBias: set.get(`${p}decoder.bias`) };
+  return { layers, decoder: { w: set.get(`${p}decoder.weight`), b: set.get(`${p}decoder.bias`) } };
 }
 
-export class CharLM<F extends Floats = Float32Array> {
+export class CharLM {
   readonly config: ModelConfig;
-  readonly params: ParamSet<F>;
+  readonly engine: Engine;
+  readonly params: ParamSet<Tensor>;
 
-  constructor(config: ModelConfig, params: ParamSet<F>) {
+  /** A model on `engine` (default: the process's) with the given weights, copied into it. */
+  constructor(config: ModelConfig, weights: ParamSet<Floats>, engine: Engine = defaultEngine()) {
     this.config = config;
-    // The fast kernels work in place on engine memory: a loaded checkpoint is copied there once.
-    this.params = params.inEngineMemory();
+    this.engine = engine;
+    this.params = engineParams(engine, paramSpecs(config));
+    engine.write(this.params.data, weights.data);
   }
 
   get directions(): Direction[] {
     return directionsOf(this.config.cell);
   }
 
-  views(direction: Direction): DirectionViews<F> {
+  views(direction: Direction): DirectionViews<Tensor> {
     return directionViews(this.params, this.config, direction);
   }
 
   parameterCount(): number {
-    return this.params.data.length;
+    return this.engine.size(this.params.data);
+  }
+
+  /** The weights read back to the host (for a checkpoint). */
+  async hostWeights(): Promise<ParamSet<Float32Array>> {
+    const host = hostParams(this.params.specs);
+    await this.engine.read(this.params.data, host.data);
+    return host;
   }
 }
 
@@ -59,7 +69,7 @@ export class CharLM<F extends Floats = Float32Array> {
  * LSTM forget-gate input bias starts at 1 (as torch-rnn does) so early gradients flow through time.
  */
 export function initParams(config: ModelConfig, rng: Rng): ParamSet<Float32Array> {
-  const params = ParamSet.zeros<Float32Array>(paramSpecs(config), Float32Array);
+  const params = hostParams(paramSpecs(config));
   const bound = 1 / Math.sqrt(config.hidden);
   for (let i = 0; i < params.data.length; i++) params.data[i] = rng.uniform(-bound, bound);
   if (baseCellOf(config.cell) === 'lstm') {

@@ -3,7 +3,7 @@
  *
  * Cells: `rnn` (tanh), `lstm`, `gru`, and `bilstm`, which is the biLM of ELMo: a forward
  * LSTM language model and a backward one (a forward model over reversed text), each with
- * its own layers and decoder. See GUIDE.md, section 2.
+ * its own layers and decoder (docs/ARCHITECTURE.md, "bilstm").
  */
 import type { CellName } from '../nn/cell.js';
 

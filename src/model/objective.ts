@@ -1,17 +1,18 @@
 /**
  * The training objective for one batch: the mean cross-entropy (nats per character) of the
  * forward language model, or for a bilstm the mean of the forward and backward models' losses
- * (GUIDE.md: each direction has its own batches, walked through its own stream order).
+ * (each direction has its own batches, walked through its own stream order: see
+ * docs/ARCHITECTURE.md, "bilstm").
  *
  * It owns one runner and one carried state per direction, so the hidden state flows from
  * batch j to batch j+1 of each stream (truncated BPTT).
  */
-import type { Floats, FloatCtor } from '../tensor/types.js';
-import type { ParamSet } from './params.js';
+import type { Tensor } from '../engine/engine.js';
+import type { ParamSet } from './param-set.js';
 import { directionViews, type CharLM } from './charlm.js';
 import type { Direction } from './config.js';
-import { DirectionRunner, type DropoutSpec } from './runner.js';
-import { resetState, zeroState, type RecurrentState } from './state.js';
+import { DirectionRunner, type DropoutSpec } from './direction-runner.js';
+import { resetState, zeroState, type RecurrentState } from './recurrent-state.js';
 
 /** One direction's batch: x and y time-major (T*B), y[t*B + b] the target after x[t*B + b]. */
 export interface DirectionBatch {
@@ -19,21 +20,20 @@ export interface DirectionBatch {
   y: Int32Array;
 }
 
-export class Objective<F extends Floats> {
-  readonly model: CharLM<F>;
-  readonly runners: DirectionRunner<F>[];
-  readonly states: RecurrentState<F>[];
+export class Objective {
+  readonly model: CharLM;
+  readonly runners: DirectionRunner[];
+  readonly states: RecurrentState[];
 
-  constructor(model: CharLM<F>, maxT: number, B: number) {
-    const ctor = model.params.data.constructor as FloatCtor;
+  constructor(model: CharLM, maxT: number, B: number) {
     this.model = model;
-    this.runners = model.directions.map((d: Direction) => new DirectionRunner<F>(model, d, maxT, B, ctor));
-    this.states = model.directions.map(() => zeroState<F>(ctor, model.config.layers, B, model.config.hidden));
+    this.runners = model.directions.map((d: Direction) => new DirectionRunner(model, d, maxT, B));
+    this.states = model.directions.map(() => zeroState(model.engine, model.config.layers, B, model.config.hidden));
   }
 
   /** Forget the carried state (a new epoch starts every stream from its beginning). */
   reset(): void {
-    for (const s of this.states) resetState(s);
+    for (const s of this.states) resetState(this.model.engine, s);
   }
 
   /**
@@ -44,14 +44,14 @@ export class Objective<F extends Floats> {
    * batch's stream count as totalStreams: its loss and gradients are then its part of the
    * whole batch's mean, and the shares add up to the one-thread result.
    */
-  step(batches: DirectionBatch[], T: number, B: number, dropout: DropoutSpec | null, grads: ParamSet<F> | null, totalStreams = B): number {
+  async step(batches: DirectionBatch[], T: number, B: number, dropout: DropoutSpec | null, grads: ParamSet<Tensor> | null, totalStreams = B): Promise<number> {
     const D = this.runners.length;
     const scale = 1 / (T * totalStreams * D);
     let total = 0;
     for (let d = 0; d < D; d++) {
       const runner = this.runners[d];
       runner.forward(batches[d].x, T, B, this.states[d], dropout);
-      total += runner.loss(batches[d].y, grads !== null, scale);
+      total += await runner.loss(batches[d].y, grads !== null, scale);
       if (grads) runner.backward(directionViews(grads, this.model.config, runner.direction));
     }
     return total * scale;

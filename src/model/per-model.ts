@@ -1,19 +1,35 @@
 /**
- * Buffers kept per (model, direction). Engine memory is not garbage-collected, so runners and
- * scorers are made once per model and reused by every later call; they go away with the model.
+ * Buffers kept per (model, direction): runners and scorers are made once per model and reused
+ * by every later call (engine memory is not garbage-collected, so a runner per call would grow
+ * it); they go away with the model. Calls are async (reads from the engine are), so two calls
+ * on one model may be in progress at once: each use of a shared value runs alone, in call order,
+ * and what a caller must carry from one use to the next (a stream's state) it keeps itself.
  */
 import type { Direction } from './config.js';
 
+interface Slot<V> {
+  value: V;
+  /** Settles when the last use queued so far has ended. */
+  tail: Promise<void>;
+}
+
 export class PerModel<M extends object, V> {
-  private readonly byModel = new WeakMap<M, Map<Direction, V>>();
+  private readonly byModel = new WeakMap<M, Map<Direction, Slot<V>>>();
 
   constructor(private readonly make: (model: M, direction: Direction) => V) {}
 
-  get(model: M, direction: Direction): V {
+  /** Runs fn with the (model, direction) value once every earlier use of it has ended. */
+  use<R>(model: M, direction: Direction, fn: (value: V) => Promise<R> | R): Promise<R> {
     let byDirection = this.byModel.get(model);
     if (!byDirection) this.byModel.set(model, (byDirection = new Map()));
-    let value = byDirection.get(direction);
-    if (value === undefined) byDirection.set(direction, (value = this.make(model, direction)));
-    return value;
+    let slot = byDirection.get(direction);
+    if (slot === undefined) byDirection.set(direction, (slot = { value: this.make(model, direction), tail: Promise.resolve() }));
+    const s = slot;
+    const result = s.tail.then(() => fn(s.value));
+    s.tail = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
   }
 }

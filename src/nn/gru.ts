@@ -1,34 +1,12 @@
 /**
- * GRU cell, PyTorch's definition and gate order (r, z, n):
- *   r = sigma(W_ir x + b_ir + W_hr h + b_hr)
- *   z = sigma(W_iz x + b_iz + W_hz h + b_hz)
- *   n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
- *   h' = (1 - z) * n + z * h
- * (Some texts write h' = (1 - z) * h + z * n: the same family with z relabelled. We follow
- * PyTorch so that checkpoints load into torch.nn.GRU.)
- *
- * Because r multiplies (W_hn h + b_hn) alone, the hidden-side pre-activations are kept apart
- * from the input-side ones: aux (T*B x H) keeps W_hn h + b_hn, and the backward pass has two
- * gate gradients, dGates (input side) and dGatesH (hidden side).
- * Shapes: gates (T*B x 3H) hold r|z|n per row after forward; h, aux: (T*B x H); hh: (B x 3H).
- *
- * The time loops below are the reference. With the wasm engine and every buffer in its arena,
- * the same loops run in WebAssembly instead (asm/cells.ts), one call per layer.
+ * The GRU layer (PyTorch's definition and gate order r, z, n, h' = (1 - z) * n + z * h; the
+ * equations are beside the reference time loops in src/engine/js/gru-loop.ts). The hidden-side
+ * bias b_hn is multiplied by r, so b_hh stays inside the time loop; aux keeps W_hn h + b_hn and
+ * the backward pass has two gate gradients (dGates, dGatesH).
  */
-import type { Floats, FloatCtor } from '../tensor/types.js';
-import { addBiasRows, gruBackwardInWasm, gruForwardInWasm, matmulNN, matmulNT } from '../tensor/backend.js';
+import type { Engine } from '../engine/engine.js';
 import type { Cell } from './cell.js';
-import {
-  accumulateWeightGrads,
-  createLayerCache,
-  previousHidden,
-  projectInput,
-  sigmoid,
-  type LayerCache,
-  type LayerDims,
-  type LayerInput,
-  type LayerWeights,
-} from './layer.js';
+import { accumulateWeightGrads, backwardLoop, createLayerCache, projectInput, type LayerGrads, type LayerPass } from './layer.js';
 
 const G = 3;
 
@@ -36,97 +14,18 @@ export const gruCell: Cell = {
   gates: G,
   hasCellState: false,
 
-  createCache<F extends Floats>(ctor: FloatCtor, rows: number, B: number, H: number, forwardOnly = false): LayerCache<F> {
-    return createLayerCache<F>(ctor, G, false, true, true, rows, B, H, forwardOnly);
+  createCache(engine, rows, B, H, forwardOnly = false) {
+    return createLayerCache(engine, { G, cellState: false, aux: true, hiddenGrad: true }, rows, B, H, forwardOnly);
   },
 
-  forward<F extends Floats>(cache: LayerCache<F>, input: LayerInput<F>, w: LayerWeights<F>, h0: F, _c0: F, dims: LayerDims): void {
-    const { T, B, H, D } = dims;
-    const GH = G * H;
-    const { gates, h, aux, hh } = cache;
-    projectInput(gates, input, w, T * B, GH, D);
-    if (gruForwardInWasm(gates, h, aux, hh, h0, w.wHh, w.bHh, T, B, H)) return;
-    for (let t = 0; t < T; t++) {
-      const prev = previousHidden(h, h0, t, B, H);
-      hh.fill(0, 0, B * GH);
-      matmulNT(hh, prev.buf.subarray(prev.off), w.wHh, B, GH, H);
-      addBiasRows(hh, w.bHh, B, GH);
-      for (let b = 0; b < B; b++) {
-        const g0 = (t * B + b) * GH;
-        const k0 = b * GH;
-        const s0 = (t * B + b) * H;
-        const p0 = prev.off + b * H;
-        for (let j = 0; j < H; j++) {
-          const r = sigmoid(gates[g0 + j] + hh[k0 + j]);
-          const z = sigmoid(gates[g0 + H + j] + hh[k0 + H + j]);
-          const hn = hh[k0 + 2 * H + j];
-          const n = Math.tanh(gates[g0 + 2 * H + j] + r * hn);
-          gates[g0 + j] = r;
-          gates[g0 + H + j] = z;
-          gates[g0 + 2 * H + j] = n;
-          aux[s0 + j] = hn;
-          h[s0 + j] = (1 - z) * n + z * prev.buf[p0 + j];
-        }
-      }
-    }
+  forward(engine: Engine, pass: LayerPass): void {
+    projectInput(engine, pass, G);
+    engine.gruForward(pass);
   },
 
-  backward<F extends Floats>(
-    dw: LayerWeights<F>,
-    dx: F | null,
-    dh0: F,
-    dc0: F,
-    dh: F,
-    cache: LayerCache<F>,
-    input: LayerInput<F>,
-    w: LayerWeights<F>,
-    h0: F,
-    _c0: F,
-    dims: LayerDims,
-  ): void {
-    const { T, B, H } = dims;
-    const { gates, h, aux, dGates, dGatesH, dhCarry } = cache;
-    if (!gruBackwardInWasm(dGates, dGatesH, dh0, dhCarry, dh, gates, h, aux, h0, w.wHh, cache.wPack, T, B, H)) {
-      backwardTimeLoop(dh0, dh, cache, w, h0, dims);
-    }
-    dc0.fill(0);
-    accumulateWeightGrads(dw, dx, cache, input, w, h0, G, dims);
+  backward(engine: Engine, pass: LayerPass, grads: LayerGrads): void {
+    engine.gruBackward(backwardLoop(pass, grads));
+    engine.fill(grads.dc0, 0); // no cell state
+    accumulateWeightGrads(engine, pass, grads, G);
   },
 };
-
-/** The backward time loop: dGates for every step and dh0 (the reference for asm/cells.ts). */
-function backwardTimeLoop<F extends Floats>(dh0: F, dh: F, cache: LayerCache<F>, w: LayerWeights<F>, h0: F, dims: LayerDims): void {
-  const { T, B, H } = dims;
-  const GH = G * H;
-  const { gates, h, aux, dGates, dGatesH, dhCarry } = cache;
-  dhCarry.fill(0, 0, B * H);
-  for (let t = T - 1; t >= 0; t--) {
-    const prev = previousHidden(h, h0, t, B, H);
-    for (let b = 0; b < B; b++) {
-      const g0 = (t * B + b) * GH;
-      const s0 = (t * B + b) * H;
-      const p0 = prev.off + b * H;
-      const k0 = b * H;
-      for (let j = 0; j < H; j++) {
-        const r = gates[g0 + j];
-        const z = gates[g0 + H + j];
-        const n = gates[g0 + 2 * H + j];
-        const hn = aux[s0 + j];
-        const dhj = dh[s0 + j] + dhCarry[k0 + j];
-        const dnPre = dhj * (1 - z) * (1 - n * n);
-        const drPre = dnPre * hn * r * (1 - r);
-        const dzPre = dhj * (prev.buf[p0 + j] - n) * z * (1 - z);
-        dGates[g0 + j] = drPre;
-        dGates[g0 + H + j] = dzPre;
-        dGates[g0 + 2 * H + j] = dnPre;
-        dGatesH[g0 + j] = drPre;
-        dGatesH[g0 + H + j] = dzPre;
-        dGatesH[g0 + 2 * H + j] = dnPre * r;
-        // The direct path z * h; the path through W_hh is added below for the whole row.
-        dhCarry[k0 + j] = dhj * z;
-      }
-    }
-    matmulNN(dhCarry, dGatesH.subarray(t * B * GH), w.wHh, B, H, GH);
-  }
-  dh0.set(dhCarry.subarray(0, B * H));
-}

@@ -3,27 +3,21 @@
  *   forward:  logits (R x V) = h (R x H) . W^T + b        W: (V x H), b: (V)
  *   backward: dW += dLogits^T . h;  db += sum of rows;  dh += dLogits . W
  */
-import type { Floats } from '../tensor/types.js';
-import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRows } from '../tensor/backend.js';
+import type { Engine, Tensor } from '../engine/engine.js';
 
-export function linearForward<F extends Floats>(out: F, x: F, w: F, b: F, R: number, V: number, H: number): void {
-  out.fill(0, 0, R * V);
-  matmulNT(out, x, w, R, V, H);
-  addBiasRows(out, b, R, V);
+export interface Linear {
+  w: Tensor;
+  b: Tensor;
 }
 
-export function linearBackward<F extends Floats>(
-  dw: F,
-  db: F,
-  dx: F,
-  dOut: F,
-  x: F,
-  w: F,
-  R: number,
-  V: number,
-  H: number,
-): void {
-  matmulTN(dw, dOut, x, V, H, R);
-  sumRows(db, dOut, R, V);
-  matmulNN(dx, dOut, w, R, H, V);
+export function linearForward(engine: Engine, out: Tensor, x: Tensor, { w, b }: Linear, R: number, V: number, H: number): void {
+  engine.fill(out, 0, 0, R * V);
+  engine.matmulNT(out, x, w, R, V, H);
+  engine.addBiasRows(out, b, R, V);
+}
+
+export function linearBackward(engine: Engine, grads: Linear, dx: Tensor, dOut: Tensor, x: Tensor, { w }: Linear, R: number, V: number, H: number): void {
+  engine.matmulTN(grads.w, dOut, x, V, H, R);
+  engine.sumRows(grads.b, dOut, R, V);
+  engine.matmulNN(dx, dOut, w, R, H, V);
 }

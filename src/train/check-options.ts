@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { CELLS, type CellType } from '../model/config.js';
-import { paramSpecs, sizeOf } from '../model/params.js';
+import { paramSpecs, sizeOf } from '../model/param-set.js';
 import { formatCount } from '../util/format-count.js';
 import { OPTIMIZERS } from './optimizer.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from './options.js';

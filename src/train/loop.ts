@@ -7,15 +7,17 @@
 import { CharnnError } from '../errors.js';
 import type { CodePointSource } from '../data/source.js';
 import { Batcher, planBatches, type BatchPlan } from '../data/batches.js';
+import type { Engine, Tensor } from '../engine/engine.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta, type LoadedTrainState } from '../io/checkpoint.js';
-import { CheckpointLock } from '../io/lock.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
-import { streamNats } from '../model/evaluate.js';
 import type { DirectionBatch } from '../model/objective.js';
-import { ParamSet } from '../model/params.js';
+import { engineParams } from '../model/param-set.js';
+import { platform } from '../platform/platform.js';
+import { streamNats } from '../scoring/evaluate.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { Rng } from '../util/rng.js';
+import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
 import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './options.js';
@@ -63,7 +65,8 @@ export interface TrainCallbacks {
   onStart?(info: TrainStart): void;
   onNotice?(message: string): void;
   onStep?(report: StepReport): void;
-  onEval?(report: EvalReport): void;
+  /** After each evaluation (and its checkpoints); training waits for a promise it returns. */
+  onEval?(report: EvalReport): void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -93,28 +96,34 @@ const MAX_BAD_STEPS = 10;
 const DIVERGED_LOSS_FACTOR = 3;
 
 /** The parameters and optimizer state before the latest update, to undo it if it broke the
- *  weights (a copy of P floats per buffer per step: well under 1% of a step's time). */
+ *  weights (a copy of P floats per buffer per step, in the engine: a small part of a step). */
 class UpdateUndo {
-  private readonly params: Float32Array;
-  private readonly moments: Float32Array[];
+  private readonly params: Tensor;
+  private readonly moments: Tensor[];
+  private readonly size: number;
   private steps = 0;
 
-  constructor(size: number, moments: number) {
-    this.params = new Float32Array(size);
-    this.moments = Array.from({ length: moments }, () => new Float32Array(size));
+  constructor(
+    private readonly engine: Engine,
+    size: number,
+    moments: number,
+  ) {
+    this.size = size;
+    this.params = engine.zeros(size);
+    this.moments = Array.from({ length: moments }, () => engine.zeros(size));
   }
 
-  save(params: Float32Array, optimizer: Optimizer): void {
-    this.params.set(params);
-    this.moments.forEach((m, i) => m.set(optimizer.moments[i]));
+  save(params: Tensor, optimizer: Optimizer): void {
+    this.engine.copy(this.params, params, this.size);
+    this.moments.forEach((m, i) => this.engine.copy(m, optimizer.moments[i], this.size));
     this.steps = optimizer.steps;
   }
 
   /** Undoes the latest update; false when there was none since the last save. */
-  restore(params: Float32Array, optimizer: Optimizer): boolean {
+  restore(params: Tensor, optimizer: Optimizer): boolean {
     if (optimizer.steps === this.steps) return false;
-    params.set(this.params);
-    this.moments.forEach((m, i) => optimizer.moments[i].set(m));
+    this.engine.copy(params, this.params, this.size);
+    this.moments.forEach((m, i) => this.engine.copy(optimizer.moments[i], m, this.size));
     optimizer.steps = this.steps;
     return true;
   }
@@ -169,7 +178,7 @@ export async function train(
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
   checkTrainOptions(options); // the CLI's flags are checked already; a library caller's options are checked here
   // One writer per checkpoint path, for the whole run.
-  const lock = options.out ? CheckpointLock.acquire(options.out, [bestPathOf(options.out)]) : null;
+  const lock = options.out ? platform().lockCheckpoint(options.out, [bestPathOf(options.out)]) : null;
   try {
     return await trainLocked(text, corpusName, options, changed, resuming, callbacks, signal);
   } finally {
@@ -202,16 +211,16 @@ async function trainLocked(
   const config: ModelConfig = { cell: options.cell, vocabSize: vocab.size, hidden: options.hidden, layers: options.layers, dropout: options.dropout };
   if (resuming) checkSameRun(resuming, config, vocab, split.train.length, plan);
   const model = new CharLM(config, resuming ? resuming.checkpoint.params : initParams(config, new Rng(options.seed)));
-  const grads = ParamSet.zeros<Float32Array>(model.params.specs, Float32Array);
-  const optimizer = createOptimizer(options.optimizer, model.params.data.length);
+  const engine = model.engine;
+  const P = model.parameterCount();
+  const grads = engineParams(engine, model.params.specs);
+  const optimizer = createOptimizer(options.optimizer, engine, P);
   const dropoutRng = new Rng(options.seed + 1);
   const carriedSize = carriedStateSize(model.directions.length, config.layers, B, config.hidden);
-  const point = resuming
-    ? readResumePoint(resuming.path, resuming.state, { moments: optimizer.moments.length, params: model.params.data.length, carried: carriedSize })
-    : null;
+  const point = resuming ? readResumePoint(resuming.path, resuming.state, { moments: optimizer.moments.length, params: P, carried: carriedSize }) : null;
   if (point) {
     optimizer.steps = point.optimizerSteps;
-    point.moments.forEach((m, i) => optimizer.moments[i].set(m));
+    point.moments.forEach((m, i) => engine.write(optimizer.moments[i], m));
     dropoutRng.setState(point.dropoutRng);
   }
 
@@ -284,15 +293,17 @@ async function trainLocked(
       gradNorm,
     });
 
-    const evaluateAndSave = (base: StepReport) => {
+    const evaluateAndSave = async (base: StepReport) => {
       lastEvalStep = step;
       if (split.val.length >= 2) {
-        const total = model.directions.reduce((sum, d) => sum + streamNats(model, split.val, d), 0);
+        let total = 0;
+        for (const d of model.directions) total += await streamNats(model, split.val, d);
         valNats = total / model.directions.length;
       }
       const improved = valNats !== null && (bestValNats === null || valNats < bestValNats);
       if (improved) bestValNats = valNats;
       if (options.out) {
+        const weights = await model.hostWeights();
         const meta = (): CheckpointMeta => ({
           model: config,
           vocab: [...vocab.symbols],
@@ -302,27 +313,33 @@ async function trainLocked(
         // Best first, then the latest, so the newest file on disk is the run's latest state.
         if (improved) {
           const best = bestPathOf(options.out);
-          save(() => saveCheckpoint(best, model.params, meta()));
+          save(() => saveCheckpoint(best, weights, meta()));
           bestCheckpoint = best;
         }
         // Only the latest checkpoint carries what resuming needs; the best one is the model alone.
+        const moments: Float32Array[] = [];
+        for (const m of optimizer.moments) {
+          const host = new Float32Array(P);
+          await engine.read(m, host);
+          moments.push(host);
+        }
         const state: ResumePoint = {
           step,
           optimizerSteps: optimizer.steps,
-          moments: optimizer.moments,
+          moments,
           dropoutRng: dropoutRng.getState(),
-          carried: gradients.saveState(),
+          carried: await gradients.saveState(),
           trainTokens: split.train.length,
           streams: B,
           stepsPerBatch: T,
           lrScale,
         };
         const out = options.out;
-        save(() => saveCheckpoint(out, model.params, meta(), trainStateOf(state, optimizer)));
+        save(() => saveCheckpoint(out, weights, meta(), trainStateOf(state, optimizer)));
         checkpoint = out;
         lastSaved = { path: out, step };
       }
-      callbacks.onEval?.({ ...base, valNats, bestValNats, checkpoint, improved });
+      await callbacks.onEval?.({ ...base, valNats, bestValNats, checkpoint, improved });
     };
 
     let lr = options.lr;
@@ -330,7 +347,7 @@ async function trainLocked(
     /** Non-finite steps in a row, and the learning-rate factor they have left (halved each time). */
     let badSteps = 0;
     let lastWasBad = false;
-    const lastGood = new UpdateUndo(model.params.data.length, optimizer.moments.length);
+    const lastGood = new UpdateUndo(engine, P, optimizer.moments.length);
     lastGood.save(model.params.data, optimizer); // nothing to undo before the first update
     const divergedLoss = DIVERGED_LOSS_FACTOR * Math.log(Math.max(vocab.size, 2));
     let lrScale = point?.lrScale ?? 1;
@@ -352,10 +369,10 @@ async function trainLocked(
       const epoch = Math.floor(step / batchesPerEpoch);
       lr = learningRate(options.lr, epoch, options.lrDecay, options.lrDecayAfter);
       for (let d = 0; d < batchers.length; d++) batchers[d].fill(j, batches[d].x, batches[d].y);
-      grads.data.fill(0);
+      engine.fill(grads.data, 0);
       const dropout = options.dropout > 0 ? { p: options.dropout, seed: dropoutRng.nextUint32() } : null;
-      const loss = gradients.step(batches, T, dropout, grads);
-      gradNorm = clipGlobalNorm(grads.data, options.clip);
+      const loss = await gradients.step(batches, T, dropout, grads);
+      gradNorm = await clipGlobalNorm(engine, grads.data, options.clip);
       const exploded = Number.isFinite(loss) && loss > divergedLoss;
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm) || exploded) {
         // This step's gradients are not applied. The last update may be what broke the weights,
@@ -391,11 +408,11 @@ async function trainLocked(
       step++;
       const stepReport = report(gradNorm, lr * lrScale);
       callbacks.onStep?.(stepReport);
-      if (step % evalEvery === 0) evaluateAndSave(stepReport);
+      if (step % evalEvery === 0) await evaluateAndSave(stepReport);
       // Let timers, signals and progress rendering run between steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
-    if (lastEvalStep !== step && step > firstStep) evaluateAndSave(report(gradNorm, lr * lrScale));
+    if (lastEvalStep !== step && step > firstStep) await evaluateAndSave(report(gradNorm, lr * lrScale));
 
     return {
       model,

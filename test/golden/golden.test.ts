@@ -1,7 +1,11 @@
 // Every output stays bit-identical across refactorings: the golden commands (golden-commands.ts)
 // run now give exactly what the reference build printed and wrote, recorded in
 // test/fixtures/golden/outputs.json by scripts/record-golden.ts (issue 11: recorded with the
-// build before the restructuring, 55d236b).
+// build before the restructuring, 55d236b). One entry was re-recorded since, on purpose: the
+// beam search's log-probability ("sample beam lstm-wasm-2.safetensors wasm") now comes from the
+// one shared log-softmax (src/numerics/log-softmax.ts) that scoring uses, x - max - ln(sum), where
+// the searches had their own x - (max + ln(sum)); its 10,000-term sum moved in the 14th digit
+// (-23359.955018273893 -> -23359.955018273915), and the text is the same.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GOLDEN_FILE, runGolden, type GoldenOutput } from './golden-run.js';

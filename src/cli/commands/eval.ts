@@ -9,9 +9,9 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { encodeSource } from '../../data/corpus.js';
 import { CharLM } from '../../model/charlm.js';
-import { CorpusEvaluator, type EvalResult, type ResetMode } from '../../model/evaluate.js';
+import { CorpusEvaluator, type EvalResult, type ResetMode } from '../../scoring/evaluate.js';
 import { CharnnError } from '../../errors.js';
-import type { ScoreDirection } from '../../model/score.js';
+import type { ScoreDirection } from '../../scoring/sentence-scorer.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
 import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
@@ -50,12 +50,12 @@ export function registerEval(program: Command, io: CliIO): void {
         const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads });
         if (file === '-' && !evaluator.needsWholeText) {
           // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
-          for await (const piece of stdinPieces(io, vocab)) evaluator.add(piece);
+          for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
         } else {
           // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-          evaluator.add(encodeSource(await corpusSource(file, io), vocab));
+          await evaluator.add(encodeSource(await corpusSource(file, io), vocab));
         }
-        const result = evaluator.result();
+        const result = await evaluator.result();
         const name = file === '-' ? 'stdin' : file;
         if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
         io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { CharLM } from '../../model/charlm.js';
-import { checkFillOptions, FILL_DEFAULTS, fillGaps, type FillCandidate, type FillOptions, type FillResult } from '../../model/fill.js';
+import { checkFillOptions, FILL_DEFAULTS, fillGaps, type FillCandidate, type FillOptions, type FillResult } from '../../generation/fill.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkInputArgs, sentences } from '../input.js';
 import type { CliIO } from '../io.js';
@@ -43,7 +43,7 @@ export function registerFill(program: Command, io: CliIO): void {
       }
       let first = true;
       for await (const text of sentences(texts, io, 'fill')) {
-        const result = fillGaps(model, vocab, text, options);
+        const result = await fillGaps(model, vocab, text, options);
         if (flags.json) io.stdout.write(jsonLine(toJson(result)) + '\n');
         else {
           if (!first) io.stdout.write('\n');

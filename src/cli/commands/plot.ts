@@ -10,7 +10,7 @@ import { parseRunLog } from '../../plot/run-log.js';
 import { lossSvg, type PlotRun, type PlotX } from '../../plot/svg.js';
 import type { CliIO } from '../io.js';
 import { integer } from '../parse.js';
-import { writeFileAtomic } from '../../io/atomic-file.js';
+import { writeFileAtomic } from '../../platform/node/atomic-file.js';
 
 interface PlotFlags {
   out: string;

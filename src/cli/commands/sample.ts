@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { CharLM } from '../../model/charlm.js';
 import type { Direction } from '../../model/config.js';
-import { checkGenerateOptions, generate, MAX_BEAM, type GenerateEnd, type GenerateOptions } from '../../model/generate.js';
-import { DEFAULT_REPEAT_LAST, defaultLength } from '../../model/sample.js';
+import { checkGenerateOptions, generate, MAX_BEAM, type GenerateEnd, type GenerateOptions } from '../../generation/generate.js';
+import { DEFAULT_REPEAT_LAST, defaultLength } from '../../generation/sample.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { randomSeed, Rng } from '../../util/rng.js';
 import { checkDirection, directionOption } from '../direction.js';
@@ -99,7 +99,7 @@ export function registerSample(program: Command, io: CliIO): void {
         if (flags.json || flags.direction === 'backward') {
           // Whole samples: JSON needs the full text, and backward text is generated right to left.
           const backward = flags.direction === 'backward';
-          const { text: generated, end } = collect(generate(model, vocab, options), backward);
+          const { text: generated, end } = await collect(generate(model, vocab, options), backward);
           const text = backward ? generated + flags.prime : flags.prime + generated;
           await writeOut(io.stdout, flags.json ? jsonLine(toJson(i, seed, text, end, flags)) + '\n' : text + '\n');
           continue;
@@ -107,7 +107,7 @@ export function registerSample(program: Command, io: CliIO): void {
         await writeOut(io.stdout, flags.prime);
         let pending = '';
         const chars = generate(model, vocab, options);
-        for (let r = chars.next(); !r.done; r = chars.next()) {
+        for (let r = await chars.next(); !r.done; r = await chars.next()) {
           pending += r.value;
           if (r.value === '\n' || pending.length >= 64) {
             await writeOut(io.stdout, pending);
@@ -126,7 +126,7 @@ export function registerSample(program: Command, io: CliIO): void {
  * few thousand at a time (a long string built by += is a chain of small pieces, many times the
  * memory of its text).
  */
-function collect(symbols: Generator<string, GenerateEnd, void>, reversed: boolean): { text: string; end: GenerateEnd } {
+async function collect(symbols: AsyncGenerator<string, GenerateEnd, void>, reversed: boolean): Promise<{ text: string; end: GenerateEnd }> {
   const parts: string[] = [];
   let batch: string[] = [];
   const flush = () => {
@@ -134,7 +134,7 @@ function collect(symbols: Generator<string, GenerateEnd, void>, reversed: boolea
     batch = [];
   };
   for (;;) {
-    const r = symbols.next();
+    const r = await symbols.next();
     if (r.done) {
       flush();
       return { text: (reversed ? parts.reverse() : parts).join(''), end: r.value };

@@ -7,8 +7,8 @@ import chalk from 'chalk';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { CharLM } from '../../model/charlm.js';
-import { sentenceDistributions, topSymbols } from '../../model/distributions.js';
-import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../model/score.js';
+import { sentenceDistributions, topSymbols } from '../../scoring/distributions.js';
+import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../scoring/sentence-scorer.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { checkDirection, directionOption } from '../direction.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
@@ -57,7 +57,7 @@ export function registerScore(program: Command, io: CliIO): void {
       // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
       const colour = flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0 ? chalk : null;
       for await (const text of sentences(texts, io, 'score')) {
-        const s = scorer.score(text, flags.direction);
+        const s = await scorer.score(text, flags.direction);
         if (flags.heatmap) {
           const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
           const total = -s.logprobLn / Math.LN2;
@@ -65,15 +65,15 @@ export function registerScore(program: Command, io: CliIO): void {
           await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
           continue;
         }
-        const top = flags.top !== undefined ? alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
+        const top = flags.top !== undefined ? await alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
         await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
       }
       if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
     });
 }
 
-function alternatives(model: CharLM, vocab: Vocab, text: string, direction: 'forward' | 'backward', k: number): Alternatives {
-  const d = sentenceDistributions(model, vocab, text, direction);
+async function alternatives(model: CharLM, vocab: Vocab, text: string, direction: 'forward' | 'backward', k: number): Promise<Alternatives> {
+  const d = await sentenceDistributions(model, vocab, text, direction);
   return Array.from(d.targets, (_, i) => topSymbols(d, i, k).map((t) => ({ symbol: vocab.symbolOf(t.id), logprobLn: t.logprobLn })));
 }
 

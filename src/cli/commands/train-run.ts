@@ -8,7 +8,7 @@ import { CharnnError } from '../../errors.js';
 import { chalkStderr } from 'chalk';
 import ora from 'ora';
 import type { CodePointSource } from '../../data/source.js';
-import { sampleText } from '../../model/sample.js';
+import { sampleText } from '../../generation/sample.js';
 import { train, type EvalReport, type StepReport } from '../../train/loop.js';
 import type { TrainOptions } from '../../train/options.js';
 import { Rng } from '../../util/rng.js';
@@ -75,7 +75,7 @@ export async function runTraining(source: CodePointSource, name: string, options
           history.step(r);
           if (r.step % LOG_EVERY === 0) writeLog(r);
         },
-        onEval: (r: EvalReport) => {
+        onEval: async (r: EvalReport) => {
           view?.eval(r);
           history.eval(r);
           writeLog(r, r.valNats);
@@ -83,7 +83,7 @@ export async function runTraining(source: CodePointSource, name: string, options
             // A sample is a look at the run, not part of it: one that fails says so and training goes on.
             let text: string;
             try {
-              text = sampler.sample(r.checkpoint, (resolved as TrainOptions | null)?.seed ?? 0, r.step);
+              text = await sampler.sample(r.checkpoint, (resolved as TrainOptions | null)?.seed ?? 0, r.step);
             } catch (e) {
               text = `(none: ${e instanceof Error ? e.message : String(e)})`;
             }
@@ -107,7 +107,7 @@ export async function runTraining(source: CodePointSource, name: string, options
       const rng = new Rng((resolved as TrainOptions | null)?.seed ?? 0); // set in onStart (TS cannot see that)
       for (let i = 0; i < flags.samples; i++) {
         let line = '';
-        for (const ch of sampleText(result.model, result.vocab, { temperature: 0.8, topK: 0, topP: 1, prime: '', length: 400, direction: 'forward', rng })) {
+        for await (const ch of sampleText(result.model, result.vocab, { temperature: 0.8, topK: 0, topP: 1, prime: '', length: 400, direction: 'forward', rng })) {
           if (ch === '\n') {
             if (line.length > 0) break;
             continue;

@@ -10,8 +10,14 @@
  * Legend: P parameters, D directions (2 for bilstm), T steps, B streams of the whole batch.
  */
 import type { ModelConfig } from '../../model/config.js';
-import type { Engine } from '../../tensor/backend.js';
+import type { EngineName } from '../../engine/engine.js';
 import type { Shard } from './shards.js';
+
+/** Dropout of one step: the probability and that step's seed. */
+export interface StepDropout {
+  p: number;
+  seed: number;
+}
 
 /** Slots of the shared Int32 control array. */
 export const CTRL = {
@@ -46,7 +52,7 @@ export function statusSlot(worker: number): number {
 /** Everything a worker needs, sent once as workerData. */
 export interface WorkerSetup {
   index: number;
-  engine: Engine;
+  engine: EngineName;
   config: ModelConfig;
   dropout: number;
   /** Largest T and the whole batch's B. */

@@ -1,0 +1,12 @@
+/**
+ * charnn's package entry in Node: installs Node's platform (files, worker threads, the
+ * WebAssembly kernels from dist/wasm) and exports the library (index.ts), with fileSource, a
+ * corpus read from a file in chunks.
+ */
+import { installPlatform } from './platform/platform.js';
+import { nodePlatform } from './platform/node/node-platform.js';
+
+installPlatform(nodePlatform);
+
+export * from './index.js';
+export { fileSource } from './platform/node/file-source.js';

@@ -1,0 +1,8 @@
+/** The gradient worker thread's script on Node (src/train/threads/gradient-worker.ts does the work). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runGradientWorker } from '../../train/threads/gradient-worker.js';
+import { installPlatform } from '../platform.js';
+import { nodePlatform } from './node-platform.js';
+
+installPlatform(nodePlatform);
+void runGradientWorker({ data: workerData, ready: () => parentPort?.postMessage({ ready: true }) });
