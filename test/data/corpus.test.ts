@@ -1,14 +1,22 @@
 // Tests for corpus reading, line splitting, character counting, encoding, and the
 // deterministic default-corpus generator.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, DEFAULT_TARGET_BYTES, generateCorpus } from '../../scripts/corpus-generator.js';
 import { countChars, decodeCorpusBytes, encodeCorpus, readCorpusFile, splitLines } from '../../src/data/corpus.js';
 import { CharnnError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { EOS_ID, UNK_ID, Vocab } from '../../src/tokenizer/vocab.js';
+import { runningAsRoot, unprivileged, whyPermissionsDoNotApply } from '../helpers/unprivileged.js';
+
+/** The module under test, for a child process to load (through tsx) where it must run as nobody. */
+const CORPUS_TS = resolve(__dirname, '../../src/data/corpus.ts');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** The encoding spelled out the slow, obvious way: [EOS] + each line's ids + EOS. */
 function reference(text: string, vocab: Vocab): number[] {
@@ -184,11 +192,36 @@ describe('readCorpusFile', () => {
     expect(message(() => readCorpusFile(p))).toMatch(new RegExp(`not valid UTF-8 .*offset ${offset}\\b`));
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable file', () => {
-    const p = file('secret.txt', 'abc');
-    chmodSync(p, 0o000);
-    expect(message(() => readCorpusFile(p))).toMatch(/cannot read .*secret\.txt/);
-    chmodSync(p, 0o600);
+  it('reports an unreadable file (as nobody, in a child process, when run as root)', (ctx) => {
+    const locked = mkdtempSync(join(tmpdir(), 'charnn-locked-'));
+    chmodSync(locked, 0o755);
+    const why = whyPermissionsDoNotApply(locked);
+    if (why) ctx.skip(why);
+    writeFileSync(join(locked, 'open.txt'), 'abc');
+    writeFileSync(join(locked, 'secret.txt'), 'abc');
+    chmodSync(join(locked, 'secret.txt'), 0o000);
+    type Outcome = { text: string } | { error: string; message: string };
+    const outcome = (f: () => string): Outcome => {
+      try {
+        return { text: f() };
+      } catch (e) {
+        return { error: (e as Error).constructor.name, message: (e as Error).message };
+      }
+    };
+    // Root reads any file: as root, the same call in a child that runs as nobody, on this
+    // source (through tsx, its cache off: nobody cannot write the run's temporary directory).
+    const inChild = (name: string): Outcome => {
+      const code = `const { readCorpusFile } = await import(${JSON.stringify(pathToFileURL(CORPUS_TS).href)});
+        try { process.stdout.write(JSON.stringify({ text: readCorpusFile(${JSON.stringify(join(locked, name))}) })); }
+        catch (e) { process.stdout.write(JSON.stringify({ error: e.constructor.name, message: e.message })); }`;
+      const r = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, TSX_DISABLE_CACHE: '1' }, ...unprivileged });
+      expect(String(r.stderr)).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(String(r.stdout));
+    };
+    const read = runningAsRoot ? inChild : (name: string) => outcome(() => readCorpusFile(join(locked, name)));
+    expect(read('open.txt')).toEqual({ text: 'abc' }); // the directory is reachable: only the mode stops it
+    expect(read('secret.txt')).toEqual({ error: 'CharnnError', message: expect.stringMatching(/^cannot read .*secret\.txt: permission denied$/) });
   });
 
   it('decodeCorpusBytes applies the same checks to bytes from elsewhere (stdin)', () => {

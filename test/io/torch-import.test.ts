@@ -28,7 +28,10 @@ const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'
 const dir = mkdtempSync(join(tmpdir(), 'charnn-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const closeTo = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-4 * Math.max(1, Math.abs(b)));
+/** charnn's float32 forward against PyTorch's float32 forward (with a float64 log-softmax):
+ *  measured, they differ by at most 1.1e-7 of max(1, |ln P|) (gru, the empty sentence: 4.5e-7
+ *  of 4.2 nats), most by 1e-9 to 1e-8; allowed: about 5 times that. */
+const closeTo = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(5e-7 * Math.max(1, Math.abs(b)));
 
 describe('importing PyTorch state_dicts', () => {
   for (const cell of ['rnn', 'lstm', 'gru', 'bilstm'] as CellType[]) {

@@ -22,15 +22,17 @@ const BASE: Partial<TrainOptions> = { hidden: 12, layers: 2, batch: 4, seq: 8, l
 async function run(options: Partial<TrainOptions>, text = TEXT) {
   const losses: number[] = [];
   const notices: string[] = [];
+  let threads = 0;
   const result = await train(text, 'tiny', { ...BASE, ...options }, {
+    onStart: (s) => (threads = s.threads),
     onStep: (r) => losses.push(r.lossNats),
     onNotice: (m) => notices.push(m),
   });
-  return { losses, notices, result, params: Array.from(result.model.params.data) };
+  return { losses, notices, result, threads, params: Array.from(result.model.params.data) };
 }
 
 describe('resume is exact', () => {
-  const cases: [string, number][] = [['rnn', 1], ['lstm', 1], ['gru', 1], ['bilstm', 1], ['lstm', 2], ['bilstm', 2]];
+  const cases: [string, number][] = (['rnn', 'lstm', 'gru', 'bilstm'] as const).flatMap((cell) => [[cell, 1], [cell, 2]] as [string, number][]);
   for (const [cell, threads] of cases) {
     it(`${cell}, ${threads} thread(s): stopped at step 5 and resumed to 14 = 14 steps straight`, async () => {
       const opts = { cell: cell as TrainOptions['cell'], threads };
@@ -40,6 +42,7 @@ describe('resume is exact', () => {
       const first = await run({ ...opts, steps: 5, out });
       expect(first.losses).toEqual(straight.losses.slice(0, 5));
       const resumed = await run({ steps: 14, threads, resume: out, out });
+      expect([straight.threads, first.threads, resumed.threads]).toEqual([threads, threads, threads]);
       expect(resumed.notices.some((n) => n.includes('resuming') && n.includes('at step 5'))).toBe(true);
       expect(resumed.losses).toEqual(straight.losses.slice(5));
       expect(resumed.params).toEqual(straight.params);
