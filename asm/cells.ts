@@ -23,7 +23,8 @@
  * h0, c0, dh0, dc0 (B x H) are separate buffers from the per-step ones. hh (B x 3H), dhCarry
  * and dcCarry (B x H) are scratch, and so is wPack (G*H x H, like wHh): each backward packs W_hh
  * there once (matmul.ts packWeights) for the per-step products dh_{t-1} = dGates_t W_hh, which
- * then read it as contiguous strips (at 2 x 512: 31 -> 38 GFLOP/s for that product). Pointers are BYTE addresses in the imported shared memory;
+ * then read it as contiguous strips (faster for that product: BENCHMARKS.md, "Why the kernels are
+ * shaped so"). Pointers are BYTE addresses in the imported shared memory;
  * dimensions are element counts, any size >= 1 (H need not be a multiple of 4: the last H mod 4
  * units of each row go through partial vectors that touch no memory past the row).
  *

@@ -1,5 +1,5 @@
 /**
- * The one-hot input of layer 0 as a column gather (GUIDE.md: never a matrix product), and its
+ * The one-hot input of layer 0 as a column gather (never a matrix product), and its
  * backward scatter, in wasm:
  *
  *   gatherColumns:  out (R x GH) += W[:, ids[r]]       for each row r     (W: GH x V)

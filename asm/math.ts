@@ -16,7 +16,7 @@
  *
  * Measured accuracy, against Math.* in float64, in ulps of the float32 result (a sweep of ~7e5
  * points: a grid over [-90, 90], a denser one over [-1, 1], +-10^e for e in [-45, 2]; the
- * bounds are asserted in test/tensor/wasm-cells.test.ts):
+ * bounds are asserted in test/engine/wasm/cells.test.ts):
  *   exp      0.96 ulp on [EXP_LO, EXP_HI] (relative error <= 8.0e-8)
  *   sigmoid  2.15 ulp wherever the result is a normal float (worst near x = -16.7, where
  *            1 / (1 + e^-x) inherits e^-x's error; relative <= 1.3e-7)

@@ -1,7 +1,7 @@
 /**
  * Matrix kernels (AssemblyScript, f32, WebAssembly SIMD): the products and bias kernels that
- * src/tensor/backend.ts dispatches to, also called directly by the recurrent cells (cells.ts).
- * Same contracts as the reference src/tensor/matmul.ts: row-major, and every kernel
+ * the wasm engine (src/engine/wasm/wasm-engine.ts) calls, also called directly by the recurrent cells (cells.ts).
+ * Same contracts as the reference src/engine/js/matmul.ts: row-major, and every kernel
  * ACCUMULATES into its output (+=).
  *
  *   matmulNT:    C (M x N) += A (M x K) . W (N x K)^T
@@ -19,7 +19,7 @@
  * and do 8 multiply-adds per 6 loads. V8 on x64 allocates 15 xmm registers (one is scratch) and
  * loads every operand of a loop body into its own register first, so a tile needs
  * accumulators + loads <= 15: 4x8 (8 + 2 + 4) fits, a 5x8 tile (10 + 2 + 5) spilled two sums
- * to the stack on every step and ran at 0.7-0.8x the speed.
+ * to the stack on every step and ran slower (BENCHMARKS.md, "Why the kernels are shaped so").
  *
  * NN and TN pack their right operand X into strips of 8 columns (TN also its A' into tiles of
  * 4 rows) in a workspace the caller provides: rows of X (or of A, for TN) a power of two apart
@@ -38,7 +38,7 @@ const NT_BLOCK_BYTES: i32 = 32 * 1024;
 /** NT visits A in blocks of rows of about this many bytes, so a block stays in L2 while all of
  *  W passes over it in NT_BLOCK_BYTES pieces; A bigger than L2 (the 2 x 512 LSTM's input
  *  projection, 1250 x 2048 x 512: 2.5 MiB of A) was otherwise streamed from L3 once per block
- *  of W. That product: 34 -> 37 GFLOP/s (one thread, same run). */
+ *  of W (BENCHMARKS.md, "Why the kernels are shaped so", has the measurement). */
 const NT_A_BLOCK_BYTES: i32 = 512 * 1024;
 
 /** NN/TN (and the cells' packed product) take K in blocks of at most this many rows: a packed

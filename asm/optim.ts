@@ -1,8 +1,8 @@
 /**
  * The passes over every parameter that end a training step (AssemblyScript, WebAssembly SIMD),
- * the fast paths of src/tensor/adam.ts. They run on the main thread while the worker threads
- * wait; in plain JavaScript they took about 85 ms per step at 2 x 512 (3.2 M parameters: Adam
- * 58-68, clipping 9, the shard sum 13), over 10% of a two-thread step; here about 20 ms.
+ * the fast paths of src/engine/js/optimizer-steps.ts. They run on the main thread while the
+ * worker threads wait, so in plain JavaScript they were a noticeable part of a two-thread step at
+ * 2 x 512 (BENCHMARKS.md, "Why the kernels are shaped so").
  *
  *   adamUpdate: m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g g;
  *               p -= stepSize m / (sqrt(v) / sqrtC2 + eps)

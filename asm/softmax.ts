@@ -1,6 +1,6 @@
 /**
  * Fused, numerically stable softmax cross-entropy over rows of logits, in wasm (the reference is
- * src/tensor/softmax.ts):
+ * src/engine/js/softmax-cross-entropy.ts):
  *
  *   logits (N x V), targets (N, i32) -> returns the summed loss in nats (f64);
  *   if withGrad != 0, writes scale * (softmax(logits) - onehot(target)) into dLogits (N x V).

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { WasmArena } from '../src/tensor/wasm/arena.js';
+import { WasmArena } from '../src/engine/wasm/arena.js';
 import { Rng } from '../src/util/rng.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');

@@ -1,6 +1,6 @@
 /**
- * Throughput of the matrix kernels, JS reference (src/tensor/matmul.ts on ordinary
- * Float32Arrays) vs WebAssembly SIMD (src/tensor/wasm/kernels.ts on arena arrays), at the shapes
+ * Throughput of the matrix kernels, JS reference (src/engine/js/matmul.ts on ordinary
+ * Float32Arrays) vs WebAssembly SIMD (src/engine/wasm/kernels.ts on arena arrays), at the shapes
  * training uses (B = 50 streams, T = 50 steps, H = 128, 4 gates, V = 65). Single-threaded.
  *
  *     npx tsx bench/kernels.ts [FILTER] [--wasm-only]
@@ -16,12 +16,17 @@
  * 'wasm' (the whole time loop in one WebAssembly call, asm/cells.ts). T steps, B streams,
  * H hidden, D input width.
  */
-import * as ref from '../src/tensor/matmul.js';
-import { setEngine, type Engine } from '../src/tensor/backend.js';
+import * as ref from '../src/engine/js/matmul.js';
+import { engineNamed } from '../src/engine/default-engine.js';
+import type { EngineName } from '../src/engine/engine.js';
 import { layerRun } from './lib/layer.js';
 import type { CellName } from '../src/nn/cell.js';
-import { getWasmKernels, wasmLoadError, type WasmKernels } from '../src/tensor/wasm/kernels.js';
+import { defaultKernels, kernelsLoadError, type WasmKernels } from '../src/engine/wasm/kernels.js';
+import { nodePlatform } from '../src/platform/node/node-platform.js';
+import { installPlatform } from '../src/platform/platform.js';
 import { Rng } from '../src/util/rng.js';
+
+installPlatform(nodePlatform); // the kernels module comes from the platform
 
 type Kernel = 'matmulNT' | 'matmulNN' | 'matmulTN' | 'addBiasRows' | 'sumRows';
 
@@ -122,9 +127,11 @@ function fmt(x: number, digits: number, unit = ''): string {
   return Number.isNaN(x) ? '-' : x.toFixed(digits) + unit;
 }
 
-const k = getWasmKernels();
+// The wasm engine's own kernels (engineNamed('wasm') runs on these), so the layer table below
+// allocates from the same arena.
+const k = defaultKernels();
 if (k === null) {
-  console.error(`wasm kernels unavailable: ${wasmLoadError()?.message} (run npm run build:wasm)`);
+  console.error(`wasm kernels unavailable: ${kernelsLoadError()?.message} (run npm run build:wasm)`);
   process.exit(1);
 }
 
@@ -159,9 +166,8 @@ const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const).flatMap((cell
 ]).concat([{ cell: 'lstm', T: 50, B: 25, H: 512, D: 512, what: '2x512: training chunk, layer 2, one thread' }]);
 
 /** Median milliseconds per forward + backward of one layer on engine e. */
-function measureLayer(c: LayerCase, e: Engine): number {
-  setEngine(e);
-  const layer = layerRun(c.cell, c.T, c.B, c.H, c.D, fill);
+function measureLayer(c: LayerCase, e: EngineName): number {
+  const layer = layerRun(engineNamed(e), c.cell, c.T, c.B, c.H, c.D, fill);
   const once = () => {
     layer.forward();
     layer.backward();

@@ -6,6 +6,7 @@
  *     npm run bench -- --quick           # smoke run: 1 round, small sizes, PyTorch 1 thread only
  *     npm run bench -- --only sample --rounds 5
  *     npm run bench -- --big             # adds the 100 MB corpus rows (takes minutes)
+ *     npm run bench -- --against ../old  # this build against another checkout (built), no PyTorch
  *     node_modules/.bin/tsx bench/run.mts --help
  *
  * Every row is a ratio charnn / PyTorch measured in one run: each round runs PyTorch (with 1 and
@@ -58,6 +59,8 @@ Options:
   --threads <n>          forwarded to charnn train (default: charnn's own default)
   --torch-threads <list> PyTorch thread counts to try, keeping the fastest (default 1,2; --quick 1)
   --no-torch             charnn figures only (PyTorch columns n/a)
+  --against <dir>        compare with the charnn checkout in <dir> (built: npm ci) instead of PyTorch:
+                         each round runs both builds, in turn first, and the ratio is this / that
   --python <path>        Python with torch (default /usr/bin/python3)
   --torch-script <path>  the reference (default ../shared/bench/torch_charrnn.py)
   -h, --help             this help
@@ -77,6 +80,8 @@ interface Options {
   torch: boolean;
   python: string;
   torchScript: string;
+  /** Another charnn checkout to compare with instead of PyTorch (its bin/charnn.js). */
+  against: string | null;
 }
 
 function usageError(message: string): never {
@@ -102,6 +107,7 @@ function parseOptions(argv: string[]): Options {
         'no-torch': { type: 'boolean' },
         python: { type: 'string' },
         'torch-script': { type: 'string' },
+        against: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -132,6 +138,7 @@ function parseOptions(argv: string[]): Options {
     torch: !(v['no-torch'] ?? false),
     python: v.python ?? '/usr/bin/python3',
     torchScript: resolve(v['torch-script'] ?? join(ROOT, '..', 'shared', 'bench', 'torch_charrnn.py')),
+    against: v.against === undefined ? null : join(resolve(v.against), 'bin', 'charnn.js'),
   };
 }
 
@@ -223,12 +230,8 @@ function progress(message: string): void {
 
 const specKey = (s: ModelSpec) => `${s.cell}-${s.layers}x${s.hidden}`;
 
-function charnnArgs(...args: (string | number)[]): string[] {
-  return [BIN, ...args.map(String)];
-}
-
-async function charnn(args: (string | number)[], what: string, extra: Parameters<typeof run>[2] = {}) {
-  const full = charnnArgs(...args);
+async function charnn(args: (string | number)[], what: string, extra: Parameters<typeof run>[2] = {}, bin = BIN) {
+  const full = [bin, ...args.map(String)];
   const result = await run(process.execPath, full, { cwd: ROOT, timeoutS: 900, ...extra });
   return expectOk(result, `charnn ${what}:`, ['node', ...full.map((a) => (a === BIN ? 'bin/charnn.js' : a))]);
 }
@@ -325,12 +328,12 @@ interface LogEntry {
   val_nats?: number;
 }
 
-async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ rate: number; note: string }> {
+async function measureCharnn(ctx: Context, row: Row, round: number, bin = BIN): Promise<{ rate: number; note: string }> {
   const work = row.work;
   switch (work.kind) {
     case 'train': {
       const { cell, hidden, layers } = work.model;
-      const tag = `${specKey(work.model)}-r${round}`;
+      const tag = `${specKey(work.model)}-r${round}${bin === BIN ? '' : '-against'}`;
       const log = join(ctx.tmp, `train-${tag}.jsonl`);
       const args: (string | number)[] = [
         'train', ctx.opts.corpus, '--cell', cell, '--hidden', hidden, '--layers', layers, '--batch', B, '--seq', T,
@@ -338,7 +341,7 @@ async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ r
         '--log', log, '-o', join(ctx.tmp, `train-${tag}.safetensors`),
       ];
       if (ctx.opts.threads !== null) args.push('--threads', ctx.opts.threads);
-      await charnn(args, 'train');
+      await charnn(args, 'train', {}, bin);
       const entries = readFileSync(log, 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '')
@@ -366,10 +369,10 @@ async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ r
           }
           t1 = now;
         },
-      });
+      }, bin);
       if (!(t1 - t0 > 0) || count - c0 < work.charnnChars / 2) {
         // The output did not come streamed: subtract the start-up instead.
-        const startup = await charnn(['sample', '-m', model, '--length', 1, '--seed', 1, '--temp', 0.8], 'sample');
+        const startup = await charnn(['sample', '-m', model, '--length', 1, '--seed', 1, '--temp', 0.8], 'sample', {}, bin);
         return { rate: work.charnnChars / (r.wallS - startup.wallS), note: 'wall minus start-up' };
       }
       return { rate: ((count - c0) * 1000) / (t1 - t0), note: `${int(count - c0)} chars streamed` };
@@ -388,7 +391,7 @@ async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ r
             pending = pending.slice(nl + 1);
           }
         },
-      });
+      }, bin);
       const lines = r.stdout.trim().split('\n');
       const tokens = (JSON.parse(lines[lines.length - 1]) as { tokens: number }).tokens;
       if (arrivals.length === 2 && arrivals[1] - arrivals[0] > 1) {
@@ -397,8 +400,8 @@ async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ r
       // Both results came at once: time one pass and subtract a tiny file's run.
       const tiny = join(ctx.tmp, 'tiny.txt');
       writeFileSync(tiny, 'hello\n');
-      const one = await charnn(['eval', '-m', model, '--reset', work.reset, '--json', file], `eval --reset ${work.reset}`);
-      const startup = await charnn(['eval', '-m', model, '--reset', work.reset, '--json', tiny], `eval --reset ${work.reset}`);
+      const one = await charnn(['eval', '-m', model, '--reset', work.reset, '--json', file], `eval --reset ${work.reset}`, {}, bin);
+      const startup = await charnn(['eval', '-m', model, '--reset', work.reset, '--json', tiny], `eval --reset ${work.reset}`, {}, bin);
       return { rate: tokens / (one.wallS - startup.wallS), note: 'wall minus start-up' };
     }
   }
@@ -407,27 +410,35 @@ async function measureCharnn(ctx: Context, row: Row, round: number): Promise<{ r
 // ---------------------------------------------------------------------------------------------
 // charnn-only rows
 
-async function coldStart(ctx: Context): Promise<(number | string)[]> {
+async function coldStart(ctx: Context, bins: string[]): Promise<(number | string)[][]> {
   const runs = ctx.opts.quick ? 3 : 9;
   const model = await modelFor(ctx, { cell: 'lstm', hidden: 128, layers: 2 });
-  const out: (number | string)[] = [];
+  const out: (number | string)[][] = bins.map(() => []);
   for (const [name, args] of [
     [COLD_ROWS[0], ['--version']],
     [COLD_ROWS[1], ['score', '-m', model, 'hello']],
   ] as [string, string[]][]) {
-    try {
-      const times: number[] = [];
-      for (let i = 0; i <= runs; i++) {
-        const r = await charnn(args, name);
-        if (i > 0) times.push(r.wallS); // the first run warms the file cache
+    // The builds take turns, run by run, so a slow spell of the machine hits both.
+    const times: number[][] = bins.map(() => []);
+    const failed: (string | null)[] = bins.map(() => null);
+    for (let i = 0; i <= runs; i++) {
+      for (let b = 0; b < bins.length; b++) {
+        if (failed[b] !== null) continue;
+        try {
+          const r = await charnn(args, name, {}, bins[b]);
+          if (i > 0) times[b].push(r.wallS); // the first run warms the file cache
+        } catch (e) {
+          failed[b] = (e as Error).message;
+          progress(`${name}${b > 0 ? ' (against)' : ''}: FAILED: ${failed[b]}`);
+        }
       }
-      const m = median(times);
-      progress(`${name}: median ${fixed(m, 3)} s over ${runs} runs (${times.map((t) => fixed(t, 3)).join(' ')})`);
-      out.push(m);
-    } catch (e) {
-      progress(`${name}: FAILED: ${(e as Error).message}`);
-      out.push((e as Error).message);
     }
+    bins.forEach((_, b) => {
+      if (failed[b] !== null) return out[b].push(failed[b]!);
+      const m = median(times[b]);
+      progress(`${name}${b > 0 ? ' (against)' : ''}: median ${fixed(m, 3)} s over ${runs} runs (${times[b].map((t) => fixed(t, 3)).join(' ')})`);
+      out[b].push(m);
+    });
   }
   return out;
 }
@@ -452,7 +463,7 @@ async function bigCorpus(ctx: Context): Promise<BigResult> {
   const sizeMB = statSync(file).size / 2 ** 20;
   progress(`100 MB corpus: wrote ${sizeMB.toFixed(1)} MB; charnn train on it until step ${LOG_EVERY}, then stopped`);
   const log = join(ctx.tmp, 'big.jsonl');
-  const args = charnnArgs('train', file, '--samples', 0, '--eval-every', 100_000_000, '--log', log, '-o', join(ctx.tmp, 'big.safetensors'));
+  const args = [BIN, ...['train', file, '--samples', 0, '--eval-every', 100_000_000, '--log', log, '-o', join(ctx.tmp, 'big.safetensors')].map(String)];
   if (ctx.opts.threads !== null) args.push('--threads', ctx.opts.threads);
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const [cmd, full] = timeBin ? [timeBin, ['-v', process.execPath, ...args]] : [process.execPath, args];
@@ -535,6 +546,9 @@ function preflight(opts: Options): void {
   };
   if (!existsSync(opts.corpus)) fail(`corpus not found: ${opts.corpus}`, 'give one with --corpus FILE');
   if (!existsSync(BIN)) fail(`charnn CLI not found: ${BIN}`, 'run this from the charnn repository');
+  if (opts.against !== null && !existsSync(join(dirname(dirname(opts.against)), 'dist', 'cli', 'main.js'))) {
+    fail(`--against: no built charnn at ${dirname(dirname(opts.against))}`, 'a checkout with npm ci done (it builds dist/)');
+  }
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail(`charnn is not built (no dist/cli/main.js)`, 'npm run build (npm run bench does it first)');
 }
 
@@ -563,8 +577,10 @@ async function main(): Promise<number> {
   const load = loadavg()[0];
   const ctx: Context = { opts, tmp, models: new Map(), texts: new Map(), torchCache: new Map(), torchVersion: null };
   const nodeVersion = (await run(process.execPath, ['--version'])).stdout.trim();
-  ctx.torchVersion = await torchVersion(opts);
-  const torchNote = ctx.torchVersion !== null ? `PyTorch ${ctx.torchVersion} (best of ${opts.torchThreads.join(' and ')} thread${opts.torchThreads.length > 1 || opts.torchThreads[0] !== 1 ? 's' : ''})` : opts.torch ? 'PyTorch not available here, its columns are n/a' : 'PyTorch not run (--no-torch)';
+  ctx.torchVersion = opts.against === null ? await torchVersion(opts) : null;
+  const reference = opts.against === null ? 'PyTorch' : `the build in ${dirname(dirname(opts.against))}`;
+  const againstCommit = opts.against === null ? '' : (await run('git', ['-C', dirname(dirname(opts.against)), 'log', '-1', '--format=%h'])).stdout.trim();
+  const torchNote = opts.against !== null ? `against the build in ${dirname(dirname(opts.against))} (${againstCommit}), measured the same way` : ctx.torchVersion !== null ? `PyTorch ${ctx.torchVersion} (best of ${opts.torchThreads.join(' and ')} thread${opts.torchThreads.length > 1 || opts.torchThreads[0] !== 1 ? 's' : ''})` : opts.torch ? 'PyTorch not available here, its columns are n/a' : 'PyTorch not run (--no-torch)';
   const machine = `${cpus().length} cores, ${cpuModel()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${nodeVersion}, ${torchNote}`;
   progress(`machine: ${machine}; load average ${load.toFixed(2)}`);
   progress(`${selected.length} rows x ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${coldSelected ? ' + cold start' : ''}${bigSelected ? ' + 100 MB corpus' : ''}; temp dir ${tmp}`);
@@ -575,8 +591,20 @@ async function main(): Promise<number> {
     for (const row of selected) {
       const m = results.get(row)!;
       try {
-        const torch = await measureTorch(ctx, row.work);
-        const c = await measureCharnn(ctx, row, round);
+        let torch: TorchFigure | null;
+        let c: { rate: number; note: string };
+        if (opts.against !== null) {
+          // Two builds of charnn: each round the other one goes first.
+          const against = opts.against;
+          const first = round % 2 === 1;
+          const other = first ? await measureCharnn(ctx, row, round, against) : null;
+          c = await measureCharnn(ctx, row, round);
+          const o = other ?? (await measureCharnn(ctx, row, round, against));
+          torch = { best: o.rate, perThreads: int(o.rate) };
+        } else {
+          torch = await measureTorch(ctx, row.work);
+          c = await measureCharnn(ctx, row, round);
+        }
         m.charnn.push(c.rate);
         if (torch) {
           m.torch.push(torch.best);
@@ -584,7 +612,7 @@ async function main(): Promise<number> {
         }
         progress(
           `round ${round}/${opts.rounds} ${row.name}: ` +
-            (torch ? `PyTorch ${torch.perThreads} chars/s, ` : '') +
+            (torch ? `${reference} ${torch.perThreads} chars/s, ` : '') +
             `charnn ${int(c.rate)} chars/s (${c.note})` +
             (torch ? `, ratio ${fixed(c.rate / torch.best)}` : ''),
         );
@@ -597,7 +625,8 @@ async function main(): Promise<number> {
     }
   }
 
-  const cold = coldSelected ? await coldStart(ctx) : [];
+  const colds = coldSelected ? await coldStart(ctx, opts.against === null ? [BIN] : [BIN, opts.against]) : [];
+  const cold = colds[0] ?? [];
   let big: BigResult | string | null = null;
   if (bigSelected) {
     try {
@@ -616,16 +645,17 @@ async function main(): Promise<number> {
   const date = new Date().toISOString().slice(0, 10);
   out.push(`Machine: ${machine}. Load average ${load.toFixed(2)} at the start. Run on ${date}, ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${opts.quick ? ' (--quick: small sizes)' : ''}, ${duration(totalS)} in all.`);
   out.push('');
-  out.push('| work | charnn | PyTorch | ratio | per round | must | goal | |');
+  const compared = opts.against !== null;
+  out.push(`| work | charnn | ${compared ? 'before' : 'PyTorch'} | ratio | per round | must | goal | |`);
   out.push('|---|---|---|---|---|---|---|---|');
   let failures = 0;
   for (const row of selected) {
     const m = results.get(row)!;
     const ratio = median(m.ratios);
-    const mark = m.charnn.length === 0 ? 'failed' : ctx.torchVersion === null ? 'n/a' : status(ratio, row.must, row.goal);
+    const mark = m.charnn.length === 0 ? 'failed' : compared ? '' : ctx.torchVersion === null ? 'n/a' : status(ratio, row.must, row.goal);
     if (m.errors.length > 0) failures++;
     out.push(
-      `| ${row.name} | ${int(median(m.charnn))} chars/s | ${ctx.torchVersion === null ? 'n/a' : `${int(median(m.torch))} chars/s`} | ` +
+      `| ${row.name} | ${int(median(m.charnn))} chars/s | ${m.torch.length === 0 ? 'n/a' : `${int(median(m.torch))} chars/s`} | ` +
         `**${fixed(ratio)}** | ${m.ratios.map((r) => fixed(r)).join(' ') || 'n/a'} | ${fixed(row.must, 1)} | ${fixed(row.goal, 1)} | ${mark}${m.errors.length > 0 ? ` (${m.errors.length} failed)` : ''} |`,
     );
   }
@@ -633,7 +663,10 @@ async function main(): Promise<number> {
     if (typeof v === 'string') failures++;
     const s = typeof v === 'number' ? `${fixed(v, 3)} s` : 'failed';
     const mark = typeof v === 'number' ? (v <= 0.25 ? '✓' : '✗') : 'failed';
-    out.push(`| ${COLD_ROWS[i]} | ${s} | | | | ≤ 0.25 s | | ${mark} |`);
+    const o = colds[1]?.[i];
+    const other = o === undefined ? '' : typeof o === 'number' ? `${fixed(o, 3)} s` : 'failed';
+    const ratio = typeof v === 'number' && typeof o === 'number' ? fixed(v / o) : '';
+    out.push(`| ${COLD_ROWS[i]} | ${s} | ${other} | ${ratio} | | ≤ 0.25 s | | ${mark} |`);
   });
   if (big !== null) {
     if (typeof big === 'string') {
@@ -647,7 +680,8 @@ async function main(): Promise<number> {
     }
   }
   out.push('');
-  if (selected.length > 0) out.push('Ratio = charnn / PyTorch, the median of the per-round ratios (each round runs PyTorch, then charnn); charnn and PyTorch columns are medians over the rounds.');
+  if (selected.length > 0 && compared) out.push(`Ratio = this build / the build before (${reference}, ${againstCommit}), the median of the per-round ratios (each round runs both, in turn first); both columns are medians over the rounds. Cold start: the two builds in turn, run by run; ratio of the medians.`);
+  else if (selected.length > 0) out.push('Ratio = charnn / PyTorch, the median of the per-round ratios (each round runs PyTorch, then charnn); charnn and PyTorch columns are medians over the rounds.');
   const smallRow = rows(opts.quick)[0].work;
   const bigRow = rows(opts.quick)[4].work;
   const ev = rows(opts.quick)[7].work;

@@ -7,12 +7,15 @@
  */
 import { CharLM, initParams } from '../src/model/charlm.js';
 import { Objective } from '../src/model/objective.js';
-import { ParamSet } from '../src/model/params.js';
+import { engineParams } from '../src/model/param-set.js';
+import { nodePlatform } from '../src/platform/node/node-platform.js';
+import { installPlatform } from '../src/platform/platform.js';
 import { Rng } from '../src/util/rng.js';
+installPlatform(nodePlatform); // the wasm engine's kernels come from the platform
 const [T, B, V] = [50, 25, 65];
 const config = { cell: 'lstm' as const, vocabSize: V, hidden: 512, layers: 2, dropout: 0 };
 const model = new CharLM(config, initParams(config, new Rng(1)));
-const grads = ParamSet.zeros<Float32Array>(model.params.specs, Float32Array);
+const grads = engineParams(model.engine, model.params.specs);
 const obj = new Objective(model, T, B);
 const rng = new Rng(2);
 const x = Int32Array.from({ length: T * B }, () => Math.floor(rng.next() * V));
@@ -21,7 +24,7 @@ const times: number[] = [];
 const until = performance.now() + 1000 * Number(process.argv[2] ?? 20);
 while (performance.now() < until) {
   const t0 = performance.now();
-  obj.step([{ x, y }], T, B, null, grads);
+  await obj.step([{ x, y }], T, B, null, grads);
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);

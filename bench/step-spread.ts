@@ -9,15 +9,19 @@
  */
 import { CharLM, initParams } from '../src/model/charlm.js';
 import type { CellType } from '../src/model/config.js';
-import { ParamSet } from '../src/model/params.js';
+import { engineParams } from '../src/model/param-set.js';
+import { nodePlatform } from '../src/platform/node/node-platform.js';
+import { installPlatform } from '../src/platform/platform.js';
 import { createGradientSource } from '../src/train/threads/gradients.js';
 import { Rng } from '../src/util/rng.js';
+
+installPlatform(nodePlatform); // the wasm engine's kernels come from the platform
 
 const [cell = 'lstm', hidden = '128', threads = '2', seconds = '10'] = process.argv.slice(2);
 const [T, B, V] = [50, 50, 65];
 const config = { cell: cell as CellType, vocabSize: V, hidden: Number(hidden), layers: 2, dropout: 0 };
 const model = new CharLM(config, initParams(config, new Rng(1)));
-const grads = ParamSet.zeros<Float32Array>(model.params.specs, Float32Array);
+const grads = engineParams(model.engine, model.params.specs);
 const source = await createGradientSource(model, T, B, Number(threads), 0);
 const rng = new Rng(2);
 const batch = model.directions.map(() => ({
@@ -28,7 +32,7 @@ const times: number[] = [];
 const until = performance.now() + 1000 * Number(seconds);
 while (performance.now() < until) {
   const t0 = performance.now();
-  source.step(batch, T, null, grads);
+  await source.step(batch, T, null, grads);
   times.push(performance.now() - t0);
 }
 await source.close();

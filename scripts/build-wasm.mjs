@@ -7,7 +7,7 @@
  *
  *     node scripts/build-wasm.mjs          (npm run build:wasm)
  *
- * Then checks the binary against what src/tensor/wasm/arena.ts assumes: it imports only
+ * Then checks the binary against what src/engine/wasm/arena.ts assumes: it imports only
  * env.memory (shared, at most MAX_PAGES) and has no data segments, because active segments would
  * be copied into the shared memory at every instantiation (one per worker thread), over arena data.
  */
@@ -19,7 +19,7 @@ import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'wasm');
-/** Must match MAX_PAGES in src/tensor/wasm/arena.ts (4 GiB, all of wasm32). */
+/** Must match MAX_PAGES in src/engine/wasm/arena.ts (4 GiB, all of wasm32). */
 const MAX_PAGES = 65536;
 
 const variants = [

@@ -16,7 +16,8 @@
  *   - per step: j = step % batchesPerEpoch, whether the state is reset (j == 0), the learning
  *     rate, and per direction the batch x, y (T*B ids, time-major: index t*B + b) as the
  *     training loop fills them (the backward model of a bilstm reads the reversed training ids);
- *   - charnn's own losses and gradient norms from train() with the same options, per engine.
+ *   - charnn's own losses and gradient norms from train() with the same options (on one
+ *     gradient thread), per engine.
  *
  * It checks itself before writing: the batches rebuilt here by plain indexing equal Batcher's,
  * the loop's plan and vocabulary are the ones used here, and a replay of the steps from these
@@ -28,15 +29,20 @@ import { Batcher, planBatches } from '../src/data/batches.js';
 import { CharLM, initParams } from '../src/model/charlm.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
 import { Objective, type DirectionBatch } from '../src/model/objective.js';
-import { ParamSet } from '../src/model/params.js';
-import { getEngine, setEngine, type Engine } from '../src/tensor/backend.js';
+import { engineParams } from '../src/model/param-set.js';
+import { getEngine, setEngine } from '../src/engine/default-engine.js';
+import type { EngineName } from '../src/engine/engine.js';
+import { nodePlatform } from '../src/platform/node/node-platform.js';
+import { installPlatform } from '../src/platform/platform.js';
 import { clipGlobalNorm } from '../src/train/clip.js';
 import { train, type TrainStart } from '../src/train/loop.js';
 import { createOptimizer } from '../src/train/optimizer.js';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../src/train/options.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../src/train/train-options.js';
 import { prepareCorpus } from '../src/train/prepare.js';
 import { learningRate } from '../src/train/schedule.js';
 import { Rng } from '../src/util/rng.js';
+
+installPlatform(nodePlatform); // the wasm engine's kernels come from the platform
 
 /** Seven short lines of our own: 227 ids, 226 (input, target) pairs, L = 56 per stream, 5 batches per epoch. */
 const CORPUS = [
@@ -83,12 +89,15 @@ function sameIds(a: Int32Array, b: Int32Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-async function runTrain(options: Partial<TrainOptions>, engine: Engine) {
+async function runTrain(options: Partial<TrainOptions>, engine: EngineName) {
   setEngine(engine);
   const losses: number[] = [];
   const gradNorms: number[] = [];
   let start: TrainStart | null = null;
-  await train(CORPUS, 'reference', options, {
+  // One gradient thread, as the replay below: a batch split over threads sums its chunks'
+  // gradients in another order (the same losses to rounding, not the same bits), and the
+  // default is every core.
+  await train(CORPUS, 'reference', { ...options, threads: 1 }, {
     onStart: (s) => (start = s),
     onStep: (r) => {
       losses.push(r.lossNats);
@@ -157,14 +166,15 @@ async function main(): Promise<void> {
     // Replay from the batches above with the loop's modules: the same losses, bit for bit.
     setEngine(defaultEngine);
     const model = new CharLM(config, initParams(config, new Rng(options.seed)));
-    const grads = ParamSet.zeros<Float32Array>(model.params.specs, Float32Array);
-    const optimizer = createOptimizer(options.optimizer, model.params.data.length);
+    const engine = model.engine;
+    const grads = engineParams(engine, model.params.specs);
+    const optimizer = createOptimizer(options.optimizer, engine, model.parameterCount());
     const objective = new Objective(model, T, B);
     for (const s of steps) {
       if (s.reset) objective.reset();
-      grads.data.fill(0);
-      const loss = objective.step(s.batches, T, B, null, grads);
-      const norm = clipGlobalNorm(grads.data, options.clip);
+      engine.fill(grads.data, 0);
+      const loss = await objective.step(s.batches, T, B, null, grads);
+      const norm = await clipGlobalNorm(engine, grads.data, options.clip);
       optimizer.update(model.params.data, grads.data, s.lr);
       const expected = charnn[defaultEngine];
       if (loss !== expected.losses[s.step] || norm !== expected.grad_norms[s.step]) {

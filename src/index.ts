@@ -10,22 +10,23 @@ import { stringSource, type CodePointSource } from './data/source.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
 import { importStateDict, readVocabJson } from './io/torch-import.js';
 import { CharLM } from './model/charlm.js';
-import type { CellType, Direction } from './model/config.js';
-import { evaluateCorpus, type EvalResult, type ResetMode } from './scoring/evaluate.js';
+import { checkDirection, type CellType, type Direction } from './model/config.js';
+import { evaluateCorpus, type EvalResult } from './scoring/evaluate.js';
 import { beamSearch, type BeamResult } from './generation/beam.js';
 import { FILL_DEFAULTS, checkFillOptions, fillGaps, type FillOptions, type FillResult } from './generation/fill.js';
-import { checkGenerateOptions, generate, type GenerateOptions } from './generation/generate.js';
-import { DEFAULT_REPEAT_LAST, defaultLength } from './generation/sample.js';
+import { generate, type GenerateOptions } from './generation/generate.js';
+import { sampleSettings, type SampleAsk } from './generation/sample-options.js';
 import { asAsync } from './util/async-iter.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './scoring/sentence-scorer.js';
 import { sentenceDistributions, topSymbols } from './scoring/distributions.js';
 import { Vocab } from './tokenizer/vocab.js';
 import { randomSeed, Rng } from './util/rng.js';
-import { UsageError } from './errors.js';
+import { checkOptions } from './options/check-options.js';
+import { EVAL_OPTIONS, SCORE_OPTIONS, checkScoreOptions, type EvalOptions } from './scoring/score-options.js';
 
 export { train, bestPathOf } from './train/loop.js';
 export type { TrainCallbacks, TrainResult, TrainStart, StepReport, EvalReport } from './train/loop.js';
-export { TRAIN_DEFAULTS, type TrainOptions } from './train/options.js';
+export { TRAIN_DEFAULTS, type TrainOptions } from './train/train-options.js';
 export { CharnnError, UsageError } from './errors.js';
 // Big corpora for train / evaluate without a JS string: UTF-8 bytes (and, in Node, a file read in chunks: fileSource).
 export { bytesSource, type CodePointSource } from './data/source.js';
@@ -61,37 +62,12 @@ export async function saveModel(path: string, loaded: LoadedModel): Promise<void
   saveCheckpoint(path, await loaded.model.hostWeights(), loaded.meta);
 }
 
-/** Options of sample() and beam(); every one is optional. */
-export interface SampleRequest {
-  /** 0 = greedy (always the most likely symbol); 1 (default) = the model's own distribution. */
-  temperature?: number;
-  /** Keep only the k most likely symbols; 0 (default) = all. */
-  topK?: number;
-  /** Keep the smallest most-likely set whose probability reaches p; 1 (default) = all. */
-  topP?: number;
-  /** Keep only symbols with probability >= minP x the top one's; 0 (default) = all. */
-  minP?: number;
-  /** CTRL / llama.cpp repetition penalty R >= 1 on symbols of the last `repeatLast`; 1 (default) = off. */
-  repeatPenalty?: number;
-  /** The repetition penalty's window in symbols (prime included); default 64. */
-  repeatLast?: number;
-  /** Text the model reads first (not yielded). With direction 'backward', the text to end with. */
-  prime?: string;
-  /** At most this many symbols; default 500, or 10,000 with `stop` or `lines`. */
-  length?: number;
-  /** Stop at the lines-th generated line end (not yielded); 0 (default) = no limit. */
-  lines?: number;
-  /** Stop when the generated text ends with this string or one of these (not yielded). */
-  stop?: string | readonly string[];
-  /** Beam width: yield the most likely continuation (beam search) instead of drawing; no
-   *  temperature, top-k, top-p, min-p or penalty then. 0 (default) = draw. */
-  beam?: number;
-  /** Random seed; default a fresh random one. */
-  seed?: number;
-  direction?: Direction;
+/** Options of sample() and beam(), as `charnn sample`'s flags (src/generation/sample-options.ts);
+ *  every one is optional. */
+export type SampleRequest = SampleAsk & {
   /** Abort generation: the iteration rejects with the signal's reason. */
   signal?: AbortSignal;
-}
+};
 
 /**
  * Generated characters one at a time ('\n' for a line end), after the prime, as an async
@@ -111,28 +87,9 @@ export function beam(loaded: LoadedModel, request: SampleRequest = {}): Promise<
 }
 
 function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateOptions {
-  const stop = request.stop === undefined ? [] : typeof request.stop === 'string' ? [request.stop] : [...request.stop];
-  const options: GenerateOptions = {
-    temperature: request.temperature ?? 1,
-    topK: request.topK ?? 0,
-    topP: request.topP ?? 1,
-    minP: request.minP ?? 0,
-    repeatPenalty: request.repeatPenalty ?? 1,
-    repeatLast: request.repeatLast ?? DEFAULT_REPEAT_LAST,
-    prime: request.prime ?? '',
-    length: request.length ?? defaultLength(stop, request.lines),
-    lines: request.lines ?? 0,
-    stop,
-    beam: request.beam ?? 0,
-    direction: request.direction ?? 'forward',
-    rng: new Rng(request.seed ?? randomSeed()),
-  };
-  checkGenerateOptions(options);
-  if (options.beam) {
-    const shaping = (['temperature', 'topK', 'topP', 'minP', 'repeatPenalty'] as const).filter((k) => request[k] !== undefined);
-    if (shaping.length > 0) throw new UsageError(`beam search follows the model's own distribution: it takes no ${shaping.join(', ')}`);
-  }
-  checkDirection(loaded, options.direction);
+  const { signal: _signal, ...ask } = request;
+  const options = sampleSettings(ask, (seed) => new Rng(seed ?? randomSeed()), 'library');
+  checkDirection(options.direction, loaded.model.config, 'library');
   return options;
 }
 
@@ -144,13 +101,14 @@ function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateO
  */
 export function fill(loaded: LoadedModel, text: string, options: Partial<FillOptions> = {}): Promise<FillResult> {
   const o = { ...FILL_DEFAULTS, ...options };
-  checkFillOptions(o);
+  checkFillOptions(o, 'library');
   return fillGaps(loaded.model, loaded.vocab, text, o);
 }
 
 /** The probability of each sentence (one line each), from the zero state with <EOS> first. */
 export function score(loaded: LoadedModel, sentences: string[], direction: ScoreDirection = 'forward'): Promise<SentenceScore[]> {
-  checkDirection(loaded, direction);
+  checkScoreOptions({ direction }, 'library');
+  checkDirection(direction, loaded.model.config, 'library');
   const scorer = new SentenceScorer(loaded.model, loaded.vocab);
   return (async () => {
     const out: SentenceScore[] = [];
@@ -163,18 +121,12 @@ export function score(loaded: LoadedModel, sentences: string[], direction: Score
 export function evaluate(
   loaded: LoadedModel,
   text: string | CodePointSource,
-  options: { reset?: ResetMode; direction?: ScoreDirection; threads?: number } = {},
+  options: Partial<EvalOptions> = {},
 ): Promise<EvalResult> {
-  checkDirection(loaded, options.direction ?? 'forward');
+  checkOptions('evaluate', EVAL_OPTIONS, options);
+  checkDirection(options.direction ?? 'forward', loaded.model.config, 'library');
   const corpus = encodeSource(typeof text === 'string' ? stringSource(text) : text, loaded.vocab);
-  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', { threads: options.threads });
-}
-
-/** Only a bilstm has a backward model (and so 'backward' and 'both'). */
-function checkDirection(loaded: LoadedModel, direction: ScoreDirection): void {
-  if (direction !== 'forward' && loaded.model.config.cell !== 'bilstm') {
-    throw new UsageError(`direction ${direction} needs a bilstm model; this one is ${loaded.model.config.cell}`);
-  }
+  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', { threads: options.threads ?? undefined });
 }
 
 /**
@@ -198,8 +150,8 @@ export interface Alternatives {
 
 /** For each character of a sentence and its closing <EOS>: the k symbols the model found most likely there. */
 export function alternatives(loaded: LoadedModel, text: string, k = 5, direction: Direction = 'forward'): Promise<Alternatives[]> {
-  checkDirection(loaded, direction);
-  if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, not ${k}`);
+  checkOptions('alternatives', { k: SCORE_OPTIONS.top, direction: EVAL_OPTIONS.direction }, { k, direction });
+  checkDirection(direction, loaded.model.config, 'library');
   return sentenceDistributions(loaded.model, loaded.vocab, text, direction).then((d) =>
     Array.from(d.targets, (id, i) => ({
     symbol: loaded.vocab.symbolOf(id),

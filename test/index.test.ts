@@ -1,12 +1,19 @@
 // The library's sample(): an async iterator of characters (for await), the same text as the
-// synchronous generator for a seed, every new option passed through, an AbortSignal that stops
+// generator underneath (sampleText) for a seed, every new option passed through, an AbortSignal that stops
 // it (from inside the loop, from a timer while it runs, or before it starts), bad options
 // thrown at once; beam() and sample({ beam }) agree.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { beam, sample, UsageError, type LoadedModel, type SampleRequest } from '../src/index.js';
-import { sampleText } from '../src/model/sample.js';
+import { sampleText } from '../src/generation/sample.js';
 import { Rng } from '../src/util/rng.js';
 import { tinyLM } from './helpers/tiny-lm.js';
+
+/** A generator's characters, in order. */
+async function charsOf(gen: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const ch of gen) out.push(ch);
+  return out;
+}
 
 let m: LoadedModel;
 beforeAll(async () => {
@@ -20,10 +27,10 @@ async function collect(request: SampleRequest): Promise<string> {
 }
 
 describe('sample() as an async iterator', () => {
-  it('for await gives the synchronous sampler text for the same seed, one character at a time', async () => {
+  it("for await gives the underlying generator's text for the same seed, one character at a time", async () => {
     const chars: string[] = [];
     for await (const ch of sample(m, { prime: 'the ', length: 300, seed: 9, temperature: 0.9, minP: 0.02, repeatPenalty: 1.2, repeatLast: 16 })) chars.push(ch);
-    const want = [...sampleText(m.model, m.vocab, { temperature: 0.9, topK: 0, topP: 1, minP: 0.02, repeatPenalty: 1.2, repeatLast: 16, prime: 'the ', length: 300, direction: 'forward', rng: new Rng(9) })];
+    const want = await charsOf(sampleText(m.model, m.vocab, { temperature: 0.9, topK: 0, topP: 1, minP: 0.02, repeatPenalty: 1.2, repeatLast: 16, prime: 'the ', length: 300, direction: 'forward', rng: new Rng(9) }));
     expect(chars).toEqual(want);
     expect(chars).toHaveLength(300);
   });
@@ -74,7 +81,7 @@ describe('sample() as an async iterator', () => {
 
   it('breaking out of the loop frees the model for the next sample', async () => {
     for await (const ch of sample(m, { seed: 2 })) if (ch === ' ') break;
-    expect(await collect({ seed: 3, length: 50 })).toBe([...sampleText(m.model, m.vocab, { temperature: 1, topK: 0, topP: 1, prime: '', length: 50, direction: 'forward', rng: new Rng(3) })].join(''));
+    expect(await collect({ seed: 3, length: 50 })).toBe((await charsOf(sampleText(m.model, m.vocab, { temperature: 1, topK: 0, topP: 1, prime: '', length: 50, direction: 'forward', rng: new Rng(3) }))).join(''));
   });
 
   it('bad options throw a UsageError at the call, before any iteration', () => {
@@ -83,16 +90,18 @@ describe('sample() as an async iterator', () => {
     expect(() => sample(m, { lines: -1 })).toThrow(/--lines/);
     expect(() => sample(m, { stop: '' })).toThrow(/--stop/);
     expect(() => sample(m, { beam: 2, temperature: 0.5 })).toThrow(UsageError);
+    // The rule is the CLI's (test/cli/sample-fill.test.ts), with the library's names for the options.
+    expect(() => sample(m, { beam: 2, temperature: 0.5, repeatLast: 8 })).toThrow(/^beam follows the model's own distribution: it cannot be combined with temperature, repeatLast$/);
     expect(() => sample(m, { beam: 1000 })).toThrow(/--beam/);
   });
 });
 
 describe('beam()', () => {
   it('gives the text sample({ beam }) yields, with its log-probability; width 1 is greedy', async () => {
-    const r = beam(m, { prime: 'the ', length: 40, beam: 4 });
+    const r = await beam(m, { prime: 'the ', length: 40, beam: 4 });
     expect(r.text).toBe(await collect({ prime: 'the ', length: 40, beam: 4 }));
     expect(r.logprobLn).toBeLessThan(0);
     expect(r.symbols).toBe(40);
-    expect(beam(m, { prime: 'a ', lines: 1, beam: 1 }).text).toBe(await collect({ prime: 'a ', lines: 1, temperature: 0 }));
+    expect((await beam(m, { prime: 'a ', lines: 1, beam: 1 })).text).toBe(await collect({ prime: 'a ', lines: 1, temperature: 0 }));
   });
 });

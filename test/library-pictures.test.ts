@@ -9,9 +9,9 @@ describe('library pictures', () => {
   it('alternatives(): per position, the k most likely symbols and the probability of the one there', async () => {
     const r = await train('the cat sat\nthe hat sat\n'.repeat(20), 't', { hidden: 12, layers: 1, batch: 4, seq: 8, steps: 30, threads: 1 });
     const m: LoadedModel = { model: r.model, vocab: r.vocab, meta: {} as LoadedModel['meta'] };
-    const rows = alternatives(m, 'the qat', 3);
+    const rows = await alternatives(m, 'the qat', 3);
     expect(rows.map((x) => x.symbol)).toEqual(['t', 'h', 'e', ' ', '<UNK>', 'a', 't', '<EOS>']);
-    const scored = score(m, ['the qat'])[0];
+    const scored = (await score(m, ['the qat']))[0];
     rows.forEach((row, i) => {
       expect(row.logprobLn).toBe(scored.perToken[i]);
       expect(row.top).toHaveLength(3);

@@ -1,8 +1,8 @@
 // charnn as a user's project sees it: `import ... from 'charnn'` resolved through node_modules
 // (a link to this package, as `npm install` would make), in JavaScript run by node and in
 // TypeScript checked by tsc against the published types (dist/*.d.ts, built by `npm test`'s
-// pretest). Training with callbacks and an AbortSignal, loading, async sampling, scoring,
-// evaluation.
+// pretest; the entry is dist/node.js). Training with callbacks and an AbortSignal, loading,
+// async sampling, scoring and evaluation (both return promises).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +38,8 @@ try { sample(model, { temperature: -1 }); } catch (e) { usage = e instanceof Cha
 console.log(JSON.stringify({
   stoppedBy: result.stoppedBy, steps: result.steps, losses: steps.length,
   chars: [...generated].length, same: generated === again,
-  logprob: score(model, ['the cat sat on the mat'])[0].logprobLn,
-  evalTokens: evaluate(model, 'the cat sat on the mat\\n').tokens,
+  logprob: (await score(model, ['the cat sat on the mat']))[0].logprobLn,
+  evalTokens: (await evaluate(model, 'the cat sat on the mat\\n')).tokens,
   usage,
 }));
 `;
@@ -53,7 +53,7 @@ export async function use(path: string): Promise<number> {
   await train('abc\\n', 'x', options, { onEval: (r) => r.valNats });
   const m: LoadedModel = loadModel(path);
   for await (const ch of sample(m, request)) if (ch === '.') break;
-  return score(m, ['abc'])[0].logprobLn;
+  return (await score(m, ['abc']))[0].logprobLn;
 }
 `;
 

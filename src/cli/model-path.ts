@@ -3,11 +3,17 @@
  * under ./checkpoints, so `charnn sample` just works after `charnn train corpus.txt`.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { Option } from 'commander';
 import { join } from 'node:path';
 import { CharnnError } from '../errors.js';
 import { CHECKPOINT_EXTENSION, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 
 export const CHECKPOINT_DIR = 'checkpoints';
+
+/** -m/--model, the same on every command that reads a model. */
+export function modelFlag(): Option {
+  return new Option('-m, --model <path>', `checkpoint (default: the newest in ${CHECKPOINT_DIR}/)`);
+}
 
 export function resolveModelPath(model: string | undefined, cwd: string): string {
   if (model) return model;

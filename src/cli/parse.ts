@@ -6,7 +6,8 @@
  * octal forms, no Infinity or NaN, no empty string.
  */
 import { InvalidArgumentError } from 'commander';
-import { DURATION_MAX_MS, DURATION_MIN_MS, type OptionRange } from '../train/check-options.js';
+import type { NumberSpec } from '../options/option-spec.js';
+import { DURATION_MAX_MS, DURATION_MIN_MS } from '../train/train-options.js';
 import { formatCount } from './format.js';
 
 /** A number as the messages show it: 100,000 for integers, as typed otherwise. */
@@ -25,7 +26,7 @@ export function integer(min: number, max: number) {
 }
 
 /** The parser of a numeric option of the shared table (train/check-options.ts TRAIN_RANGES). */
-export function ranged(r: OptionRange) {
+export function ranged(r: NumberSpec) {
   return r.integer ? integer(r.min, r.max) : number(r);
 }
 

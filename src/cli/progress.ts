@@ -34,7 +34,7 @@ function barView(stderr: Writable, plannedSteps: number, timeMs: number | null):
   // A MultiBar of one bar, for its log(): lines printed above the bar while it runs.
   const bars = new cliProgress.MultiBar(
     {
-      stream: stderr as NodeJS.WriteStream,
+      stream: stderr,
       format: ' {bar} {percentage}% | step {step} | loss {loss} | val {val} | {speed} chars/s | ETA {eta_text}',
       barsize: 24,
       hideCursor: true,

@@ -8,7 +8,7 @@ export type IdArray = Uint8Array | Uint16Array | Int32Array;
 
 /**
  * The smallest id array type that can hold ids below vocabSize, with n elements. It lives on a
- * SharedArrayBuffer, so worker threads can read a corpus in place (src/model/line-threads.ts).
+ * SharedArrayBuffer, so worker threads can read a corpus in place (src/scoring/line-threads.ts).
  */
 export function allocIds(vocabSize: number, n: number): IdArray {
   if (vocabSize <= 0x100) return new Uint8Array(new SharedArrayBuffer(n));

@@ -186,6 +186,11 @@ export interface CpuEngine extends Engine {
   sharedZeros(n: number): Tensor;
 }
 
+/** A host array of n zeros in the engine's precision, for values read back from it. */
+export function hostFloats(engine: Engine, n: number): Floats {
+  return engine.precision === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
 export function isCpuEngine(engine: Engine): engine is CpuEngine {
   return typeof (engine as Partial<CpuEngine>).floatsOf === 'function';
 }

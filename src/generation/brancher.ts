@@ -11,6 +11,8 @@
  *
  * Dimension legend: V vocabulary, H hidden, L layers.
  */
+import { hostFloats } from '../engine/engine.js';
+import type { Floats } from '../engine/floats.js';
 import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { InferenceRunner } from '../model/inference-runner.js';
@@ -28,7 +30,7 @@ export interface Branch {
 export class Brancher {
   private readonly runner: InferenceRunner;
   private readonly V: number;
-  private readonly logits: Float32Array; // (V) read back from the engine
+  private readonly logits: Floats; // (V) read back from the engine
 
   constructor(
     private readonly model: CharLM,
@@ -36,7 +38,7 @@ export class Brancher {
   ) {
     this.runner = new InferenceRunner(model, direction, 1);
     this.V = model.config.vocabSize;
-    this.logits = new Float32Array(this.V);
+    this.logits = hostFloats(model.engine, this.V);
   }
 
   /** The branch after reading ids (at least one) from the zero state. */
@@ -57,7 +59,7 @@ export class Brancher {
 
   private async snapshot(): Promise<Branch> {
     const { layers, hidden } = this.model.config;
-    const state = zeroHostState(layers, 1, hidden);
+    const state = zeroHostState(this.model.engine, layers, 1, hidden);
     await saveState(this.runner.engine, this.runner.state, state);
     await this.runner.engine.read(this.runner.logits, this.logits, 0, this.V);
     const logprobs = new Float64Array(this.V);

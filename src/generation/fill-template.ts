@@ -19,16 +19,6 @@ export interface PlaceholderOptions {
   maxGap: number;
 }
 
-export function checkPlaceholders(o: PlaceholderOptions): void {
-  for (const [flag, ch] of [['--gap', o.gap], ['--wildcard', o.wildcard]] as const) {
-    if (typeof ch !== 'string' || Array.from(ch).length !== 1 || ch === '\n' || ch === '\r') {
-      throw new UsageError(`${flag} must be exactly one character (not a line end), got ${JSON.stringify(ch)}`);
-    }
-  }
-  if (o.gap === o.wildcard) throw new UsageError(`--gap and --wildcard must differ, both are ${JSON.stringify(o.gap)}`);
-  if (!Number.isInteger(o.maxGap) || o.maxGap < 1 || o.maxGap > 100) throw new UsageError(`--max-gap must be an integer from 1 to 100, got ${o.maxGap}`);
-}
-
 export function parseTemplate(text: string, o: PlaceholderOptions): Template {
   if (/[\r\n]/.test(text)) throw new UsageError('fill: the text must be one line (one sentence)');
   const items: TemplateItem[] = [];

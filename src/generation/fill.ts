@@ -18,22 +18,15 @@
  * Whole-sentence probability favours short fills when gap lengths vary: a wildcard's fill is
  * the most likely sentence, not the most likely per character.
  */
-import { UsageError } from '../errors.js';
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import type { CharLM } from '../model/charlm.js';
 import { directionsOf, type Direction } from '../model/config.js';
 import { SentenceScorer } from '../scoring/sentence-scorer.js';
 import { withBrancher, type Brancher, type Branch } from './brancher.js';
-import { applyFills, checkPlaceholders, parseTemplate, type PlaceholderOptions, type Template } from './fill-template.js';
+import { applyFills, parseTemplate, type Template } from './fill-template.js';
+import type { FillOptions } from './fill-options.js';
 
-export interface FillOptions extends PlaceholderOptions {
-  /** Partial sentences kept per gap character in each search. */
-  beam: number;
-  /** Candidates returned, best first. */
-  top: number;
-}
-
-export const FILL_DEFAULTS: FillOptions = { gap: '_', wildcard: '*', maxGap: 8, beam: 16, top: 5 };
+export { FILL_DEFAULTS, checkFillOptions, type FillOptions } from './fill-options.js';
 
 export interface FillCandidate {
   /** The completed sentence. */
@@ -54,14 +47,12 @@ export interface FillResult {
   candidates: FillCandidate[];
 }
 
-export function checkFillOptions(o: FillOptions): void {
-  checkPlaceholders(o);
-  if (!Number.isInteger(o.beam) || o.beam < 1 || o.beam > 1000) throw new UsageError(`--beam must be an integer from 1 to 1000, got ${o.beam}`);
-  if (!Number.isInteger(o.top) || o.top < 1 || o.top > 1000) throw new UsageError(`--top must be an integer from 1 to 1000, got ${o.top}`);
+/** Fills the gaps of `text`; a text that is not a template (no gap, two lines) throws at the call. */
+export function fillGaps(model: CharLM, vocab: Vocab, text: string, options: FillOptions): Promise<FillResult> {
+  return fillTemplate(model, vocab, text, parseTemplate(text, options), options);
 }
 
-export async function fillGaps(model: CharLM, vocab: Vocab, text: string, options: FillOptions): Promise<FillResult> {
-  const template = parseTemplate(text, options);
+async function fillTemplate(model: CharLM, vocab: Vocab, text: string, template: Template, options: FillOptions): Promise<FillResult> {
   const directions = directionsOf(model.config.cell);
   // Proposals from each direction, merged by sentence (the first fills found are kept).
   const proposed = new Map<string, string[]>();

@@ -86,7 +86,7 @@ export function primeContext(vocab: Vocab, prime: string, direction: Direction):
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
 export async function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): AsyncGenerator<string, SampleEnd, void> {
   const V = model.config.vocabSize;
-  const session: SampleSession = { saved: zeroHostState(model.config.layers, 1, model.config.hidden), logits: new Float32Array(V) };
+  const session: SampleSession = { saved: zeroHostState(model.engine, model.config.layers, 1, model.config.hidden), logits: new Float32Array(V) };
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
   const context = primeContext(vocab, options.prime, options.direction);

@@ -1,10 +1,10 @@
 /**
  * The charnn checkpoint: one .safetensors file holding every parameter tensor under its PyTorch
- * name (GUIDE.md, section 2) and, in `__metadata__`, everything needed to rebuild and resume
+ * name (docs/ARCHITECTURE.md, "Checkpoints") and, in `__metadata__`, everything needed to rebuild and resume
  * the model (all values are strings, as safetensors requires):
  *
  *   format          "charnn"
- *   format_version  "1"
+ *   format_version  "2"
  *   model           JSON of ModelConfig
  *   vocab           JSON array of symbols in id order: "<EOS>", "<UNK>", then single code points
  *   training        JSON object: the resolved training config (opaque here)
@@ -219,7 +219,7 @@ function jsonField(metadata: Map<string, string>, key: string, fail: (what: stri
   const text = metadata.get(key);
   if (text === undefined) fail(`metadata has no "${key}"`);
   try {
-    return JSON.parse(text!, refuseProtoKeys);
+    return JSON.parse(text, refuseProtoKeys);
   } catch (e) {
     return fail(`metadata "${key}" is not valid JSON (${(e as Error).message})`);
   }
@@ -301,10 +301,10 @@ function checkVocab(raw: unknown, vocabSize: number, fail: (what: string) => nev
   const seen = new Set<string>();
   raw.forEach((s: unknown, i: number) => {
     if (typeof s !== 'string') fail(`vocab entry ${i} is not a string`);
-    // Code points, not UTF-16 units: an astral character is one symbol (GUIDE.md, section 2).
-    if (i >= 2 && [...(s as string)].length !== 1) fail(`vocab entry ${i} ${JSON.stringify(s)} is not a single character`);
-    if (seen.has(s as string)) fail(`vocab entry ${i} ${JSON.stringify(s)} is a duplicate`);
-    seen.add(s as string);
+    // Code points, not UTF-16 units: an astral character is one symbol (docs/ARCHITECTURE.md, "What a character is").
+    if (i >= 2 && [...(s)].length !== 1) fail(`vocab entry ${i} ${JSON.stringify(s)} is not a single character`);
+    if (seen.has(s)) fail(`vocab entry ${i} ${JSON.stringify(s)} is a duplicate`);
+    seen.add(s);
   });
 }
 

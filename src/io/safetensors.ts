@@ -169,7 +169,7 @@ function readMetadata(value: unknown, into: Map<string, string>, fail: (what: st
   for (const k of Object.keys(value as object)) {
     const v = (value as Record<string, unknown>)[k];
     if (typeof v !== 'string') fail(`corrupt header: metadata value ${JSON.stringify(k)} is a ${typeOf(v)}, not a string`);
-    into.set(k, v as string);
+    into.set(k, v);
   }
 }
 
@@ -183,7 +183,7 @@ function readEntry(
   if (!isPlainObject(value)) fail(`tensor ${name}: entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string') fail(`tensor ${name}: dtype is missing or not a string`);
-  if (!Object.hasOwn(READABLE, dtype as string)) {
+  if (!Object.hasOwn(READABLE, dtype)) {
     fail(`tensor ${name} has dtype ${dtype}; charnn reads F32 (and converts F64, F16, BF16)`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);

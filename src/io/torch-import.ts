@@ -1,6 +1,6 @@
 /**
  * `charnn import`: a state_dict saved from PyTorch (safetensors, with the tensor names of
- * GUIDE.md section 2) plus its vocabulary, turned into a charnn checkpoint.
+ * docs/ARCHITECTURE.md, "Checkpoints") plus its vocabulary, turned into a charnn checkpoint.
  *
  * Sizes come from the tensors: V from decoder.weight (V, H), H from weight_hh_l0 (G*H, H),
  * the layer count from how many weight_ih_l{k} there are. Every tensor is then checked
@@ -43,7 +43,7 @@ export function readVocabJson(path: string): string[] {
   if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) {
     throw new CharnnError(`${path}: the vocabulary must be a JSON array of strings (the symbols in id order)`);
   }
-  return parsed as string[];
+  return parsed;
 }
 
 /** Builds a charnn model from a PyTorch state_dict file and its vocabulary. */

@@ -5,6 +5,7 @@
  * LSTM language model and a backward one (a forward model over reversed text), each with
  * its own layers and decoder (docs/ARCHITECTURE.md, "bilstm").
  */
+import { UsageError } from '../errors.js';
 import type { CellName } from '../nn/cell.js';
 
 export const CELLS = ['rnn', 'lstm', 'gru', 'bilstm'] as const;
@@ -43,4 +44,14 @@ export function gatesOf(cell: BaseCell): number {
 
 export function isCellType(x: unknown): x is CellType {
   return typeof x === 'string' && (CELLS as readonly string[]).includes(x);
+}
+
+/**
+ * Only a bilstm has a backward model (and so 'backward' and 'both'). The message names the
+ * option as the caller does: `direction` in the library, `--direction` on the command line.
+ */
+export function checkDirection(direction: string, config: ModelConfig, naming: 'library' | 'cli'): void {
+  if (direction !== 'forward' && config.cell !== 'bilstm') {
+    throw new UsageError(`${naming === 'cli' ? '--direction' : 'direction'} ${direction} needs a bilstm model; this one is ${config.cell}`);
+  }
 }

@@ -4,7 +4,8 @@
  * values: no gradient flows back across a chunk boundary. A HostState is a copy of one in
  * ordinary memory (a sampling session's while another holds the runner, a search branch's).
  */
-import type { Engine, Tensor } from '../engine/engine.js';
+import { hostFloats, type Engine, type Tensor } from '../engine/engine.js';
+import type { Floats } from '../engine/floats.js';
 
 export interface RecurrentState {
   B: number;
@@ -24,12 +25,13 @@ export function resetState(engine: Engine, state: RecurrentState): void {
 
 /** A recurrent state's values in host memory. */
 export interface HostState {
-  h: Float32Array[];
-  c: Float32Array[];
+  h: Floats[];
+  c: Floats[];
 }
 
-export function zeroHostState(layers: number, B: number, H: number): HostState {
-  const make = () => new Float32Array(B * H);
+/** A zero state in host memory, in the engine's precision. */
+export function zeroHostState(engine: Engine, layers: number, B: number, H: number): HostState {
+  const make = () => hostFloats(engine, B * H);
   return { h: Array.from({ length: layers }, make), c: Array.from({ length: layers }, make) };
 }
 

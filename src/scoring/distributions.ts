@@ -7,6 +7,7 @@
  *
  * Legend: n characters, n + 1 positions (the characters, then <EOS>), V vocabulary.
  */
+import { hostFloats } from '../engine/engine.js';
 import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { InferenceRunner } from '../model/inference-runner.js';
@@ -27,7 +28,7 @@ export interface SentenceDistributions {
 /** One runner (and its logits read back) per (model, direction), reused by every call. */
 const runners = new PerModel((model: CharLM, direction) => ({
   runner: new InferenceRunner(model, direction, CHUNK),
-  logits: new Float32Array(CHUNK * model.config.vocabSize),
+  logits: hostFloats(model.engine, CHUNK * model.config.vocabSize),
 }));
 
 export function sentenceDistributions(model: CharLM, vocab: Vocab, text: string, direction: Direction): Promise<SentenceDistributions> {

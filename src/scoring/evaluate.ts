@@ -125,7 +125,7 @@ class DirectionTotals {
     // Forward, state carried: the pieces joined into one stream, scored a window at a time.
     if (first) {
       const { layers, hidden } = this.model.config;
-      this.carried = zeroHostState(layers, 1, hidden);
+      this.carried = zeroHostState(this.model.engine, layers, 1, hidden);
       this.window = new Int32Array(WINDOW + 1);
       this.lps = new Float64Array(WINDOW + 1);
     }

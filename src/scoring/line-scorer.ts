@@ -4,8 +4,8 @@
  * reversed by the backward model). One stream per line would run the model at B = 1; here up
  * to B lines run side by side as B parallel streams of one DirectionRunner, each from its own
  * zero state, which turns the per-step matrix-vector products into matrix products and pays the
- * per-call costs once per B lines. (Measured on the wasm engine, 2 x 128 lstm: about 1.15x the
- * one-stream speed, because the B = 1 products already run near the SIMD arithmetic limit.)
+ * per-call costs once per B lines (the gain is modest on the wasm engine, whose B = 1 products
+ * already run near the SIMD arithmetic limit: BENCHMARKS.md has the figures).
  *
  * Grouping: the lines of a window (at most limits.window lines, so memory stays bounded for any
  * number of lines: index arrays only, no per-line objects) are ordered by length, longest first, and
@@ -26,7 +26,8 @@
  * S = a line's steps (its characters + 1: inputs EOS, c1..cn; targets c1..cn, EOS).
  */
 import type { IdArray } from '../data/ids.js';
-import type { Engine } from '../engine/engine.js';
+import { hostFloats, type Engine } from '../engine/engine.js';
+import type { Floats } from '../engine/floats.js';
 import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { DirectionRunner } from '../model/direction-runner.js';
@@ -54,8 +55,8 @@ function floatsPerRow(model: CharLM): number {
 }
 
 /**
- * Defaults: 64 streams, chunks of at most 256 steps, runner buffers of about 16 MB (measured on
- * a 2 x 128 lstm: 1,000 to 2,000 rows run as fast as 4,000, with less engine memory).
+ * Defaults: 64 streams, chunks of at most 256 steps, runner buffers of about 16 MB (a chunk of a
+ * thousand or two rows ran as fast as more, with less engine memory).
  */
 export function defaultLimits(model: CharLM): LineScorerLimits {
   const streams = 64;
@@ -70,7 +71,7 @@ export class LineScorer {
   private readonly engine: Engine;
   private readonly runner: DirectionRunner;
   private readonly state: RecurrentState;
-  private readonly logits: Float32Array; // (rows x V) a chunk's logits, read back from the engine
+  private readonly logits: Floats; // (rows x V) a chunk's logits, read back from the engine
   private readonly direction: Direction;
   private readonly V: number;
   private readonly H: number;
@@ -107,7 +108,7 @@ export class LineScorer {
     this.rows = maxT * streams;
     this.runner = new DirectionRunner(model, direction, maxT, streams);
     this.state = zeroState(model.engine, model.config.layers, streams, model.config.hidden);
-    this.logits = new Float32Array(this.rows * this.V);
+    this.logits = hostFloats(model.engine, this.rows * this.V);
     this.x = new Int32Array(rows);
     this.lineLn = new Float64Array(window);
     this.lineUnkLn = new Float64Array(window);

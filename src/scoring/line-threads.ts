@@ -113,7 +113,7 @@ export async function scoreLinesThreaded(
   const started: PlatformWorker[] = [];
   try {
     for (let w = 1; w < threads; w++) {
-      const setup: LineWorkerSetup = { engine: model.engine.name, config: model.config, direction, params, ids, lineStarts, control: control.buffer as SharedArrayBuffer, results };
+      const setup: LineWorkerSetup = { engine: model.engine.name, config: model.config, direction, params, ids, lineStarts, control: control.buffer, results };
       const worker = platform().startWorker('line-scorer', setup);
       worker.unref();
       worker.onError(() => {}); // a worker that cannot start takes no groups: this thread does them

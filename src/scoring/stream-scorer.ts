@@ -5,6 +5,8 @@
  * the forward-only InferenceRunner, which gives DirectionRunner's logits exactly.
  */
 import type { IdArray } from '../data/ids.js';
+import { hostFloats } from '../engine/engine.js';
+import type { Floats } from '../engine/floats.js';
 import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { InferenceRunner } from '../model/inference-runner.js';
@@ -29,12 +31,12 @@ export class StreamScorer {
   private readonly runner: InferenceRunner;
   private readonly V: number;
   /** (CHUNK x V) the last chunk's logits, read back from the engine. */
-  private readonly logits: Float32Array;
+  private readonly logits: Floats;
 
   constructor(model: CharLM, direction: Direction) {
     this.runner = new InferenceRunner(model, direction, CHUNK);
     this.V = model.config.vocabSize;
-    this.logits = new Float32Array(CHUNK * this.V);
+    this.logits = hostFloats(model.engine, CHUNK * this.V);
   }
 
   reset(): void {

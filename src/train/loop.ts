@@ -6,81 +6,31 @@
  */
 import { CharnnError } from '../errors.js';
 import type { CodePointSource } from '../data/source.js';
-import { Batcher, planBatches, type BatchPlan } from '../data/batches.js';
-import type { Engine, Tensor } from '../engine/engine.js';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta, type LoadedTrainState } from '../io/checkpoint.js';
+import { Batcher, planBatches } from '../data/batches.js';
+import { saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
 import { CharLM, initParams } from '../model/charlm.js';
 import type { ModelConfig } from '../model/config.js';
 import type { DirectionBatch } from '../model/objective.js';
 import { engineParams } from '../model/param-set.js';
 import { platform } from '../platform/platform.js';
 import { streamNats } from '../scoring/evaluate.js';
-import type { Vocab } from '../tokenizer/vocab.js';
 import { Rng } from '../util/rng.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
-import { createOptimizer, type Optimizer } from './optimizer.js';
-import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './options.js';
+import { createOptimizer } from './optimizer.js';
+import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './train-options.js';
 import { prepareCorpus } from './prepare.js';
 import { learningRate } from './schedule.js';
 import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
+import { checkSameRun, loadResumable, type Resumable } from './resumable.js';
+import type { StepReport, TrainCallbacks, TrainResult } from './reports.js';
+import { UpdateUndo } from './update-undo.js';
+
+export type { EvalReport, StepReport, TrainCallbacks, TrainResult, TrainStart } from './reports.js';
 import { carriedStateSize } from './threads/shards.js';
 import { checkTrainOptions } from './check-options.js';
 import { createGradientSource } from './threads/gradients.js';
 import { resolveThreads } from './threads/count.js';
-
-export interface TrainStart {
-  vocabSize: number;
-  parameters: number;
-  trainTokens: number;
-  valTokens: number;
-  unk: number;
-  plan: BatchPlan;
-  /** Steps the run will take if no time limit or abort stops it first. */
-  plannedSteps: number;
-  /** Threads computing gradients (the batch's streams are split between them). */
-  threads: number;
-  options: TrainOptions;
-}
-
-export interface StepReport {
-  step: number;
-  /** Epochs done, fractional (1.5 = halfway through the second). */
-  epoch: number;
-  lossNats: number;
-  lr: number;
-  charsPerSec: number;
-  elapsedS: number;
-  gradNorm: number;
-}
-
-export interface EvalReport extends StepReport {
-  valNats: number | null;
-  bestValNats: number | null;
-  checkpoint: string | null;
-  improved: boolean;
-}
-
-export interface TrainCallbacks {
-  onStart?(info: TrainStart): void;
-  onNotice?(message: string): void;
-  onStep?(report: StepReport): void;
-  /** After each evaluation (and its checkpoints); training waits for a promise it returns. */
-  onEval?(report: EvalReport): void | Promise<void>;
-}
-
-export interface TrainResult {
-  model: CharLM;
-  vocab: Vocab;
-  steps: number;
-  epoch: number;
-  lossNats: number;
-  valNats: number | null;
-  bestValNats: number | null;
-  checkpoint: string | null;
-  bestCheckpoint: string | null;
-  stoppedBy: 'steps' | 'epochs' | 'time' | 'abort';
-}
 
 /** The best checkpoint sits beside the latest: run.safetensors -> run.best.safetensors. */
 export function bestPathOf(out: string): string {
@@ -94,77 +44,6 @@ const MAX_BAD_STEPS = 10;
 /** A mean loss above this many times ln V (what a model that knows nothing scores) is a model
  *  blown up by too large a step, not one still learning: --lr 100 gives thousands of nats, and a model left at several times ln V after that is still broken. */
 const DIVERGED_LOSS_FACTOR = 3;
-
-/** The parameters and optimizer state before the latest update, to undo it if it broke the
- *  weights (a copy of P floats per buffer per step, in the engine: a small part of a step). */
-class UpdateUndo {
-  private readonly params: Tensor;
-  private readonly moments: Tensor[];
-  private readonly size: number;
-  private steps = 0;
-
-  constructor(
-    private readonly engine: Engine,
-    size: number,
-    moments: number,
-  ) {
-    this.size = size;
-    this.params = engine.zeros(size);
-    this.moments = Array.from({ length: moments }, () => engine.zeros(size));
-  }
-
-  save(params: Tensor, optimizer: Optimizer): void {
-    this.engine.copy(this.params, params, this.size);
-    this.moments.forEach((m, i) => this.engine.copy(m, optimizer.moments[i], this.size));
-    this.steps = optimizer.steps;
-  }
-
-  /** Undoes the latest update; false when there was none since the last save. */
-  restore(params: Tensor, optimizer: Optimizer): boolean {
-    if (optimizer.steps === this.steps) return false;
-    this.engine.copy(params, this.params, this.size);
-    this.moments.forEach((m, i) => this.engine.copy(optimizer.moments[i], m, this.size));
-    optimizer.steps = this.steps;
-    return true;
-  }
-}
-
-/** A checkpoint to resume from, with its training state. */
-interface Resumable {
-  path: string;
-  checkpoint: Checkpoint;
-  state: LoadedTrainState;
-}
-
-function loadResumable(path: string): Resumable {
-  const checkpoint = loadCheckpoint(path, { trainState: true });
-  if (checkpoint.trainState === null) {
-    throw new CharnnError(
-      `${path} has no training state to resume from (it is a best-model checkpoint, or was not written by charnn train)`,
-      "resume from the run's latest checkpoint, NAME.safetensors, not NAME.best.safetensors",
-    );
-  }
-  return { path, checkpoint, state: checkpoint.trainState };
-}
-
-/** The corpus, model and batches must be the checkpoint's, or the resumed run would not be the same run. */
-function checkSameRun(r: Resumable, config: ModelConfig, vocab: Vocab, trainTokens: number, plan: BatchPlan): void {
-  const saved = r.checkpoint.meta;
-  const m = saved.model;
-  if (m.cell !== config.cell || m.hidden !== config.hidden || m.layers !== config.layers || m.vocabSize !== config.vocabSize || m.dropout !== config.dropout) {
-    throw new CharnnError(`${r.path}: cannot resume: the checkpoint is a ${m.cell} ${m.layers} x ${m.hidden} model with ${m.vocabSize} symbols, this run a ${config.cell} ${config.layers} x ${config.hidden} with ${config.vocabSize}`);
-  }
-  if (saved.vocab.length !== vocab.symbols.length || saved.vocab.some((s, i) => s !== vocab.symbols[i])) {
-    throw new CharnnError(`${r.path}: cannot resume: the corpus's vocabulary differs from the checkpoint's`, 'resume on the same corpus the run was trained on');
-  }
-  const j = r.state.json;
-  if (j.train_tokens !== trainTokens || j.streams !== plan.streams || j.steps_per_batch !== plan.steps) {
-    throw new CharnnError(
-      `${r.path}: cannot resume: the training text has ${trainTokens} tokens in batches of ${plan.streams} x ${plan.steps}, the checkpoint's had ${String(j.train_tokens)} in ${String(j.streams)} x ${String(j.steps_per_batch)}`,
-      'resume on the same corpus the run was trained on',
-    );
-  }
-}
 
 export async function train(
   text: string | CodePointSource,

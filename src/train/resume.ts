@@ -14,24 +14,15 @@
 import { CharnnError, UsageError } from '../errors.js';
 import type { LoadedTrainState, TrainState } from '../io/checkpoint.js';
 import type { Optimizer } from './optimizer.js';
-import { TRAIN_DEFAULTS, type TrainOptions } from './options.js';
+import { flagName } from '../options/option-spec.js';
+import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 /** Options that may differ from the checkpoint's when resuming; every other one must match. */
 export const CHANGEABLE_ON_RESUME = ['steps', 'timeMs', 'epochs', 'lr', 'evalEvery', 'threads', 'out', 'resume', 'corpusPath'] as const;
 
 /** The flag each option is given with, for messages. */
-const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
-  timeMs: '--time',
-  evalEvery: '--eval-every',
-  lrDecay: '--lr-decay',
-  lrDecayAfter: '--lr-decay-after',
-  valFrac: '--val-frac',
-  minCount: '--min-count',
-  out: '--out',
-};
-
 export function flagOf(key: keyof TrainOptions): string {
-  return FLAG_OF[key] ?? `--${key}`;
+  return flagName(TRAIN_OPTIONS[key]);
 }
 
 export interface ResumePoint {
@@ -71,7 +62,7 @@ export function readResumePoint(path: string, state: LoadedTrainState, expect: {
   const fail = (what: string): never => {
     throw new CharnnError(`${path}: cannot resume: ${what}`);
   };
-  const j = state.json as Record<string, unknown>;
+  const j = state.json;
   const count = (key: string, v: unknown): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`training state ${key} ${JSON.stringify(v)} is not a count`);
     return v as number;

@@ -155,4 +155,13 @@ describe('charnn fill', () => {
     expect(r.stderr).toMatch(/^hint: mark each missing character with _/m);
     expect(charnn(['fill', ...BI, '--gap', '#', '--top', '1', 'the cat s#t.']).stdout).toMatch(/\tthe cat sat\.\n$/);
   });
+
+  it('a rule between options names the flags on the command line (the library names its options)', () => {
+    const r = charnn(['fill', ...BI, '--gap', '*', 'a_']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^charnn: --gap and --wildcard must differ, both are "\*"$/m);
+    const s = charnn(['sample', ...BI, '--beam', '2', '--temp', '0.5', '--top-k', '3']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/^charnn: --beam follows the model's own distribution: it cannot be combined with --temp, --top-k$/m);
+  });
 });

@@ -1,5 +1,6 @@
-// Tests for corpus reading, line splitting, character counting, encoding, and the
-// deterministic default-corpus generator.
+// Tests for corpus reading (the checks of the corpus sources, through the test helpers
+// readCorpusFile / decodeCorpusBytes of test/helpers/corpus-text.ts), line splitting, character
+// counting, encoding, and the deterministic default-corpus generator.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,14 +9,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, DEFAULT_TARGET_BYTES, generateCorpus } from '../../scripts/corpus-generator.js';
-import { countChars, decodeCorpusBytes, encodeCorpus, readCorpusFile, splitLines } from '../../src/data/corpus.js';
+import { countChars, encodeCorpus, splitLines } from '../../src/data/corpus.js';
 import { CharnnError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { EOS_ID, UNK_ID, Vocab } from '../../src/tokenizer/vocab.js';
+import { decodeCorpusBytes, readCorpusFile } from '../helpers/corpus-text.js';
 import { runningAsRoot, unprivileged, whyPermissionsDoNotApply } from '../helpers/unprivileged.js';
 
-/** The module under test, for a child process to load (through tsx) where it must run as nobody. */
-const CORPUS_TS = resolve(__dirname, '../../src/data/corpus.ts');
+/** The module under test (readCorpusFile), for a child process to load (through tsx) where it must run as nobody. */
+const CORPUS_TEXT_TS = resolve(__dirname, '../helpers/corpus-text.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** The encoding spelled out the slow, obvious way: [EOS] + each line's ids + EOS. */
@@ -211,7 +213,7 @@ describe('readCorpusFile', () => {
     // Root reads any file: as root, the same call in a child that runs as nobody, on this
     // source (through tsx, its cache off: nobody cannot write the run's temporary directory).
     const inChild = (name: string): Outcome => {
-      const code = `const { readCorpusFile } = await import(${JSON.stringify(pathToFileURL(CORPUS_TS).href)});
+      const code = `const { readCorpusFile } = await import(${JSON.stringify(pathToFileURL(CORPUS_TEXT_TS).href)});
         try { process.stdout.write(JSON.stringify({ text: readCorpusFile(${JSON.stringify(join(locked, name))}) })); }
         catch (e) { process.stdout.write(JSON.stringify({ error: e.constructor.name, message: e.message })); }`;
       const r = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, TSX_DISABLE_CACHE: '1' }, ...unprivileged });

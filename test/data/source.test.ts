@@ -1,17 +1,19 @@
-// Code point sources: a string, UTF-8 bytes in memory and a file read in chunks give the same
-// code points and, through countSource / encodeSource, exactly what the string encoder gives,
-// wherever the chunk boundaries fall (inside a multi-byte sequence, a surrogate pair, a CRLF,
-// a leading BOM); bad bytes are reported as before (NUL first, then the first invalid
-// sequence's offset, as TextDecoder accepts exactly the valid inputs); ids are compact.
+// Code point sources: a string, UTF-8 bytes in memory and a file read in chunks (Node's
+// fileSource, src/platform/node/file-source.ts) give the same code points and, through
+// countSource / encodeSource, exactly what the string encoder gives, wherever the chunk
+// boundaries fall (inside a multi-byte sequence, a surrogate pair, a CRLF, a leading BOM); bad
+// bytes are reported as before (NUL first, then the first invalid sequence's offset, as
+// TextDecoder accepts exactly the valid inputs); ids are compact.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { charCounts, countChars, countSource, encodeCorpus, encodeSource, splitLines } from '../../src/data/corpus.js';
-import { bytesSource, fileSource, stringSource, type CodePointSource } from '../../src/data/source.js';
+import { bytesSource, stringSource, type CodePointSource } from '../../src/data/source.js';
 import { CharnnError } from '../../src/errors.js';
 import { evaluate, type LoadedModel } from '../../src/index.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
+import { fileSource } from '../../src/platform/node/file-source.js';
 import { prepareCorpus } from '../../src/train/prepare.js';
 import { EOS_ID, Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
@@ -312,7 +314,7 @@ describe('fileSource', () => {
     expect(errorOf(() => prepareCorpus(fileSource(file('blank.txt', '\r\n\n')), 'blank', 2, 0.1)).message).toMatch(/no characters to learn from/);
   });
 
-  it('the library evaluate() gives the same result for a file source as for the text', () => {
+  it('the library evaluate() gives the same result for a file source as for the text', async () => {
     const text = '\uFEFFab c\r\nba\n\ncab x\r';
     const p = file('eval.txt', text);
     const v = Vocab.fromSymbols(['<EOS>', '<UNK>', ' ', 'a', 'b', 'c']);
@@ -320,9 +322,9 @@ describe('fileSource', () => {
     const loaded = { model: new CharLM(config, initParams(config, new Rng(1))), vocab: v, meta: {} as LoadedModel['meta'] };
     for (const reset of ['line', 'none'] as const) {
       for (const direction of ['forward', 'both'] as const) {
-        expect(evaluate(loaded, fileSource(p, 3), { reset, direction })).toEqual(evaluate(loaded, text.slice(1), { reset, direction }));
+        expect(await evaluate(loaded, fileSource(p, 3), { reset, direction })).toEqual(await evaluate(loaded, text.slice(1), { reset, direction }));
       }
     }
-    expect(evaluate(loaded, fileSource(p)).unk).toBe(1);
+    expect((await evaluate(loaded, fileSource(p))).unk).toBe(1);
   });
 });

@@ -1,16 +1,18 @@
 /**
- * Central-difference gradient checking in float64: perturbs each entry of a buffer in place,
- * re-evaluates the loss, and compares with the analytic gradient by relative error of the
+ * Central-difference gradient checking in float64 (on the reference engine in float64, JS64 in
+ * ./cpu.ts, whose tensors are Float64Arrays seen in place with floatsOf): perturbs each entry of
+ * a buffer in place, re-evaluates the loss (which may be a promise: the engine's reads and the
+ * objective's step are async), and compares with the analytic gradient by relative error of the
  * whole tensor: |analytic - numeric| / max(|analytic|, |numeric|).
  */
-export function numericGradient(loss: () => number, buf: Float64Array, eps = 1e-6): Float64Array {
+export async function numericGradient(loss: () => number | Promise<number>, buf: Float64Array, eps = 1e-6): Promise<Float64Array> {
   const grad = new Float64Array(buf.length);
   for (let i = 0; i < buf.length; i++) {
     const keep = buf[i];
     buf[i] = keep + eps;
-    const up = loss();
+    const up = await loss();
     buf[i] = keep - eps;
-    const down = loss();
+    const down = await loss();
     buf[i] = keep;
     grad[i] = (up - down) / (2 * eps);
   }

@@ -14,7 +14,7 @@ import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { checksumOf } from '../../src/io/checksum.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import { CharLM } from '../../src/model/charlm.js';
-import { SentenceScorer } from '../../src/model/score.js';
+import { SentenceScorer } from '../../src/scoring/sentence-scorer.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { train } from '../../src/train/loop.js';
 import { Rng } from '../../src/util/rng.js';
@@ -148,7 +148,7 @@ function mutate(b: Buffer, rng: Rng): { bytes: Buffer; kind: string; sealed: boo
 }
 
 describe('checkpoint fuzzing', () => {
-  it('1,200 mutations: every changed file is refused with a one-line error; resealed ones fail clearly or work', () => {
+  it('1,200 mutations: every changed file is refused with a one-line error; resealed ones fail clearly or work', async () => {
     const rng = new Rng(31337);
     const path = join(dir, 'm.safetensors');
     const kinds = new Map<string, number>();
@@ -181,7 +181,7 @@ describe('checkpoint fuzzing', () => {
       if (!sealed && !sameContent(bytes, original)) throw new Error(`case ${i} (${kind}): a changed file loaded without a valid checksum`);
       loaded++;
       const { meta, params } = result!;
-      const score = new SentenceScorer(new CharLM(meta.model, params), Vocab.fromSymbols(meta.vocab)).score('the cat', 'forward');
+      const score = await new SentenceScorer(new CharLM(meta.model, params), Vocab.fromSymbols(meta.vocab)).score('the cat', 'forward');
       expect(Number.isFinite(score.logprobLn)).toBe(true);
     }
     expect(refused).toBeGreaterThan(1000);

@@ -1,23 +1,21 @@
 /**
  * Tests of the charnn checkpoint: round trips for every cell, the on-disk layout as an
  * independent reader sees it, atomic saves (the previous file survives any failure and no
- * temp file is left behind), a table of corrupt checkpoints, and findLatestCheckpoint.
+ * temp file is left behind), a table of corrupt checkpoints, and findLatestCheckpoint (which
+ * the CLI uses to pick a model, src/cli/model-path.ts).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharnnError } from '../../src/errors.js';
-import {
-  findLatestCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-  type CheckpointMeta,
-} from '../../src/io/checkpoint.js';
+import { findLatestCheckpoint } from '../../src/cli/model-path.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from '../../src/io/checkpoint.js';
 import { checksumOf } from '../../src/io/checksum.js';
 import { encodeSafetensors, parseSafetensors } from '../../src/io/safetensors.js';
 import { CELLS, type CellType, type ModelConfig } from '../../src/model/config.js';
-import { ParamSet, paramSpecs } from '../../src/model/params.js';
+import { hostParams, paramSpecs, type ParamSet } from '../../src/model/param-set.js';
+import { installPlatform, platform, type Platform } from '../../src/platform/platform.js';
 import { Rng } from '../../src/util/rng.js';
 
 // Lets one test make fsync fail like a full disk; every other call goes to the real fs.
@@ -32,12 +30,23 @@ vi.mock('node:fs', async (importOriginal) => {
     },
   };
 });
+// The setup file (test/helpers/node-platform-setup.ts) installed Node's platform before the mock
+// above existed, so that platform's atomic writes hold the real fs. Saves here go through a fresh
+// copy of the Node platform's writeFileAtomic (src/platform/node/atomic-file.ts), which sees the mock.
+let installed: Platform;
+beforeAll(async () => {
+  installed = platform();
+  vi.resetModules();
+  const { nodePlatform } = await import('../../src/platform/node/node-platform.js');
+  installPlatform({ ...installed, writeFileAtomic: nodePlatform.writeFileAtomic });
+});
+afterAll(() => installPlatform(installed));
 
 const VOCAB = ['<EOS>', '<UNK>', 'a', 'b', ' ', 'é', '𝄞'];
 
 function makeModel(cell: CellType, seed = 1): { params: ParamSet<Float32Array>; meta: CheckpointMeta } {
   const model: ModelConfig = { cell, vocabSize: VOCAB.length, hidden: 3, layers: 2, dropout: 0.25 };
-  const params = ParamSet.zeros<Float32Array>(paramSpecs(model), Float32Array);
+  const params = hostParams(paramSpecs(model));
   const rng = new Rng(seed);
   for (let i = 0; i < params.data.length; i++) params.data[i] = rng.uniform(-1, 1);
   const meta: CheckpointMeta = {

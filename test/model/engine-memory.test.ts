@@ -1,11 +1,13 @@
 // Engine (wasm arena) memory is never garbage-collected, so repeated scoring, evaluation and
-// sampling with one model must reuse its buffers instead of allocating new ones per call.
+// sampling with one model must reuse its buffers (made once per model and direction:
+// src/model/per-model.ts) instead of allocating new ones per call.
 import { describe, expect, it } from 'vitest';
 import { evaluate, fill, sample, score, type LoadedModel } from '../../src/index.js';
+import { engineNamed } from '../../src/engine/default-engine.js';
+import { WasmEngine } from '../../src/engine/wasm/wasm-engine.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
-import { getWasmKernels } from '../../src/tensor/wasm/kernels.js';
 
 function tinyModel(cell: 'lstm' | 'bilstm'): LoadedModel {
   const vocab = Vocab.fromSymbols(['<EOS>', '<UNK>', ' ', 'a', 'b', 'c']);
@@ -22,15 +24,18 @@ async function collect(chars: AsyncIterable<string>): Promise<string[]> {
 
 describe('engine memory', () => {
   it('repeated score / evaluate / sample / fill calls do not grow the arena', async () => {
-    const arena = getWasmKernels()!.arena;
     const m = tinyModel('bilstm');
+    // The model is on the default engine, wasm: its tensors are in this thread's arena.
+    expect(m.model.engine).toBe(engineNamed('wasm'));
+    expect(m.model.engine).toBeInstanceOf(WasmEngine);
+    const arena = (m.model.engine as WasmEngine).kernels.arena;
     const once = async () => {
-      score(m, ['abc', 'ba ca'], 'both');
-      evaluate(m, 'abc\ncab\n', { reset: 'line', direction: 'both' });
+      await score(m, ['abc', 'ba ca'], 'both');
+      await evaluate(m, 'abc\ncab\n', { reset: 'line', direction: 'both' });
       await collect(sample(m, { length: 20, seed: 3 }));
       await collect(sample(m, { length: 20, seed: 3, direction: 'backward', prime: 'ab' }));
       await collect(sample(m, { length: 20, beam: 3, prime: 'a' }));
-      fill(m, 'a_c *b', { maxGap: 3, beam: 4 });
+      await fill(m, 'a_c *b', { maxGap: 3, beam: 4 });
     };
     await once(); // first use allocates the shared buffers
     const used = arena.used;

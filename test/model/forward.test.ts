@@ -10,23 +10,23 @@
 import { describe, expect, it } from 'vitest';
 import { CharLM } from '../../src/model/charlm.js';
 import { type CellType, type Direction, type ModelConfig } from '../../src/model/config.js';
-import { forwardLogits } from '../../src/model/infer.js';
-import { StreamScorer } from '../../src/model/logprobs.js';
-import { ParamSet, paramSpecs, prefixOf, sizeOf } from '../../src/model/params.js';
-import { DirectionRunner } from '../../src/model/runner.js';
-import { zeroState, type RecurrentState } from '../../src/model/state.js';
+import { DirectionRunner } from '../../src/model/direction-runner.js';
+import { hostParams, paramSpecs, prefixOf, totalSize } from '../../src/model/param-set.js';
+import { zeroState, type RecurrentState } from '../../src/model/recurrent-state.js';
+import { StreamScorer } from '../../src/scoring/stream-scorer.js';
+import { floatsOf, JS64 } from '../helpers/cpu.js';
+import { forwardLogits } from '../helpers/forward-logits.js';
 import { UNK_ID } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 import { randomFill } from '../helpers/gradcheck.js';
 
 const CELLS = ['rnn', 'lstm', 'gru', 'bilstm'] as const;
 
-function makeModel(cell: CellType, V: number, H: number, L: number, seed: number, scale = 0.6): CharLM<Float64Array> {
+function makeModel(cell: CellType, V: number, H: number, L: number, seed: number, scale = 0.6): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: L, dropout: 0 };
   const specs = paramSpecs(config);
-  const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
   const rng = new Rng(seed);
-  return new CharLM<Float64Array>(config, new ParamSet<Float64Array>(specs, randomFill(new Float64Array(total), () => rng.next(), scale)));
+  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), scale)), JS64);
 }
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
@@ -51,11 +51,11 @@ interface NaiveState {
  * PyTorch's formulas, one step and one stream at a time. seqs[b] is stream b's input ids.
  * Returns logits[t][b][v] and the final state.
  */
-function naiveForward(model: CharLM<Float64Array>, direction: Direction, seqs: number[][], init: NaiveState): { logits: number[][][]; state: NaiveState } {
+function naiveForward(model: CharLM, direction: Direction, seqs: number[][], init: NaiveState): { logits: number[][][]; state: NaiveState } {
   const { vocabSize: V, hidden: H, layers: L } = model.config;
   const base = model.config.cell === 'bilstm' ? 'lstm' : model.config.cell;
   const p = prefixOf(direction);
-  const get = (name: string) => model.params.get(p + name);
+  const get = (name: string) => floatsOf(model, model.params.get(p + name)) as Float64Array;
   const G = base === 'rnn' ? 1 : base === 'lstm' ? 4 : 3;
   const h = init.h.map((l) => l.map((v) => v.slice()));
   const c = init.c.map((l) => l.map((v) => v.slice()));
@@ -103,16 +103,18 @@ function naiveZero(L: number, B: number, H: number): NaiveState {
   return { h: z(), c: z() };
 }
 
-function toRecurrent(s: NaiveState, H: number): RecurrentState<Float64Array> {
+function toRecurrent(s: NaiveState, H: number): RecurrentState {
   const L = s.h.length;
   const B = s.h[0].length;
-  const r = zeroState<Float64Array>(Float64Array, L, B, H);
+  const r = zeroState(JS64, L, B, H);
   for (let k = 0; k < L; k++) for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) {
-    r.h[k][b * H + j] = s.h[k][b][j];
-    r.c[k][b * H + j] = s.c[k][b][j];
+    floatsOf(JS64, r.h[k])[b * H + j] = s.h[k][b][j];
+    floatsOf(JS64, r.c[k])[b * H + j] = s.c[k][b][j];
   }
   return r;
 }
+
+const f = (t: Parameters<typeof floatsOf>[1]) => floatsOf(JS64, t);
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -153,13 +155,13 @@ describe('(a) naive PyTorch-formula forward == forwardLogits / DirectionRunner',
         const x = new Int32Array(T * B);
         for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) x[t * B + b] = seqs[b][t]; // time-major
         const state = toRecurrent(init, H);
-        const runner = new DirectionRunner<Float64Array>(model, direction, T, B, Float64Array);
-        const logits = runner.forward(x, T, B, state, null);
+        const runner = new DirectionRunner(model, direction, T, B);
+        const logits = f(runner.forward(x, T, B, state, null));
         expect(maxDiff(logits.subarray(0, T * B * V), want.logits.flat(2))).toBeLessThan(1e-9);
         const final = toRecurrent(want.state, H);
         for (let k = 0; k < L; k++) {
-          expect(maxDiff(state.h[k], final.h[k])).toBeLessThan(1e-9);
-          if (cell === 'lstm' || cell === 'bilstm') expect(maxDiff(state.c[k], final.c[k])).toBeLessThan(1e-9);
+          expect(maxDiff(f(state.h[k]), f(final.h[k]))).toBeLessThan(1e-9);
+          if (cell === 'lstm' || cell === 'bilstm') expect(maxDiff(f(state.c[k]), f(final.c[k]))).toBeLessThan(1e-9);
         }
       });
     }
@@ -181,16 +183,16 @@ describe('(b) chunks 5 + 4 + 3 with the state carried == one chunk of 12', () =>
           const model = makeModel(cell, V, H, L, 400 + cell.length + B);
           const rng = new Rng(7 + B);
           const x = Int32Array.from({ length: T * B }, () => Math.floor(rng.next() * V)); // time-major
-          const whole = zeroState<Float64Array>(Float64Array, L, B, H);
-          const runner = new DirectionRunner<Float64Array>(model, direction, T, B, Float64Array);
-          const wholeLogits = runner.forward(x, T, B, whole, null).slice(0, T * B * V);
+          const whole = zeroState(JS64, L, B, H);
+          const runner = new DirectionRunner(model, direction, T, B);
+          const wholeLogits = f(runner.forward(x, T, B, whole, null)).slice(0, T * B * V);
 
-          const chunked = zeroState<Float64Array>(Float64Array, L, B, H);
+          const chunked = zeroState(JS64, L, B, H);
           const parts: Float64Array[] = [];
           let t0 = 0;
           for (const len of [5, 4, 3]) {
-            const logits = runner.forward(x.subarray(t0 * B, (t0 + len) * B), len, B, chunked, null);
-            parts.push(logits.slice(0, len * B * V));
+            const logits = f(runner.forward(x.subarray(t0 * B, (t0 + len) * B), len, B, chunked, null));
+            parts.push(logits.slice(0, len * B * V) as Float64Array);
             t0 += len;
           }
           const joined = new Float64Array(T * B * V);
@@ -201,12 +203,12 @@ describe('(b) chunks 5 + 4 + 3 with the state carried == one chunk of 12', () =>
           }
           expect(maxDiff(joined, wholeLogits)).toBeLessThan(1e-12);
           for (let k = 0; k < L; k++) {
-            expect(maxDiff(chunked.h[k], whole.h[k])).toBeLessThan(1e-12);
-            expect(maxDiff(chunked.c[k], whole.c[k])).toBeLessThan(1e-12);
+            expect(maxDiff(f(chunked.h[k]), f(whole.h[k]))).toBeLessThan(1e-12);
+            expect(maxDiff(f(chunked.c[k]), f(whole.c[k]))).toBeLessThan(1e-12);
           }
           // The carried state matters: chunk 2 from the zero state gives different logits.
-          const fresh = zeroState<Float64Array>(Float64Array, L, B, H);
-          const restarted = runner.forward(x.subarray(5 * B, 9 * B), 4, B, fresh, null).slice(0, 4 * B * V);
+          const fresh = zeroState(JS64, L, B, H);
+          const restarted = f(runner.forward(x.subarray(5 * B, 9 * B), 4, B, fresh, null)).slice(0, 4 * B * V);
           expect(maxDiff(restarted, parts[1])).toBeGreaterThan(1e-6);
         });
       }
@@ -218,7 +220,7 @@ describe('(c) StreamScorer (internal chunks) == plain log-softmax over forwardLo
   const V = 10, H = 6, L = 2, N = 613; // > 2 chunks of 256
   for (const cell of CELLS) {
     for (const direction of directionsOfCell(cell)) {
-      it(`${cell} ${direction}: ${N} ids`, () => {
+      it(`${cell} ${direction}: ${N} ids`, async () => {
         const model = makeModel(cell, V, H, L, 500 + cell.length, 0.8);
         const rng = new Rng(9);
         const ids = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));
@@ -241,9 +243,9 @@ describe('(c) StreamScorer (internal chunks) == plain log-softmax over forwardLo
             unkLn += plain[t];
           }
         }
-        const scorer = new StreamScorer<Float64Array>(model, direction);
+        const scorer = new StreamScorer(model, direction);
         const out = new Float64Array(N - 1);
-        const got = scorer.logProbs(ids, out);
+        const got = await scorer.logProbs(ids, out);
         expect(maxDiff(out, plain)).toBeLessThan(1e-9);
         expect(Math.abs(got.ln - total)).toBeLessThan(1e-9 * Math.abs(total));
         expect(got.unkCount).toBe(unkCount);
@@ -253,8 +255,8 @@ describe('(c) StreamScorer (internal chunks) == plain log-softmax over forwardLo
         // Two calls that share the boundary id continue the same stream.
         scorer.reset();
         const cut = 300;
-        const a = scorer.logProbs(ids.subarray(0, cut + 1), null);
-        const b = scorer.logProbs(ids.subarray(cut), null);
+        const a = await scorer.logProbs(ids.subarray(0, cut + 1), null);
+        const b = await scorer.logProbs(ids.subarray(cut), null);
         expect(Math.abs(a.ln + b.ln - total)).toBeLessThan(1e-9 * Math.abs(total));
       });
     }

@@ -1,12 +1,18 @@
-// Numerical gradient checks of every cell: every parameter tensor and every input (x, h0, c0),
-// in float64, with non-zero biases and a random upstream gradient on every output h_t.
+// Numerical gradient checks of every cell (src/nn/{rnn,lstm,gru}.ts, the time loops of the
+// reference engine, src/engine/js/*-loop.ts): every parameter tensor and every input (x, h0, c0),
+// in float64 on JS64, with non-zero biases and a random upstream gradient on every output h_t.
 import { describe, expect, it } from 'vitest';
+import type { Tensor } from '../../src/engine/engine.js';
 import { CELL_KERNELS } from '../../src/nn/cells.js';
-import type { LayerInput, LayerWeights } from '../../src/nn/layer.js';
+import type { LayerInput, LayerPass, LayerWeights } from '../../src/nn/layer.js';
 import { Rng } from '../../src/util/rng.js';
+import { floatsOf, JS64 } from '../helpers/cpu.js';
 import { numericGradient, randomFill, relativeError } from '../helpers/gradcheck.js';
 
 const T = 4, B = 3, H = 5;
+
+/** A tensor's Float64Array, in place: perturbing it perturbs what the engine computes with. */
+const f64 = (t: Tensor) => floatsOf(JS64, t) as Float64Array;
 
 for (const name of ['rnn', 'lstm', 'gru'] as const) {
   const cell = CELL_KERNELS[name];
@@ -17,42 +23,51 @@ for (const name of ['rnn', 'lstm', 'gru'] as const) {
       const rng = new Rng(name.length * 7 + (inputKind === 'ids' ? 1 : 0));
       const rand = () => rng.next();
       const D = inputKind === 'dense' ? 6 : 7;
-      const w: LayerWeights<Float64Array> = {
-        wIh: randomFill(new Float64Array(G * H * D), rand, 0.6),
-        wHh: randomFill(new Float64Array(G * H * H), rand, 0.6),
-        bIh: randomFill(new Float64Array(G * H), rand, 0.5),
-        bHh: randomFill(new Float64Array(G * H), rand, 0.5),
+      /** A tensor of n random values in [-scale, scale). */
+      const random = (n: number, scale = 1) => {
+        const t = JS64.zeros(n);
+        randomFill(f64(t), rand, scale);
+        return t;
       };
-      const x = randomFill(new Float64Array(T * B * D), rand);
+      const w: LayerWeights = {
+        wIh: random(G * H * D, 0.6),
+        wHh: random(G * H * H, 0.6),
+        bIh: random(G * H, 0.5),
+        bHh: random(G * H, 0.5),
+      };
+      const x = random(T * B * D);
       const ids = Int32Array.from({ length: T * B }, () => Math.floor(rand() * D));
-      const input: LayerInput<Float64Array> = inputKind === 'dense' ? { x } : { ids };
-      const h0 = randomFill(new Float64Array(B * H), rand, 0.5);
-      const c0 = randomFill(new Float64Array(B * H), rand, 0.5);
-      const upstream = randomFill(new Float64Array(T * B * H), rand);
+      const input: LayerInput = inputKind === 'dense' ? { x } : { ids };
+      const h0 = random(B * H, 0.5);
+      const c0 = random(B * H, 0.5);
+      const upstream = random(T * B * H);
       const dims = { T, B, H, D };
-      const cache = cell.createCache<Float64Array>(Float64Array, T * B, B, H);
+      const cache = cell.createCache(JS64, T * B, B, H);
+      const pass: LayerPass = { cache, input, w, h0, c0, dims };
 
       // The scalar being differentiated: sum over t of <upstream_t, h_t>.
       const loss = () => {
-        cell.forward(cache, input, w, h0, c0, dims);
+        cell.forward(JS64, pass);
+        const h = f64(cache.h);
+        const u = f64(upstream);
         let s = 0;
-        for (let i = 0; i < T * B * H; i++) s += upstream[i] * cache.h[i];
+        for (let i = 0; i < T * B * H; i++) s += u[i] * h[i];
         return s;
       };
 
       loss();
-      const dw: LayerWeights<Float64Array> = {
-        wIh: new Float64Array(w.wIh.length),
-        wHh: new Float64Array(w.wHh.length),
-        bIh: new Float64Array(w.bIh.length),
-        bHh: new Float64Array(w.bHh.length),
+      const dw: LayerWeights = {
+        wIh: JS64.zeros(G * H * D),
+        wHh: JS64.zeros(G * H * H),
+        bIh: JS64.zeros(G * H),
+        bHh: JS64.zeros(G * H),
       };
-      const dx = new Float64Array(x.length);
-      const dh0 = new Float64Array(B * H);
-      const dc0 = new Float64Array(B * H);
-      cell.backward(dw, inputKind === 'dense' ? dx : null, dh0, dc0, upstream, cache, input, w, h0, c0, dims);
+      const dx = JS64.zeros(T * B * D);
+      const dh0 = JS64.zeros(B * H);
+      const dc0 = JS64.zeros(B * H);
+      cell.backward(JS64, pass, { dw, dx: inputKind === 'dense' ? dx : null, dh: upstream, dh0, dc0 });
 
-      const checks: [string, Float64Array, Float64Array][] = [
+      const checks: [string, Tensor, Tensor][] = [
         ['weight_ih', w.wIh, dw.wIh],
         ['weight_hh', w.wHh, dw.wHh],
         ['bias_ih', w.bIh, dw.bIh],
@@ -63,10 +78,10 @@ for (const name of ['rnn', 'lstm', 'gru'] as const) {
       if (cell.hasCellState) checks.push(['c0', c0, dc0]);
 
       for (const [label, buf, analytic] of checks) {
-        it(`d loss / d ${label}`, () => {
-          const numeric = numericGradient(loss, buf);
+        it(`d loss / d ${label}`, async () => {
+          const numeric = await numericGradient(loss, f64(buf));
           expect(Math.max(...numeric.map(Math.abs))).toBeGreaterThan(1e-4); // the check is not vacuous
-          expect(relativeError(analytic, numeric)).toBeLessThan(1e-6);
+          expect(relativeError(f64(analytic), numeric)).toBeLessThan(1e-6);
         });
       }
     });

@@ -1,11 +1,12 @@
 // train() as a library checks its options against the ranges the CLI's flags have (one table,
-// train/check-options.ts): a bad value is a UsageError naming the option and its flag, before
-// any work, instead of a crash or an out-of-memory inside the run.
+// src/train/train-options.ts, checked by src/train/check-options.ts): a bad value is a
+// UsageError naming the option and its flag, before any work, instead of a crash or an
+// out-of-memory inside the run.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { TRAIN_RANGES, checkTrainOptions, inRange } from '../../src/train/check-options.js';
 import { train } from '../../src/train/loop.js';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../../src/train/options.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../../src/train/train-options.js';
 
 const TEXT = 'the cat sat on the mat.\nthe dog sat on the log.\n'.repeat(20);
 const tiny: Partial<TrainOptions> = { hidden: 8, layers: 1, batch: 4, seq: 8, steps: 1, out: null, threads: 1 };

@@ -1,11 +1,12 @@
 // The WebAssembly engine against the plain TypeScript reference on whole training runs: the
 // same losses within float32 tolerance, and identical greedy samples, for every cell.
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleText } from '../../src/model/sample.js';
-import { getEngine, setEngine } from '../../src/tensor/backend.js';
-import { inEngineMemory } from '../../src/tensor/backend.js';
+import { engineNamed, getEngine, setEngine } from '../../src/engine/default-engine.js';
+import type { WasmEngine } from '../../src/engine/wasm/wasm-engine.js';
+import { sampleText } from '../../src/generation/sample.js';
 import { train } from '../../src/train/loop.js';
 import { Rng } from '../../src/util/rng.js';
+import { floatsOf } from '../helpers/cpu.js';
 
 const TEXT = Array.from({ length: 120 }, (_, i) => ['the cat sat on the mat', 'a dog ran far away', 'we sing, they dance!'][i % 3]).join('\n');
 
@@ -15,8 +16,11 @@ async function run(engine: 'js' | 'wasm', cell: 'rnn' | 'lstm' | 'gru' | 'bilstm
   const result = await train(TEXT, 't', { cell, hidden: 24, layers: 2, batch: 8, seq: 20, steps: 25, evalEvery: 25, dropout: 0.1, lr: 1e-2, out: null, seed: 5 }, {
     onStep: (r) => losses.push(r.lossNats),
   });
-  const greedy = [...sampleText(result.model, result.vocab, { temperature: 0, topK: 0, topP: 1, prime: 'the ', length: 60, direction: 'forward', rng: new Rng(1) })].join('');
-  return { losses, val: result.valNats!, greedy, inArena: inEngineMemory(result.model.params.data) };
+  let greedy = '';
+  for await (const ch of sampleText(result.model, result.vocab, { temperature: 0, topK: 0, topP: 1, prime: 'the ', length: 60, direction: 'forward', rng: new Rng(1) })) greedy += ch;
+  const model = result.model;
+  const inArena = (engineNamed('wasm') as WasmEngine).kernels.arena.owns(floatsOf(model, model.params.data));
+  return { losses, val: result.valNats!, greedy, engine: model.engine.name, inArena };
 }
 
 afterEach(() => setEngine('wasm'));
@@ -30,6 +34,10 @@ describe('wasm engine vs the JS reference', () => {
     it(`${cell}: same losses (float32 tolerance) and the same greedy sample`, async () => {
       const js = await run('js', cell);
       const wasm = await run('wasm', cell);
+      // Each run trained its model on the engine asked for (the wasm one's weights in its arena).
+      expect(js.engine).toBe('js');
+      expect(js.inArena).toBe(false);
+      expect(wasm.engine).toBe('wasm');
       expect(wasm.inArena).toBe(true);
       expect(wasm.losses).toHaveLength(25);
       for (let i = 0; i < 25; i++) expect(Math.abs(wasm.losses[i] - js.losses[i])).toBeLessThan(1e-4);

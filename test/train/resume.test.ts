@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CharnnError, UsageError } from '../../src/errors.js';
 import { bestPathOf, train } from '../../src/train/loop.js';
-import type { TrainOptions } from '../../src/train/options.js';
+import type { TrainOptions } from '../../src/train/train-options.js';
 
 const LINES = ['the cat sat on the mat', 'a dog ran to the park', 'we sing and we dance', 'it rains in the spring'];
 const TEXT = Array.from({ length: 4 }, () => LINES.join('\n') + '\n').join('');
@@ -28,7 +28,7 @@ async function run(options: Partial<TrainOptions>, text = TEXT) {
     onStep: (r) => losses.push(r.lossNats),
     onNotice: (m) => notices.push(m),
   });
-  return { losses, notices, result, threads, params: Array.from(result.model.params.data) };
+  return { losses, notices, result, threads, params: Array.from((await result.model.hostWeights()).data) };
 }
 
 describe('resume is exact', () => {

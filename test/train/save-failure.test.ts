@@ -1,12 +1,16 @@
 // A checkpoint write that fails during training (disk full, read-only directory; simulated,
 // since the tests may run as root, who can write anywhere) stops training with a clear error
 // that says which checkpoint is intact, and leaves that checkpoint byte-identical and loadable.
+// The writes go through the Node platform's atomic writer (src/platform/node/atomic-file.ts),
+// which is what node:fs is mocked under here.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CharnnError } from '../../src/errors.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { nodePlatform } from '../../src/platform/node/node-platform.js';
+import { installPlatform, platform } from '../../src/platform/platform.js';
 import { train } from '../../src/train/loop.js';
 
 // Temp-file writes fail with `error` once `failAfter` of them have succeeded; everything else
@@ -30,6 +34,18 @@ vi.mock('node:fs', async (importOriginal) => {
     },
   };
 });
+
+// The vitest setup file installed the Node platform before this file's mock existed, so its
+// atomic writer has the real node:fs: install a fresh copy of the Node platform, loaded after
+// the mock, whose atomic writer (and checkpoint lock) see the mocked node:fs.
+beforeAll(async () => {
+  vi.resetModules();
+  const fresh = (await import('../../src/platform/node/node-platform.js')).nodePlatform;
+  expect(fresh).not.toBe(nodePlatform);
+  installPlatform(fresh);
+  expect(platform()).toBe(fresh);
+});
+afterAll(() => installPlatform(nodePlatform));
 
 const TEXT = 'the cat sat on the mat\na dog ran to the park\n'.repeat(30);
 const SMALL = { hidden: 8, layers: 1, batch: 4, seq: 8, threads: 1, evalEvery: 2, steps: 12 };

@@ -3,12 +3,12 @@
 // threaded run gives the one-thread run's losses and parameters up to float rounding (the
 // chunks' gradients are summed in another order) for every cell, with dropout on and across an
 // epoch boundary (the shared carried state is reset). Uneven chunks, a thread slowed down, and
-// the js engine are covered too.
+// the js engine are covered too. (Dropout masks: src/engine/js/dropout-mask.ts.)
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fillDropoutMask } from '../../src/nn/dropout.js';
-import { setEngine } from '../../src/tensor/backend.js';
+import { setEngine } from '../../src/engine/default-engine.js';
+import { fillDropoutMask } from '../../src/engine/js/dropout-mask.js';
 import { train } from '../../src/train/loop.js';
-import type { TrainOptions } from '../../src/train/options.js';
+import type { TrainOptions } from '../../src/train/train-options.js';
 import { ChunkRunner } from '../../src/train/threads/chunk-runner.js';
 import { resolveThreads } from '../../src/train/threads/count.js';
 import { readErrorText, writeErrorText } from '../../src/train/threads/protocol.js';
@@ -66,12 +66,12 @@ describe('shards', () => {
 describe('dropout masks', () => {
   const T = 4, B = 6, H = 10, p = 0.3;
   const whole = new Float32Array(T * B * H);
-  fillDropoutMask(whole, 1, T, B, H, { p, seed: 99 });
+  fillDropoutMask(whole, { p, seed: 99, gap: 1, firstStream: 0, totalStreams: B, T, B, H });
 
   it('are the same whether the streams are masked together or in shards', () => {
     for (const { first, count } of planChunks(B, 4, 1)) {
       const part = new Float32Array(T * count * H);
-      fillDropoutMask(part, 1, T, count, H, { p, seed: 99, firstStream: first, totalStreams: B });
+      fillDropoutMask(part, { p, seed: 99, gap: 1, firstStream: first, totalStreams: B, T, B: count, H });
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < count; b++) {
           const mine = part.subarray((t * count + b) * H, (t * count + b + 1) * H);
@@ -84,14 +84,14 @@ describe('dropout masks', () => {
 
   it('drop about a fraction p, keep the rest scaled by 1/(1-p), and change with the seed and the gap', () => {
     const big = new Float32Array(50 * 50 * 128);
-    fillDropoutMask(big, 0, 50, 50, 128, { p, seed: 5 });
+    fillDropoutMask(big, { p, seed: 5, gap: 0, firstStream: 0, totalStreams: 50, T: 50, B: 50, H: 128 });
     const dropped = big.filter((m) => m === 0).length / big.length;
     expect(Math.abs(dropped - p)).toBeLessThan(0.005);
     expect(big.every((m) => m === 0 || Math.abs(m - 1 / (1 - p)) < 1e-6)).toBe(true);
     const otherSeed = new Float32Array(T * B * H);
-    fillDropoutMask(otherSeed, 1, T, B, H, { p, seed: 100 });
+    fillDropoutMask(otherSeed, { p, seed: 100, gap: 1, firstStream: 0, totalStreams: B, T, B, H });
     const otherGap = new Float32Array(T * B * H);
-    fillDropoutMask(otherGap, 0, T, B, H, { p, seed: 99 });
+    fillDropoutMask(otherGap, { p, seed: 99, gap: 0, firstStream: 0, totalStreams: B, T, B, H });
     expect(Array.from(otherSeed)).not.toEqual(Array.from(whole));
     expect(Array.from(otherGap)).not.toEqual(Array.from(whole));
   });
@@ -107,7 +107,7 @@ async function losses(options: Partial<TrainOptions>) {
     onStart: (s) => (threads = s.threads),
     onStep: (r) => steps.push(r.lossNats),
   });
-  return { steps, params: result.model.params.data, result, threads };
+  return { steps, params: (await result.model.hostWeights()).data, result, threads };
 }
 
 /** Threaded against one-thread training (the chunks' float32 gradients summed in another

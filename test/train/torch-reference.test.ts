@@ -26,9 +26,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CellType } from '../../src/model/config.js';
-import { setEngine, type Engine } from '../../src/tensor/backend.js';
+import { setEngine } from '../../src/engine/default-engine.js';
+import type { EngineName } from '../../src/engine/engine.js';
 import { train, type TrainStart } from '../../src/train/loop.js';
-import type { TrainOptions } from '../../src/train/options.js';
+import type { TrainOptions } from '../../src/train/train-options.js';
 
 interface CellReference {
   options: Partial<TrainOptions> & { cell: CellType; clip: number };
@@ -53,7 +54,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch-reference-los
 const LOSS_TOL = 2e-6; // nats, absolute
 const NORM_TOL = 2e-6; // relative, on the global gradient norm before clipping
 
-async function run(ref: CellReference, engine: Engine) {
+async function run(ref: CellReference, engine: EngineName) {
   setEngine(engine);
   const losses: number[] = [];
   const gradNorms: number[] = [];

@@ -10,13 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { Batcher, planBatches } from '../../src/data/batches.js';
 import { encodeCorpus, splitLines } from '../../src/data/corpus.js';
 import { CharnnError } from '../../src/errors.js';
-import { streamNats } from '../../src/model/evaluate.js';
-import { forwardLogits } from '../../src/model/infer.js';
+import type { CharLM } from '../../src/model/charlm.js';
+import { streamNats } from '../../src/scoring/evaluate.js';
 import { clipGlobalNorm } from '../../src/train/clip.js';
 import { train, type EvalReport, type StepReport, type TrainStart } from '../../src/train/loop.js';
-import type { TrainOptions } from '../../src/train/options.js';
+import type { TrainOptions } from '../../src/train/train-options.js';
 import { prepareCorpus } from '../../src/train/prepare.js';
 import { learningRate } from '../../src/train/schedule.js';
+import { floatsOf, JS64 } from '../helpers/cpu.js';
+import { forwardLogits } from '../helpers/forward-logits.js';
 
 // 4 distinct lines over {a, b, c, ' '}, cycled: V = 6 (<EOS>, <UNK>, ' ', a, b, c).
 const LINES = ['abcab cabba', 'bacca abcba', 'cabbac bca', 'aabbcc abc'];
@@ -38,13 +40,18 @@ async function run(text: string, options: Partial<TrainOptions>) {
   const result = await train(text, 'tiny', { ...SMALL, ...options }, {
     onStart: (s) => (rec.start = s),
     onStep: (s) => rec.steps.push(s),
-    onEval: (e) => rec.evals.push(e),
+    onEval: (e) => {
+      rec.evals.push(e);
+    },
     onNotice: (m) => rec.notices.push(m),
   });
   return { result, ...rec, losses: rec.steps.map((s) => s.lossNats) };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** A trained model's parameters, read back from its engine. */
+const weightsOf = async (model: CharLM) => (await model.hostWeights()).data;
 
 describe('train: sanity', () => {
   for (const cell of ['rnn', 'lstm', 'gru', 'bilstm'] as const) {
@@ -76,7 +83,7 @@ describe('train: determinism', () => {
     const a = await run(TINY, { ...options, seed: 42 });
     const b = await run(TINY, { ...options, seed: 42 });
     expect(a.losses).toEqual(b.losses);
-    expect(a.result.model.params.data).toEqual(b.result.model.params.data);
+    expect(await weightsOf(a.result.model)).toEqual(await weightsOf(b.result.model));
     expect(a.result.valNats).toBe(b.result.valNats);
   });
 
@@ -84,7 +91,7 @@ describe('train: determinism', () => {
     const a = await run(TINY, { ...options, seed: 42 });
     const c = await run(TINY, { ...options, seed: 43 });
     expect(a.losses).not.toEqual(c.losses);
-    expect(a.result.model.params.data).not.toEqual(c.result.model.params.data);
+    expect(await weightsOf(a.result.model)).not.toEqual(await weightsOf(c.result.model));
   });
 });
 
@@ -109,7 +116,7 @@ describe('train: validation loss', () => {
       const ids = validationIds(TINY, options, r.result.vocab);
       expect(r.start!.valTokens).toBe(ids.length);
       const directions = r.result.model.directions;
-      const expected = mean(directions.map((d) => streamNats(r.result.model, ids, d)));
+      const expected = mean(await Promise.all(directions.map((d) => streamNats(r.result.model, ids, d))));
       expect(Math.abs(last.valNats! - expected)).toBeLessThan(1e-6);
       expect(last.bestValNats).toBe(Math.min(...r.evals.map((e) => e.valNats!)));
     });
@@ -185,8 +192,8 @@ describe('train: bilstm', () => {
     const r = await run(TINY, options);
     const val = prepareCorpus(TINY, 'tiny', 2, 0.1).split.val;
     for (const d of ['forward', 'backward'] as const) {
-      const before = streamNats(initial, val, d);
-      const after = streamNats(r.result.model, val, d);
+      const before = await streamNats(initial, val, d);
+      const after = await streamNats(r.result.model, val, d);
       expect(before).toBeGreaterThan(1.5);
       expect(after).toBeLessThan(before - 0.5);
     }
@@ -207,31 +214,38 @@ describe('train: optimizers', () => {
 describe('clipGlobalNorm', () => {
   const norm = (g: ArrayLike<number>) => Math.sqrt(Array.from(g).reduce((a, x) => a + x * x, 0));
 
-  it('scales the gradients down to the max norm, keeping their direction, and returns the norm before', () => {
-    const g = Float64Array.from([3, 4, 0, -12]); // norm 13
-    expect(clipGlobalNorm(g, 1)).toBe(13);
+  /** Gradients in the float64 reference engine, and their values in place. */
+  const tensorOf = (values: number[]) => {
+    const t = JS64.zeros(values.length);
+    JS64.write(t, values);
+    return { t, g: floatsOf(JS64, t) };
+  };
+
+  it('scales the gradients down to the max norm, keeping their direction, and returns the norm before', async () => {
+    const { t, g } = tensorOf([3, 4, 0, -12]); // norm 13
+    expect(await clipGlobalNorm(JS64, t, 1)).toBe(13);
     expect(norm(g)).toBeCloseTo(1, 6);
     expect(norm(g)).toBeLessThanOrEqual(1);
     expect(g[1] / g[0]).toBeCloseTo(4 / 3, 12);
     expect(g[3] / g[0]).toBeCloseTo(-4, 12);
   });
 
-  it('leaves gradients under the max norm, with a max norm <= 0, or non-finite ones untouched', () => {
-    const g = Float64Array.from([3, 4]);
-    expect(clipGlobalNorm(g, 5.5)).toBe(5);
+  it('leaves gradients under the max norm, with a max norm <= 0, or non-finite ones untouched', async () => {
+    const { t, g } = tensorOf([3, 4]);
+    expect(await clipGlobalNorm(JS64, t, 5.5)).toBe(5);
     expect(Array.from(g)).toEqual([3, 4]);
-    expect(clipGlobalNorm(g, 0)).toBe(5);
+    expect(await clipGlobalNorm(JS64, t, 0)).toBe(5);
     expect(Array.from(g)).toEqual([3, 4]);
-    const bad = Float64Array.from([NaN, 1]);
-    expect(clipGlobalNorm(bad, 1)).toBeNaN();
-    expect(bad[1]).toBe(1);
+    const bad = tensorOf([NaN, 1]);
+    expect(await clipGlobalNorm(JS64, bad.t, 1)).toBeNaN();
+    expect(bad.g[1]).toBe(1);
   });
 
   it('in the loop: one sgd step of lr 1 with clip 0.01 moves the parameters by a norm of 0.01', async () => {
     const options: Partial<TrainOptions> = { optimizer: 'sgd', lr: 1, clip: 0.01, steps: 1 };
-    const initial = (await run(TINY, { ...options, steps: 0 })).result.model.params.data;
+    const initial = await weightsOf((await run(TINY, { ...options, steps: 0 })).result.model);
     const r = await run(TINY, options);
-    const after = r.result.model.params.data;
+    const after = await weightsOf(r.result.model);
     const delta = after.map((x, i) => x - initial[i]);
     expect(r.steps[0].gradNorm).toBeGreaterThan(0.05); // the norm before clipping
     expect(Math.abs(norm(delta) - 0.01)).toBeLessThan(1e-4);

@@ -5,62 +5,52 @@
  * Stdin is evaluated as it arrives, in bounded memory (but for the backward model with --reset
  * none, which reads the text from its end), with the same totals as the same text in a file.
  */
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { encodeSource } from '../../data/corpus.js';
-import { CharLM } from '../../model/charlm.js';
-import { CorpusEvaluator, type EvalResult, type ResetMode } from '../../scoring/evaluate.js';
 import { CharnnError } from '../../errors.js';
-import type { ScoreDirection } from '../../scoring/sentence-scorer.js';
+import { CharLM } from '../../model/charlm.js';
+import { checkDirection } from '../../model/config.js';
+import { CorpusEvaluator, type EvalResult } from '../../scoring/evaluate.js';
+import { EVAL_OPTIONS, type EvalOptions } from '../../scoring/score-options.js';
 import { Vocab } from '../../tokenizer/vocab.js';
-import { checkDirection, directionOption } from '../direction.js';
+import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
-import { loadModelFile } from '../model-path.js';
-import { choice, integer } from '../parse.js';
+import { loadModelFile, modelFlag } from '../model-path.js';
 
-interface EvalFlags {
-  model?: string;
-  json?: boolean;
-  reset: ResetMode;
-  direction: ScoreDirection;
-  threads?: number;
-}
+type EvalFlags = EvalOptions & { json: boolean };
 
 export function registerEval(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('eval')
     .description('perplexity and bits per character of text files (or stdin with -)')
     .argument('[files...]', 'text files, one sentence per line; - (or nothing, with piped input) reads stdin')
-    .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
-    .option('--json', 'one JSON object per file')
-    .option('--reset <mode>', 'line: each line from the zero state, as score; none: state carried through the file', choice(['line', 'none'] as const), 'line')
-    .addOption(directionOption(true))
-    .option('--threads <n>', `threads for --reset line on big inputs (default: all ${availableParallelism()} cores; results do not depend on it)`, integer(1, 256))
-    .action(async (files: string[], flags: EvalFlags) => {
-      // Argument mistakes first: they need no model to report.
-      checkInputArgs(files, io, 'eval', 'give one or more text files');
-      const inputs = wantsStdin(files, io) ? ['-'] : files;
-      const { checkpoint } = loadModelFile(flags.model, io.cwd);
-      checkDirection(flags.direction, checkpoint.meta.model);
-      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
-      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
-      for (const file of inputs) {
-        const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads });
-        if (file === '-' && !evaluator.needsWholeText) {
-          // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
-          for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
-        } else {
-          // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-          await evaluator.add(encodeSource(await corpusSource(file, io), vocab));
-        }
-        const result = await evaluator.result();
-        const name = file === '-' ? 'stdin' : file;
-        if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
-        io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
+    .addOption(modelFlag());
+  addFlags(command, EVAL_OPTIONS).action(async (files: string[], parsed: Record<string, unknown>) => {
+    // Argument mistakes first: they need no model to report.
+    checkInputArgs(files, io, 'eval', 'give one or more text files');
+    const flags: EvalFlags = { ...(optionsFromFlags(EVAL_OPTIONS, parsed) as EvalOptions), ...cliOptionsFromFlags(EVAL_OPTIONS, parsed) };
+    const inputs = wantsStdin(files, io) ? ['-'] : files;
+    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
+    checkDirection(flags.direction, checkpoint.meta.model, 'cli');
+    const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+    const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+    for (const file of inputs) {
+      const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads ?? undefined });
+      if (file === '-' && !evaluator.needsWholeText) {
+        // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
+        for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
+      } else {
+        // Bytes to compact ids in two passes (count, encode): no string of the whole file.
+        await evaluator.add(encodeSource(await corpusSource(file, io), vocab));
       }
-    });
+      const result = await evaluator.result();
+      const name = file === '-' ? 'stdin' : file;
+      if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
+      io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
+    }
+  });
 }
 
 function figures(r: EvalResult) {

@@ -2,56 +2,47 @@
  * `charnn fill [TEXT...|-]`: fill the gaps of each sentence (`_` one character, `*` one to
  * --max-gap characters) with the model, and print the best --top candidates: for a bilstm,
  * proposed by both directions and ranked by the mean of their log-probabilities of the whole
- * sentence (see src/model/fill.ts); for other models, by the forward model alone (with a note).
+ * sentence (see src/generation/fill.ts); for other models, by the forward model alone (with a note).
  */
 import type { Command } from 'commander';
+import { FILL_OPTIONS, checkFillOptions, type FillOptions } from '../../generation/fill-options.js';
+import { fillGaps, type FillCandidate, type FillResult } from '../../generation/fill.js';
 import { CharLM } from '../../model/charlm.js';
-import { checkFillOptions, FILL_DEFAULTS, fillGaps, type FillCandidate, type FillOptions, type FillResult } from '../../generation/fill.js';
 import { Vocab } from '../../tokenizer/vocab.js';
+import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { checkInputArgs, sentences } from '../input.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
-import { loadModelFile } from '../model-path.js';
-import { character, integer } from '../parse.js';
-
-interface FillFlags extends FillOptions {
-  model?: string;
-  json?: boolean;
-}
+import { loadModelFile, modelFlag } from '../model-path.js';
 
 export function registerFill(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('fill')
     .description('fill the gaps of sentences: _ is one missing character, * a gap of unknown length (best with a bilstm)')
     .argument('[text...]', 'sentences with gaps; - (or nothing, with piped input) reads one per line from stdin')
-    .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
-    .option('--gap <char>', 'the placeholder for one missing character', character, FILL_DEFAULTS.gap)
-    .option('--wildcard <char>', 'the placeholder for a gap of 1 to --max-gap characters', character, FILL_DEFAULTS.wildcard)
-    .option('--max-gap <n>', 'the longest fill of a wildcard gap', integer(1, 100), FILL_DEFAULTS.maxGap)
-    .option('--beam <k>', 'partial sentences kept per gap character in each direction', integer(1, 1000), FILL_DEFAULTS.beam)
-    .option('--top <n>', 'candidates printed per sentence, best first', integer(1, 1000), FILL_DEFAULTS.top)
-    .option('--json', 'one JSON object per sentence, with its candidates')
-    .action(async (texts: string[], flags: FillFlags) => {
-      checkInputArgs(texts, io, 'fill');
-      const options: FillOptions = { gap: flags.gap, wildcard: flags.wildcard, maxGap: flags.maxGap, beam: flags.beam, top: flags.top };
-      checkFillOptions(options);
-      const { checkpoint } = loadModelFile(flags.model, io.cwd);
-      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
-      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
-      if (model.config.cell !== 'bilstm') {
-        io.stderr.write(`note: a ${model.config.cell} model has no backward direction: candidates are proposed and ranked by the forward model alone (a bilstm uses both)\n`);
+    .addOption(modelFlag());
+  addFlags(command, FILL_OPTIONS).action(async (texts: string[], flags: Record<string, unknown>) => {
+    checkInputArgs(texts, io, 'fill');
+    const options = optionsFromFlags(FILL_OPTIONS, flags) as FillOptions;
+    const cli = cliOptionsFromFlags(FILL_OPTIONS, flags);
+    checkFillOptions(options, 'cli');
+    const { checkpoint } = loadModelFile(flags.model as string | undefined, io.cwd);
+    const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+    const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+    if (model.config.cell !== 'bilstm') {
+      io.stderr.write(`note: a ${model.config.cell} model has no backward direction: candidates are proposed and ranked by the forward model alone (a bilstm uses both)\n`);
+    }
+    let first = true;
+    for await (const text of sentences(texts, io, 'fill')) {
+      const result = await fillGaps(model, vocab, text, options);
+      if (cli.json) io.stdout.write(jsonLine(toJson(result)) + '\n');
+      else {
+        if (!first) io.stdout.write('\n');
+        io.stdout.write(toText(result));
       }
-      let first = true;
-      for await (const text of sentences(texts, io, 'fill')) {
-        const result = await fillGaps(model, vocab, text, options);
-        if (flags.json) io.stdout.write(jsonLine(toJson(result)) + '\n');
-        else {
-          if (!first) io.stdout.write('\n');
-          io.stdout.write(toText(result));
-        }
-        first = false;
-      }
-    });
+      first = false;
+    }
+  });
 }
 
 const log10 = (ln: number) => ln / Math.LN10;

@@ -4,72 +4,59 @@
  * count, then the text. Tokens are the characters plus the closing <EOS>.
  */
 import chalk from 'chalk';
-import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { Command } from 'commander';
 import { CharLM } from '../../model/charlm.js';
+import { checkDirection } from '../../model/config.js';
 import { sentenceDistributions, topSymbols } from '../../scoring/distributions.js';
-import { SentenceScorer, type ScoreDirection, type SentenceScore } from '../../scoring/sentence-scorer.js';
+import { checkScoreOptions, SCORE_OPTIONS, type LOG_BASES, type ScoreOptions } from '../../scoring/score-options.js';
+import { SentenceScorer, type SentenceScore } from '../../scoring/sentence-scorer.js';
 import { Vocab } from '../../tokenizer/vocab.js';
-import { checkDirection, directionOption } from '../direction.js';
+import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
 import { checkInputArgs, sentences } from '../input.js';
 import { writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
-import { loadModelFile } from '../model-path.js';
-import { choice, integer } from '../parse.js';
+import { loadModelFile, modelFlag } from '../model-path.js';
 
-const BASES = ['10', 'e', '2'] as const;
-type Base = (typeof BASES)[number];
+type Base = (typeof LOG_BASES)[number];
 
-interface ScoreFlags {
-  model?: string;
-  base: Base;
-  detail?: boolean;
-  json?: boolean;
-  direction: ScoreDirection;
-  heatmap?: boolean;
-  top?: number;
-}
+/** What a line of output shows: the table's options, the command line's included. */
+type ScoreFlags = ScoreOptions & ReturnType<typeof cliOptionsFromFlags<typeof SCORE_OPTIONS>>;
 
 /** The most likely symbols at each position: '<EOS>' and '<UNK>' by name. */
 type Alternatives = { symbol: string; logprobLn: number }[][];
 
 export function registerScore(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('score')
     .description('probability of each sentence (arguments, or lines of stdin with -)')
     .argument('[text...]', 'sentences to score; - (or nothing, with piped input) reads one per line from stdin')
-    .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
-    .option('--base <b>', 'logarithm base of the printed log-probability: 10, e or 2', choice(BASES), '10')
-    .option('--detail', 'add a per-character breakdown')
-    .option('--json', 'one JSON object per sentence')
-    .addOption(directionOption(true))
-    .addOption(new Option('--heatmap', 'show each character coloured by its surprisal in bits (digits under it without colour)').conflicts(['json', 'detail', 'top']))
-    .option('--top <n>', 'add the n most likely symbols at each position, with their probabilities (implies --detail)', integer(1, 100_000))
-    .action(async (texts: string[], flags: ScoreFlags) => {
-      checkInputArgs(texts, io, 'score');
-      if (flags.top !== undefined && flags.direction === 'both') throw new UsageError('--top needs one direction (forward or backward): --direction both averages two models, which is not one distribution');
-      const { checkpoint } = loadModelFile(flags.model, io.cwd);
-      checkDirection(flags.direction, checkpoint.meta.model);
-      const model = new CharLM(checkpoint.meta.model, checkpoint.params);
-      const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
-      const scorer = new SentenceScorer(model, vocab);
-      // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
-      const colour = flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0 ? chalk : null;
-      for await (const text of sentences(texts, io, 'score')) {
-        const s = await scorer.score(text, flags.direction);
-        if (flags.heatmap) {
-          const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
-          const total = -s.logprobLn / Math.LN2;
-          const summary = `${total.toFixed(1)} bits, ${(total / s.tokens).toFixed(3)} bpc`;
-          await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
-          continue;
-        }
-        const top = flags.top !== undefined ? await alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
-        await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
+    .addOption(modelFlag());
+  addFlags(command, SCORE_OPTIONS).action(async (texts: string[], parsed: Record<string, unknown>) => {
+    checkInputArgs(texts, io, 'score');
+    const flags: ScoreFlags = { ...(optionsFromFlags(SCORE_OPTIONS, parsed) as ScoreOptions), ...cliOptionsFromFlags(SCORE_OPTIONS, parsed) };
+    checkScoreOptions(flags, 'cli');
+    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
+    checkDirection(flags.direction, checkpoint.meta.model, 'cli');
+    const model = new CharLM(checkpoint.meta.model, checkpoint.params);
+    const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+    const scorer = new SentenceScorer(model, vocab);
+    // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
+    const colour = flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0 ? chalk : null;
+    for await (const text of sentences(texts, io, 'score')) {
+      const s = await scorer.score(text, flags.direction);
+      if (flags.heatmap) {
+        const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
+        const total = -s.logprobLn / Math.LN2;
+        const summary = `${total.toFixed(1)} bits, ${(total / s.tokens).toFixed(3)} bpc`;
+        await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
+        continue;
       }
-      if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
-    });
+      const top = flags.top !== null ? await alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
+      await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
+    }
+    if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
+  });
 }
 
 async function alternatives(model: CharLM, vocab: Vocab, text: string, direction: 'forward' | 'backward', k: number): Promise<Alternatives> {

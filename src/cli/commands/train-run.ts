@@ -10,7 +10,7 @@ import ora from 'ora';
 import type { CodePointSource } from '../../data/source.js';
 import { sampleText } from '../../generation/sample.js';
 import { train, type EvalReport, type StepReport } from '../../train/loop.js';
-import type { TrainOptions } from '../../train/options.js';
+import type { TrainCliOptions, TrainOptions } from '../../train/train-options.js';
 import { Rng } from '../../util/rng.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
@@ -18,13 +18,12 @@ import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../eval-sample.js';
 import { LossHistory, lossChart } from '../train-chart.js';
 import { formatCount, natsSummary } from '../format.js';
-import type { TrainFlags } from './train.js';
 
 const LOG_EVERY = 10;
 
 /** `options` are what train() takes: all of them for a new run, only the explicit ones (and
  *  resume, out, corpusPath) when resuming, where the rest come from the checkpoint. */
-export async function runTraining(source: CodePointSource, name: string, options: Partial<TrainOptions>, flags: TrainFlags, io: CliIO, setExitCode: (code: number) => void) {
+export async function runTraining(source: CodePointSource, name: string, options: Partial<TrainOptions>, flags: TrainCliOptions, io: CliIO, setExitCode: (code: number) => void) {
   if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
   const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
@@ -59,7 +58,7 @@ export async function runTraining(source: CodePointSource, name: string, options
       name,
       options,
       {
-        onNotice: (message) => (view ? (view as ProgressView).note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
+        onNotice: (message) => (view ? (view).note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
         onStart: (info) => {
           spinner?.stop();
           io.stderr.write(
@@ -83,7 +82,7 @@ export async function runTraining(source: CodePointSource, name: string, options
             // A sample is a look at the run, not part of it: one that fails says so and training goes on.
             let text: string;
             try {
-              text = await sampler.sample(r.checkpoint, (resolved as TrainOptions | null)?.seed ?? 0, r.step);
+              text = await sampler.sample(r.checkpoint, (resolved)?.seed ?? 0, r.step);
             } catch (e) {
               text = `(none: ${e instanceof Error ? e.message : String(e)})`;
             }

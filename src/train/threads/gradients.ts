@@ -149,10 +149,10 @@ export class ThreadedGradients implements GradientSource {
         control: buffers.control,
         params: buffers.params,
         chunkGrads: chunkGradFloats.map((g) => ({ buffer: g.buffer as SharedArrayBuffer, offset: g.byteOffset })),
-        chunkLoss: buffers.shared.chunkLoss.buffer as SharedArrayBuffer,
+        chunkLoss: buffers.shared.chunkLoss.buffer,
         error,
-        batch: buffers.shared.batch.buffer as SharedArrayBuffer,
-        state: buffers.shared.carried.buffer as SharedArrayBuffer,
+        batch: buffers.shared.batch.buffer,
+        state: buffers.shared.carried.buffer,
       };
       return platform().startWorker('gradients', setup);
     });

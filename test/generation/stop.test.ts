@@ -2,7 +2,7 @@
 // (so a streamed sample never shows part of one), a completed stop string is dropped (the
 // longest, when several end there), and what is held is released at the end.
 import { describe, expect, it } from 'vitest';
-import { endingStopLength, StopMatcher, stopSequences } from '../../src/model/stop.js';
+import { endingStopLength, StopMatcher, stopSequences } from '../../src/generation/stop.js';
 
 function feed(stops: string[], text: string, reversed = false) {
   const m = new StopMatcher(stopSequences(stops, reversed));

@@ -8,12 +8,13 @@
 // <EOS> is a newline; the backward model reads the prime reversed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../src/index.js';
+import { penalizeLogit, RepeatWindow } from '../../src/generation/repeat-penalty.js';
+import { checkSampleOptions, drawSymbol, primeContext, sampleText, type SampleEnd, type SampleOptions } from '../../src/generation/sample.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
-import { InferenceRunner } from '../../src/model/inference.js';
-import { penalizeLogit, RepeatWindow } from '../../src/model/repeat-penalty.js';
-import { checkSampleOptions, drawSymbol, primeContext, sampleText, type SampleEnd, type SampleOptions } from '../../src/model/sample.js';
+import { InferenceRunner } from '../../src/model/inference-runner.js';
 import { EOS_ID, Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
+import { floatsOf } from '../helpers/cpu.js';
 import { tinyLM } from '../helpers/tiny-lm.js';
 
 const V = 6; // <EOS>, <UNK>, a, b, c, d
@@ -30,6 +31,13 @@ function histogram(logits: number[], options: DrawOptions, n = 20000) {
   const counts = new Array(V).fill(0);
   for (let i = 0; i < n; i++) counts[draw(logits, options, rng)]++;
   return counts.map((c) => c / n);
+}
+
+/** A generator's characters, in order. */
+async function chars(gen: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const ch of gen) out.push(ch);
+  return out;
 }
 
 describe('drawSymbol', () => {
@@ -147,32 +155,32 @@ describe('sampleText', () => {
   const model = new CharLM(config, initParams(config, new Rng(3)));
   const opts = (seed: number, extra = {}) => ({ temperature: 1, topK: 0, topP: 1, prime: 'ab', length: 200, direction: 'forward' as const, rng: new Rng(seed), ...extra });
 
-  it('the same seed gives the same text, another seed another text', () => {
-    const a = [...sampleText(model, vocab, opts(1))].join('');
-    expect([...sampleText(model, vocab, opts(1))].join('')).toBe(a);
-    expect([...sampleText(model, vocab, opts(2))].join('')).not.toBe(a);
+  it('the same seed gives the same text, another seed another text', async () => {
+    const a = (await chars(sampleText(model, vocab, opts(1)))).join('');
+    expect((await chars(sampleText(model, vocab, opts(1)))).join('')).toBe(a);
+    expect((await chars(sampleText(model, vocab, opts(2)))).join('')).not.toBe(a);
   });
 
-  it('yields exactly length symbols, <EOS> as a newline, never <UNK>', () => {
-    const out = [...sampleText(model, vocab, opts(4))];
+  it('yields exactly length symbols, <EOS> as a newline, never <UNK>', async () => {
+    const out = await chars(sampleText(model, vocab, opts(4)));
     expect(out).toHaveLength(200);
     for (const ch of out) expect(['\n', 'a', 'b', 'c', 'd']).toContain(ch);
     expect(out).toContain('\n');
   });
 
-  it('the backward model generates from the reversed prime: the result differs from forward', () => {
-    const forward = [...sampleText(model, vocab, opts(5, { temperature: 0, length: 30 }))].join('');
-    const backward = [...sampleText(model, vocab, opts(5, { temperature: 0, length: 30, direction: 'backward' }))].join('');
+  it('the backward model generates from the reversed prime: the result differs from forward', async () => {
+    const forward = (await chars(sampleText(model, vocab, opts(5, { temperature: 0, length: 30 })))).join('');
+    const backward = (await chars(sampleText(model, vocab, opts(5, { temperature: 0, length: 30, direction: 'backward' })))).join('');
     expect(backward).not.toBe(forward);
   });
 });
 
 /** A sample's characters and how it ended. */
-function run(model: CharLM, vocab: Vocab, options: SampleOptions): { text: string; end: SampleEnd } {
+async function run(model: CharLM, vocab: Vocab, options: SampleOptions): Promise<{ text: string; end: SampleEnd }> {
   const gen = sampleText(model, vocab, options);
   let text = '';
   for (;;) {
-    const r = gen.next();
+    const r = await gen.next();
     if (r.done) return { text, end: r.value };
     text += r.value;
   }
@@ -185,72 +193,72 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
   });
   const base = (extra: Partial<SampleOptions> = {}): SampleOptions => ({ temperature: 1, topK: 0, topP: 1, prime: 'the ', length: 400, direction: 'forward', rng: new Rng(11), ...extra });
 
-  it('a stop string ends the sample at its first occurrence and is not yielded', () => {
-    const full = run(m.model, m.vocab, base()).text;
+  it('a stop string ends the sample at its first occurrence and is not yielded', async () => {
+    const full = (await run(m.model, m.vocab, base())).text;
     for (const stop of ['at', 'mat.', 'o']) {
       const at = full.indexOf(stop);
       expect(at).toBeGreaterThan(0); // the test means something
-      const r = run(m.model, m.vocab, base({ stop: [stop] }));
+      const r = await run(m.model, m.vocab, base({ stop: [stop] }));
       expect(r.text).toBe(full.slice(0, at));
       expect(r.end).toEqual({ stoppedBy: 'stop', symbols: at + [...stop].length });
     }
   });
 
-  it('stop strings work across line ends, the earliest of several wins, and an absent one changes nothing', () => {
-    const full = run(m.model, m.vocab, base()).text;
+  it('stop strings work across line ends, the earliest of several wins, and an absent one changes nothing', async () => {
+    const full = (await run(m.model, m.vocab, base())).text;
     const across = full.indexOf('.\n');
     expect(across).toBeGreaterThan(0);
-    expect(run(m.model, m.vocab, base({ stop: ['.\n'] })).text).toBe(full.slice(0, across));
+    expect((await run(m.model, m.vocab, base({ stop: ['.\n'] }))).text).toBe(full.slice(0, across));
     const first = Math.min(full.indexOf('.\n'), full.indexOf('dog'));
-    expect(run(m.model, m.vocab, base({ stop: ['dog', '.\n'] })).text).toBe(full.slice(0, first));
-    const never = run(m.model, m.vocab, base({ stop: ['zzz'] }));
+    expect((await run(m.model, m.vocab, base({ stop: ['dog', '.\n'] }))).text).toBe(full.slice(0, first));
+    const never = await run(m.model, m.vocab, base({ stop: ['zzz'] }));
     expect(never.text).toBe(full);
     expect(never.end.stoppedBy).toBe('length');
   });
 
-  it('the backward model stops when the text, as printed, begins with the stop string', () => {
-    const b = (extra: Partial<SampleOptions>) => run(m.model, m.vocab, base({ direction: 'backward', prime: 'mat.', ...extra })).text;
-    const printed = [...b({})].reverse().join('');
+  it('the backward model stops when the text, as printed, begins with the stop string', async () => {
+    const b = async (extra: Partial<SampleOptions>) => (await run(m.model, m.vocab, base({ direction: 'backward', prime: 'mat.', ...extra }))).text;
+    const printed = [...(await b({}))].reverse().join('');
     const at = printed.lastIndexOf('the');
     expect(at).toBeGreaterThan(0);
-    const stopped = [...b({ stop: ['the'] })].reverse().join('');
+    const stopped = [...(await b({ stop: ['the'] }))].reverse().join('');
     expect(stopped).toBe(printed.slice(at + 3));
   });
 
-  it('lines N ends at the N-th generated line end, which is not yielded', () => {
-    const full = run(m.model, m.vocab, base()).text;
+  it('lines N ends at the N-th generated line end, which is not yielded', async () => {
+    const full = (await run(m.model, m.vocab, base())).text;
     for (const lines of [1, 3]) {
       let at = -1;
       for (let i = 0; i < lines; i++) at = full.indexOf('\n', at + 1);
       expect(at).toBeGreaterThan(0);
-      const r = run(m.model, m.vocab, base({ lines }));
+      const r = await run(m.model, m.vocab, base({ lines }));
       expect(r.text).toBe(full.slice(0, at));
       expect(r.text.split('\n')).toHaveLength(lines);
       expect(r.end).toEqual({ stoppedBy: 'lines', symbols: [...full.slice(0, at)].length + 1 });
     }
   });
 
-  it('the repetition penalty samples exactly as a reference that applies the rule to the window by hand', () => {
+  it('the repetition penalty samples exactly as a reference that applies the rule to the window by hand', async () => {
     for (const [penalty, repeatLast] of [[1.8, 5], [3, 64]] as const) {
       const options = base({ repeatPenalty: penalty, repeatLast, length: 300 });
-      const got = run(m.model, m.vocab, options).text;
+      const got = (await run(m.model, m.vocab, options)).text;
       expect(got).toBe(referencePenalised(m, base({ repeatPenalty: penalty, repeatLast, length: 300 })));
-      expect(got).not.toBe(run(m.model, m.vocab, base({ length: 300 })).text);
+      expect(got).not.toBe((await run(m.model, m.vocab, base({ length: 300 }))).text);
     }
-    expect(run(m.model, m.vocab, base({ repeatPenalty: 1 })).text).toBe(run(m.model, m.vocab, base()).text);
+    expect((await run(m.model, m.vocab, base({ repeatPenalty: 1 }))).text).toBe((await run(m.model, m.vocab, base())).text);
   });
 
-  it('the penalty makes repeats rarer: fewer of the symbols just seen', () => {
+  it('the penalty makes repeats rarer: fewer of the symbols just seen', async () => {
     const repeats = (text: string) => [...text].filter((ch, i, a) => ch !== '\n' && a.slice(Math.max(0, i - 4), i).includes(ch)).length;
-    const plain = run(m.model, m.vocab, base({ length: 2000 })).text;
-    const penalised = run(m.model, m.vocab, base({ length: 2000, repeatPenalty: 5, repeatLast: 4 })).text;
+    const plain = (await run(m.model, m.vocab, base({ length: 2000 }))).text;
+    const penalised = (await run(m.model, m.vocab, base({ length: 2000, repeatPenalty: 5, repeatLast: 4 }))).text;
     expect(repeats(penalised)).toBeLessThan(repeats(plain) * 0.7);
   });
 
-  it('the same seed and options give the same text', () => {
+  it('the same seed and options give the same text', async () => {
     const options = () => base({ minP: 0.05, topK: 8, repeatPenalty: 1.3, stop: ['hat'], lines: 5, temperature: 0.9 });
-    const a = run(m.model, m.vocab, options());
-    expect(run(m.model, m.vocab, options())).toEqual(a);
+    const a = await run(m.model, m.vocab, options());
+    expect(await run(m.model, m.vocab, options())).toEqual(a);
   });
 
   it('option checks name the flag', () => {
@@ -266,10 +274,11 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
 /** Sampling with the repetition penalty written out: a list of the last N ids, the rule per logit. */
 function referencePenalised(m: LoadedModel, options: SampleOptions): string {
   const V = m.model.config.vocabSize;
-  const runner = new InferenceRunner<Float32Array>(m.model, 'forward', 1);
+  const runner = new InferenceRunner(m.model, 'forward', 1);
+  const step = (id: number) => floatsOf(m.model, runner.step(id, true)!) as Float32Array;
   const context = primeContext(m.vocab, options.prime, 'forward');
   let logits: Float32Array = new Float32Array(V);
-  for (const id of context) logits = runner.step(id, true)!;
+  for (const id of context) logits = step(id);
   const window: number[] = context.slice(1);
   let out = '';
   for (let n = 0; n < options.length; n++) {
@@ -278,7 +287,7 @@ function referencePenalised(m: LoadedModel, options: SampleOptions): string {
     const id = drawSymbol(shaped, V, options, new Float64Array(V), new Int32Array(V));
     out += id === EOS_ID ? '\n' : m.vocab.symbolOf(id);
     window.push(id);
-    logits = runner.step(id, true)!;
+    logits = step(id);
   }
   return out;
 }

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, Direction } from '../../src/model/config.js';
-import { sentenceDistributions, topSymbols } from '../../src/model/distributions.js';
-import { SentenceScorer } from '../../src/model/score.js';
+import { sentenceDistributions, topSymbols } from '../../src/scoring/distributions.js';
+import { SentenceScorer } from '../../src/scoring/sentence-scorer.js';
 import { EOS_ID, UNK_ID, Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -23,12 +23,12 @@ const long = 'abcd é.'.repeat(45); // 315 characters: the 257th prediction star
 
 describe('sentenceDistributions', () => {
   for (const [cell, direction] of [['lstm', 'forward'], ['gru', 'forward'], ['bilstm', 'forward'], ['bilstm', 'backward']] as [CellType, Direction][]) {
-    it(`${cell} ${direction}: at the scored symbol, exactly the scorer's per-token log-probability`, () => {
+    it(`${cell} ${direction}: at the scored symbol, exactly the scorer's per-token log-probability`, async () => {
       const m = model(cell);
       const scorer = new SentenceScorer(m, vocab);
       for (const text of ['', 'a', 'bad cab.', 'a☃b', long]) {
-        const s = scorer.score(text, direction);
-        const d = sentenceDistributions(m, vocab, text, direction);
+        const s = await scorer.score(text, direction);
+        const d = await sentenceDistributions(m, vocab, text, direction);
         expect(d.targets.length).toBe(s.tokens);
         for (let i = 0; i < s.tokens; i++) expect(d.logProbs[i * d.V + d.targets[i]]).toBe(s.perToken[i]);
         expect(d.targets[s.tokens - 1]).toBe(EOS_ID);
@@ -36,8 +36,8 @@ describe('sentenceDistributions', () => {
     });
   }
 
-  it('each row is a distribution; unknown characters are scored as <UNK>', () => {
-    const d = sentenceDistributions(model('lstm'), vocab, 'a☃b', 'forward');
+  it('each row is a distribution; unknown characters are scored as <UNK>', async () => {
+    const d = await sentenceDistributions(model('lstm'), vocab, 'a☃b', 'forward');
     expect(Array.from(d.targets)).toEqual([vocab.idOf('a'), UNK_ID, vocab.idOf('b'), EOS_ID]);
     for (let i = 0; i < 4; i++) {
       let sum = 0;
@@ -46,8 +46,8 @@ describe('sentenceDistributions', () => {
     }
   });
 
-  it('topSymbols: the k most likely, most likely first, k capped at V', () => {
-    const d = sentenceDistributions(model('gru'), vocab, 'abc', 'forward');
+  it('topSymbols: the k most likely, most likely first, k capped at V', async () => {
+    const d = await sentenceDistributions(model('gru'), vocab, 'abc', 'forward');
     for (let i = 0; i < 4; i++) {
       const row = Array.from(d.logProbs.subarray(i * d.V, (i + 1) * d.V));
       const top = topSymbols(d, i, 3);

@@ -1,6 +1,6 @@
 // LineScorer: many lines scored at once as parallel streams, each from the zero state, gives
 // every line exactly the log-probability the one-line-at-a-time StreamScorer gives (float64
-// models on the JS reference kernels: equal to 1e-12; the float32 model on the default engine:
+// models on the js engine: equal to 1e-12; the float32 model on the default engine:
 // equal to float32 rounding), for every cell and direction, whatever the limits: groups smaller
 // than the window, time chunks shorter than a line (state carried, finished streams dropped),
 // windows of lines, lines at and past the counting-sort cap, empty lines, <UNK> targets.
@@ -8,20 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { encodeCorpus, type EncodedCorpus } from '../../src/data/corpus.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, Direction, ModelConfig } from '../../src/model/config.js';
-import { defaultLimits, LineScorer, lineScorerFor, type LineScorerLimits } from '../../src/model/line-scorer.js';
-import { StreamScorer } from '../../src/model/logprobs.js';
-import { ParamSet, paramSpecs, sizeOf } from '../../src/model/params.js';
+import { hostParams, paramSpecs, totalSize } from '../../src/model/param-set.js';
+import { defaultLimits, LineScorer, withLineScorer, type LineScorerLimits } from '../../src/scoring/line-scorer.js';
+import { StreamScorer } from '../../src/scoring/stream-scorer.js';
 import { UNK_ID, Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
+import { JS64 } from '../helpers/cpu.js';
 import { randomFill } from '../helpers/gradcheck.js';
 
 function float64Model(cell: CellType, V: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: 5, layers: 2, dropout: 0 };
   const specs = paramSpecs(config);
-  const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
   const rng = new Rng(seed);
-  const params = new ParamSet<Float64Array>(specs, randomFill(new Float64Array(total), () => rng.next(), 0.7));
-  return new CharLM<Float64Array>(config, params) as unknown as CharLM;
+  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7)), JS64);
 }
 
 const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5], ['😀', 5]]), 1);
@@ -47,7 +46,7 @@ function makeText(): string {
 const corpus = encodeCorpus(makeText(), vocab);
 
 /** Each line on its own: [EOS, chars, EOS] (reversed for the backward model) through a fresh B = 1 stream. */
-function oneAtATime(model: CharLM, c: EncodedCorpus, direction: Direction) {
+async function oneAtATime(model: CharLM, c: EncodedCorpus, direction: Direction) {
   const scorer = new StreamScorer(model, direction);
   const perLine = new Float64Array(c.lines);
   let ln = 0;
@@ -57,7 +56,7 @@ function oneAtATime(model: CharLM, c: EncodedCorpus, direction: Direction) {
     const frame = Int32Array.from(c.ids.subarray(c.lineStarts[i] - 1, c.lineStarts[i + 1]));
     if (direction === 'backward') frame.reverse();
     scorer.reset();
-    const t = scorer.logProbs(frame, null);
+    const t = await scorer.logProbs(frame, null);
     perLine[i] = t.ln;
     ln += t.ln;
     unkLn += t.unkLn;
@@ -88,41 +87,43 @@ describe('LineScorer', () => {
     const model = float64Model(cell, vocab.size, 20 + cell.length);
     const directions: Direction[] = cell === 'bilstm' ? ['forward', 'backward'] : ['forward'];
     for (const direction of directions) {
-      const expected = oneAtATime(model, corpus, direction);
+      // One line at a time, computed once for the four limits below (by the first to need it).
+      let expected: ReturnType<typeof oneAtATime> | undefined;
       for (const [label, limits] of LIMITS) {
-        it(`${cell} ${direction}, ${label}: every line's log-probability, the totals and the <UNK> mass`, () => {
+        it(`${cell} ${direction}, ${label}: every line's log-probability, the totals and the <UNK> mass`, async () => {
+          const want = await (expected ??= oneAtATime(model, corpus, direction));
           const scorer = new LineScorer(model, direction, limits(model));
           const perLine = new Float64Array(corpus.lines);
-          const r = scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, perLine);
+          const r = await scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, perLine);
           for (let i = 0; i < corpus.lines; i++) {
-            expect(Math.abs(perLine[i] - expected.perLine[i])).toBeLessThanOrEqual(1e-12 * Math.abs(expected.perLine[i]));
+            expect(Math.abs(perLine[i] - want.perLine[i])).toBeLessThanOrEqual(1e-12 * Math.abs(want.perLine[i]));
           }
-          expect(Math.abs(r.ln - expected.ln)).toBeLessThanOrEqual(1e-12 * Math.abs(expected.ln));
-          expect(Math.abs(r.unkLn - expected.unkLn)).toBeLessThanOrEqual(1e-12 * Math.abs(expected.unkLn));
-          expect(r.unkCount).toBe(expected.unkCount);
+          expect(Math.abs(r.ln - want.ln)).toBeLessThanOrEqual(1e-12 * Math.abs(want.ln));
+          expect(Math.abs(r.unkLn - want.unkLn)).toBeLessThanOrEqual(1e-12 * Math.abs(want.unkLn));
+          expect(r.unkCount).toBe(want.unkCount);
           expect(r.unkCount).toBe(Array.from(corpus.ids.subarray(1)).filter((id) => id === UNK_ID).length);
           // Scoring again (buffers reused) gives the same.
-          expect(scorer.score(corpus.ids, corpus.lineStarts, corpus.lines).ln).toBe(r.ln);
+          expect((await scorer.score(corpus.ids, corpus.lineStarts, corpus.lines)).ln).toBe(r.ln);
         });
       }
     }
   }
 
-  it('the directions differ, and lines differ from one another (the comparisons above are not vacuous)', () => {
+  it('the directions differ, and lines differ from one another (the comparisons above are not vacuous)', async () => {
     const model = float64Model('bilstm', vocab.size, 3);
-    const f = oneAtATime(model, corpus, 'forward');
-    const b = oneAtATime(model, corpus, 'backward');
+    const f = await oneAtATime(model, corpus, 'forward');
+    const b = await oneAtATime(model, corpus, 'backward');
     expect(Math.abs(f.ln - b.ln)).toBeGreaterThan(1e-6);
     expect(new Set(f.perLine).size).toBeGreaterThan(80);
   });
 
-  it('the float32 model on the default engine: the same per-line values as one stream per line', () => {
+  it('the float32 model on the default engine: the same per-line values as one stream per line', async () => {
     const config: ModelConfig = { cell: 'bilstm', vocabSize: vocab.size, hidden: 12, layers: 2, dropout: 0 };
     const model = new CharLM(config, initParams(config, new Rng(8)));
     for (const direction of ['forward', 'backward'] as const) {
-      const expected = oneAtATime(model, corpus, direction);
+      const expected = await oneAtATime(model, corpus, direction);
       const perLine = new Float64Array(corpus.lines);
-      const r = lineScorerFor(model, direction).score(corpus.ids, corpus.lineStarts, corpus.lines, perLine);
+      const r = await withLineScorer(model, direction, (scorer) => scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, perLine));
       // Float32 logits: each stream's arithmetic does not depend on the other rows of the batch.
       for (let i = 0; i < corpus.lines; i++) expect(Math.abs(perLine[i] - expected.perLine[i])).toBeLessThanOrEqual(1e-6 * Math.abs(expected.perLine[i]));
       expect(Math.abs(r.ln - expected.ln)).toBeLessThanOrEqual(1e-6 * Math.abs(expected.ln));
@@ -130,18 +131,18 @@ describe('LineScorer', () => {
     }
   });
 
-  it('no lines: zero totals', () => {
+  it('no lines: zero totals', async () => {
     const model = float64Model('lstm', vocab.size, 1);
     const empty = encodeCorpus('', vocab);
-    expect(new LineScorer(model, 'forward').score(empty.ids, empty.lineStarts, empty.lines)).toEqual({ ln: 0, unkCount: 0, unkLn: 0 });
+    expect(await new LineScorer(model, 'forward').score(empty.ids, empty.lineStarts, empty.lines)).toEqual({ ln: 0, unkCount: 0, unkLn: 0 });
   });
 
-  it('compact ids (Uint8Array, Uint16Array) score as Int32Array', () => {
+  it('compact ids (Uint8Array, Uint16Array) score as Int32Array', async () => {
     const model = float64Model('gru', vocab.size, 2);
     const scorer = new LineScorer(model, 'forward', { streams: 4, steps: 16, rows: 64, window: 40 });
     expect(corpus.ids).toBeInstanceOf(Uint8Array);
-    const a = scorer.score(corpus.ids, corpus.lineStarts, corpus.lines);
-    expect(scorer.score(Int32Array.from(corpus.ids), corpus.lineStarts, corpus.lines)).toEqual(a);
-    expect(scorer.score(Uint16Array.from(corpus.ids), corpus.lineStarts, corpus.lines)).toEqual(a);
+    const a = await scorer.score(corpus.ids, corpus.lineStarts, corpus.lines);
+    expect(await scorer.score(Int32Array.from(corpus.ids), corpus.lineStarts, corpus.lines)).toEqual(a);
+    expect(await scorer.score(Uint16Array.from(corpus.ids), corpus.lineStarts, corpus.lines)).toEqual(a);
   });
 });

@@ -6,8 +6,8 @@ import { CorpusPieces, encodeCorpus, type EncodedCorpus } from '../../src/data/c
 import { Utf8Stream } from '../../src/data/source.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
-import { CorpusEvaluator, evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD, streamNats, type ResetMode } from '../../src/model/evaluate.js';
-import type { ScoreDirection } from '../../src/model/score.js';
+import { CorpusEvaluator, evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD, streamNats, type ResetMode } from '../../src/scoring/evaluate.js';
+import type { ScoreDirection } from '../../src/scoring/sentence-scorer.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -46,48 +46,48 @@ describe('CorpusEvaluator over pieces = evaluateCorpus over the whole text', () 
     ['bilstm', 'backward', 'line'],
     ['bilstm', 'both', 'line'],
   ];
-  it.each(cases)('%s %s --reset %s, pieces of 50, 1000 and all ids', (cell, direction, reset) => {
+  it.each(cases)('%s %s --reset %s, pieces of 50, 1000 and all ids', async (cell, direction, reset) => {
     const m = model(cell);
-    const expected = evaluateCorpus(m, whole, direction, reset, { threads: 1 });
+    const expected = await evaluateCorpus(m, whole, direction, reset, { threads: 1 });
     for (const target of [50, 1000, 1 << 22]) {
       const parts = pieces(text, target);
       if (target === 50) expect(parts.length).toBeGreaterThan(20);
       const e = new CorpusEvaluator(m, direction, reset, { threads: 1 });
-      for (const p of parts) e.add(p);
-      expect(e.result()).toEqual(expected);
+      for (const p of parts) await e.add(p);
+      expect(await e.result()).toEqual(expected);
     }
   });
 
-  it('the backward model with --reset none needs the whole text: one piece only', () => {
+  it('the backward model with --reset none needs the whole text: one piece only', async () => {
     const e = new CorpusEvaluator(model('bilstm'), 'backward', 'none', { threads: 1 });
     expect(e.needsWholeText).toBe(true);
     expect(new CorpusEvaluator(model('bilstm'), 'forward', 'none').needsWholeText).toBe(false);
     const [a, b] = pieces(text, 500);
-    e.add(a);
-    expect(() => e.add(b)).toThrow(/needs the whole text/);
+    await e.add(a);
+    await expect(e.add(b)).rejects.toThrow(/needs the whole text/);
   });
 
-  it('two threads over pieces of 2 x MIN_TOKENS_PER_EXTRA_THREAD ids: the one-thread figures', () => {
+  it('two threads over pieces of 2 x MIN_TOKENS_PER_EXTRA_THREAD ids: the one-thread figures', async () => {
     const big = makeText(40_000, 30, 6);
     const m = model('lstm');
-    const expected = evaluateCorpus(m, encodeCorpus(big, vocab), 'forward', 'line', { threads: 1 });
+    const expected = await evaluateCorpus(m, encodeCorpus(big, vocab), 'forward', 'line', { threads: 1 });
     const parts = pieces(big, 2 * MIN_TOKENS_PER_EXTRA_THREAD);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     const e = new CorpusEvaluator(m, 'forward', 'line', { threads: 2 });
-    for (const p of parts) e.add(p);
-    expect(e.result()).toEqual(expected);
+    for (const p of parts) await e.add(p);
+    expect(await e.result()).toEqual(expected);
   });
 
-  it('--reset none over many 65,536-id windows, pieces cut elsewhere: the figures of the whole stream', () => {
+  it('--reset none over many 65,536-id windows, pieces cut elsewhere: the figures of the whole stream', async () => {
     const big = makeText(14_000, 30, 7);
     const m = model('gru');
     const corpus = encodeCorpus(big, vocab);
     expect(corpus.ids.length).toBeGreaterThan(3 * 65_536);
-    const expected = evaluateCorpus(m, corpus, 'forward', 'none');
+    const expected = await evaluateCorpus(m, corpus, 'forward', 'none');
     // The windows give exactly one StreamScorer pass over the whole stream (training's validation).
-    expect(-expected.logprobLn / expected.tokens).toBe(streamNats(m, corpus.ids, 'forward'));
+    expect(-expected.logprobLn / expected.tokens).toBe(await streamNats(m, corpus.ids, 'forward'));
     const e = new CorpusEvaluator(m, 'forward', 'none');
-    for (const p of pieces(big, 50_001)) e.add(p);
-    expect(e.result()).toEqual(expected);
+    for (const p of pieces(big, 50_001)) await e.add(p);
+    expect(await e.result()).toEqual(expected);
   });
 });

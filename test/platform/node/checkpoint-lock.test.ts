@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CharnnError } from '../../src/errors.js';
-import { CheckpointLock } from '../../src/io/lock.js';
-import { train } from '../../src/train/loop.js';
+import { CharnnError } from '../../../src/errors.js';
+import { CheckpointLock } from '../../../src/platform/node/checkpoint-lock.js';
+import { train } from '../../../src/train/loop.js';
 
 let dir: string;
 let ckpt: string;

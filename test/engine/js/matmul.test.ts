@@ -1,8 +1,9 @@
-// The matrix kernels against a plain triple loop, for shapes that exercise every unrolled
-// path and its remainder (odd sizes, sizes below the unroll width), and accumulation (+=).
+// The reference matrix kernels (src/engine/js/matmul.ts, the js engine's) against a plain
+// triple loop, for shapes that exercise every unrolled path and its remainder (odd sizes, sizes
+// below the unroll width), and accumulation (+=).
 import { describe, expect, it } from 'vitest';
-import { matmulNN, matmulNT, matmulTN } from '../../src/tensor/matmul.js';
-import { Rng } from '../../src/util/rng.js';
+import { matmulNN, matmulNT, matmulTN } from '../../../src/engine/js/matmul.js';
+import { Rng } from '../../../src/util/rng.js';
 
 const rng = new Rng(42);
 const rand = (n: number) => Float64Array.from({ length: n }, () => rng.uniform(-1, 1));

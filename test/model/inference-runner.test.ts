@@ -2,7 +2,7 @@
 // model as the training path (DirectionRunner), to the bit:
 //  (a) one step at a time (T = 1, with or without the decoder), and chunks of several steps,
 //      give exactly DirectionRunner's logits and carried state, for every cell and both
-//      directions of a bilstm, in float32 on the current engine (wasm) and in float64;
+//      directions of a bilstm, in float32 on the default engine (wasm) and in float64 (js);
 //  (b) sampleText gives exactly the text of a reference sampler written here from
 //      DirectionRunner steps and the original drawSymbol (all probabilities normalised before
 //      the walk), at temperature 0, 0.8 and with top-k / top-p, both directions, with a prime;
@@ -11,34 +11,43 @@
 //  (d) StreamScorer reads Uint8Array, Uint16Array and Int32Array ids alike, and matches a
 //      log-softmax over DirectionRunner's float32 logits within float tolerance.
 import { describe, expect, it } from 'vitest';
+import { getEngine } from '../../src/engine/default-engine.js';
+import type { Tensor } from '../../src/engine/engine.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, Direction, ModelConfig } from '../../src/model/config.js';
-import { InferenceRunner } from '../../src/model/inference.js';
-import { StreamScorer } from '../../src/model/logprobs.js';
-import { ParamSet, paramSpecs, sizeOf } from '../../src/model/params.js';
-import { DirectionRunner } from '../../src/model/runner.js';
-import { drawSymbol, sampleText, type SampleOptions } from '../../src/model/sample.js';
-import { zeroState } from '../../src/model/state.js';
-import type { Floats, FloatCtor } from '../../src/tensor/types.js';
-import { getEngine } from '../../src/tensor/backend.js';
+import { DirectionRunner } from '../../src/model/direction-runner.js';
+import { InferenceRunner } from '../../src/model/inference-runner.js';
+import { hostParams, paramSpecs, totalSize } from '../../src/model/param-set.js';
+import { zeroState } from '../../src/model/recurrent-state.js';
+import { drawSymbol, sampleText, type SampleOptions } from '../../src/generation/sample.js';
+import { StreamScorer } from '../../src/scoring/stream-scorer.js';
 import { EOS_ID, UNK_ID, Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
+import { floatsOf, JS64 } from '../helpers/cpu.js';
 import { randomFill } from '../helpers/gradcheck.js';
 
 const CELLS = ['rnn', 'lstm', 'gru', 'bilstm'] as const;
 const directionsOf = (cell: CellType): Direction[] => (cell === 'bilstm' ? ['forward', 'backward'] : ['forward']);
 
+/** A float32 model on the default engine. */
 function model32(cell: CellType, V: number, H: number, L: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: L, dropout: 0 };
   return new CharLM(config, initParams(config, new Rng(seed)));
 }
 
-function model64(cell: CellType, V: number, H: number, L: number, seed: number): CharLM<Float64Array> {
+/** A float64 model on the js engine. */
+function model64(cell: CellType, V: number, H: number, L: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: L, dropout: 0 };
   const specs = paramSpecs(config);
-  const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
   const rng = new Rng(seed);
-  return new CharLM<Float64Array>(config, new ParamSet<Float64Array>(specs, randomFill(new Float64Array(total), () => rng.next(), 0.8)));
+  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.8)), JS64);
+}
+
+/** A generator's text (its characters joined). */
+async function textOf(gen: AsyncIterable<string>): Promise<string> {
+  let s = '';
+  for await (const ch of gen) s += ch;
+  return s;
 }
 
 /** Exact equality of two float arrays (a plain number array, so failures print values). */
@@ -49,36 +58,37 @@ function expectSame(got: ArrayLike<number>, want: ArrayLike<number>): void {
 describe('(a) InferenceRunner == DirectionRunner, bit for bit', () => {
   it('the float32 models below run on the wasm engine', () => {
     expect(getEngine()).toBe('wasm');
+    expect(model32('lstm', 5, 4, 1, 1).engine.name).toBe('wasm');
+    expect(model64('lstm', 5, 4, 1, 1).engine.precision).toBe('float64');
   });
 
   const V = 23, H = 20, L = 2;
   for (const precision of ['float32', 'float64'] as const) {
     for (const cell of CELLS) {
       for (const direction of directionsOf(cell)) {
-        const make = () => (precision === 'float32' ? model32(cell, V, H, L, 11) : model64(cell, V, H, L, 11)) as CharLM<Floats>;
-        const ctorOf = (m: CharLM<Floats>) => m.params.data.constructor as FloatCtor;
+        const make = () => (precision === 'float32' ? model32(cell, V, H, L, 11) : model64(cell, V, H, L, 11));
 
         it(`${precision} ${cell} ${direction}: steps (T = 1), with and without the decoder`, () => {
           const model = make();
-          const ctor = ctorOf(model);
+          const f = (t: Tensor) => floatsOf(model, t);
           const rng = new Rng(4);
           const ids = Array.from({ length: 40 }, () => Math.floor(rng.next() * V));
-          const ref = new DirectionRunner<Floats>(model, direction, 1, 1, ctor);
-          const state = zeroState<Floats>(ctor, L, 1, H);
+          const ref = new DirectionRunner(model, direction, 1, 1);
+          const state = zeroState(model.engine, L, 1, H);
           const x = new Int32Array(1);
-          const inf = new InferenceRunner<Floats>(model, direction, 1);
+          const inf = new InferenceRunner(model, direction, 1);
           let varied = 0;
           let prev: number[] = [];
           ids.forEach((id, i) => {
             x[0] = id;
-            const want = Array.from(ref.forward(x, 1, 1, state, null).subarray(0, V));
+            const want = Array.from(f(ref.forward(x, 1, 1, state, null)).subarray(0, V));
             const withLogits = i % 3 !== 1;
             const got = inf.step(id, withLogits);
-            if (withLogits) expectSame(got!.subarray(0, V), want);
+            if (withLogits) expectSame(f(got!).subarray(0, V), want);
             else expect(got).toBeNull();
             for (let k = 0; k < L; k++) {
-              expectSame(inf.state.h[k], state.h[k]);
-              if (cell === 'lstm' || cell === 'bilstm') expectSame(inf.state.c[k], state.c[k]);
+              expectSame(f(inf.state.h[k]), f(state.h[k]));
+              if (cell === 'lstm' || cell === 'bilstm') expectSame(f(inf.state.c[k]), f(state.c[k]));
             }
             if (prev.length && want.some((v, j) => v !== prev[j])) varied++;
             prev = want;
@@ -86,25 +96,25 @@ describe('(a) InferenceRunner == DirectionRunner, bit for bit', () => {
           expect(varied).toBeGreaterThan(30); // not a constant output
           // reset() is the zero state again: the first step repeats.
           inf.reset();
-          ref.forward(Int32Array.of(ids[0]), 1, 1, zeroState<Floats>(ctor, L, 1, H), null);
-          expectSame(inf.step(ids[0], true)!.subarray(0, V), ref.logits.subarray(0, V));
+          ref.forward(Int32Array.of(ids[0]), 1, 1, zeroState(model.engine, L, 1, H), null);
+          expectSame(f(inf.step(ids[0], true)!).subarray(0, V), f(ref.logits).subarray(0, V));
         });
 
         it(`${precision} ${cell} ${direction}: chunks 7 + 16 + 1 + 9, from Uint8Array ids`, () => {
           const model = make();
-          const ctor = ctorOf(model);
+          const f = (t: Tensor) => floatsOf(model, t);
           const rng = new Rng(5);
           const ids = Uint8Array.from({ length: 33 }, () => Math.floor(rng.next() * V));
-          const ref = new DirectionRunner<Floats>(model, direction, 16, 1, ctor);
-          const state = zeroState<Floats>(ctor, L, 1, H);
-          const inf = new InferenceRunner<Floats>(model, direction, 16);
+          const ref = new DirectionRunner(model, direction, 16, 1);
+          const state = zeroState(model.engine, L, 1, H);
+          const inf = new InferenceRunner(model, direction, 16);
           let start = 0;
           for (const T of [7, 16, 1, 9]) {
-            const want = Array.from(ref.forward(Int32Array.from(ids.subarray(start, start + T)), T, 1, state, null).subarray(0, T * V));
-            expectSame(inf.forward(ids, start, T).subarray(0, T * V), want);
+            const want = Array.from(f(ref.forward(Int32Array.from(ids.subarray(start, start + T)), T, 1, state, null)).subarray(0, T * V));
+            expectSame(f(inf.forward(ids, start, T)).subarray(0, T * V), want);
             for (let k = 0; k < L; k++) {
-              expectSame(inf.state.h[k], state.h[k]);
-              expectSame(inf.state.c[k], state.c[k]);
+              expectSame(f(inf.state.h[k]), f(state.h[k]));
+              expectSame(f(inf.state.c[k]), f(state.c[k]));
             }
             start += T;
           }
@@ -170,8 +180,9 @@ function eagerDraw(logits: Float32Array, V: number, options: Pick<SampleOptions,
 /** The sampler as it was: DirectionRunner steps (decoder at every step) and eagerDraw. */
 function referenceSample(model: CharLM, vocab: Vocab, options: SampleOptions): string {
   const { vocabSize: V, layers: L, hidden: H } = model.config;
-  const runner = new DirectionRunner<Float32Array>(model, options.direction, 1, 1, Float32Array);
-  const state = zeroState<Float32Array>(Float32Array, L, 1, H);
+  const runner = new DirectionRunner(model, options.direction, 1, 1);
+  const state = zeroState(model.engine, L, 1, H);
+  const f = (t: Tensor) => floatsOf(model, t) as Float32Array;
   const x = new Int32Array(1);
   const primeIds: number[] = [EOS_ID];
   options.prime.split(/\r\n|\r|\n/).forEach((line, i) => {
@@ -179,10 +190,10 @@ function referenceSample(model: CharLM, vocab: Vocab, options: SampleOptions): s
     primeIds.push(...vocab.encodeLine(line));
   });
   const context = options.direction === 'forward' ? primeIds : [EOS_ID, ...primeIds.slice(1).reverse()];
-  let logits = runner.logits;
+  let logits = f(runner.logits);
   for (const id of context) {
     x[0] = id;
-    logits = runner.forward(x, 1, 1, state, null);
+    logits = f(runner.forward(x, 1, 1, state, null));
   }
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
@@ -191,7 +202,7 @@ function referenceSample(model: CharLM, vocab: Vocab, options: SampleOptions): s
     const id = eagerDraw(logits, V, options, probs, order);
     out += id === EOS_ID ? '\n' : vocab.symbolOf(id);
     x[0] = id;
-    logits = runner.forward(x, 1, 1, state, null);
+    logits = f(runner.forward(x, 1, 1, state, null));
   }
   return out;
 }
@@ -208,15 +219,16 @@ describe('(b) sampleText == the DirectionRunner reference sampler, bit for bit',
   ];
   for (const cell of CELLS) {
     for (const direction of directionsOf(cell)) {
-      it(`${cell} ${direction}`, () => {
+      it(`${cell} ${direction}`, async () => {
         // Large initial weights so the distributions are far from uniform (greedy text varies).
         const model = model32(cell, V, 24, 2, 21);
-        for (let i = 0; i < model.params.data.length; i++) model.params.data[i] *= 6;
+        const weights = floatsOf(model, model.params.data);
+        for (let i = 0; i < weights.length; i++) weights[i] *= 6;
         for (const s of settings) {
           for (const seed of [1, 2]) {
             const options = (): SampleOptions => ({ ...s, prime: 'the cat\nsat', length: 400, direction, rng: new Rng(seed) });
             const want = referenceSample(model, vocab, options());
-            const got = [...sampleText(model, vocab, options())].join('');
+            const got = await textOf(sampleText(model, vocab, options()));
             expect(got).toBe(want);
             expect(new Set(got).size).toBeGreaterThan(s.temperature === 0 ? 1 : 8);
           }
@@ -225,28 +237,28 @@ describe('(b) sampleText == the DirectionRunner reference sampler, bit for bit',
     }
   }
 
-  it('two interleaved generators of one model each give their own text', () => {
+  it('two interleaved generators of one model each give their own text', async () => {
     const model = model32('lstm', V, 16, 2, 31);
     const options = (seed: number, prime: string): SampleOptions => ({ temperature: 0.8, topK: 0, topP: 1, prime, length: 300, direction: 'forward', rng: new Rng(seed) });
-    const alone = [...sampleText(model, vocab, options(1, 'abc'))].join('');
-    const other = [...sampleText(model, vocab, options(2, 'xyz'))].join('');
+    const alone = await textOf(sampleText(model, vocab, options(1, 'abc')));
+    const other = await textOf(sampleText(model, vocab, options(2, 'xyz')));
     expect(alone).not.toBe(other);
     const a = sampleText(model, vocab, options(1, 'abc'));
     const b = sampleText(model, vocab, options(2, 'xyz'));
     let ta = '';
     let tb = '';
     // A finished generator's value is how it ended (SampleEnd), not a character.
-    const next = (g: typeof a) => {
-      const r = g.next();
+    const next = async (g: typeof a) => {
+      const r = await g.next();
       return r.done ? '' : r.value;
     };
     for (let i = 0; i < 300; i++) {
-      ta += next(a);
-      tb += next(b);
-      if (i % 7 === 0) tb += next(b);
+      ta += await next(a);
+      tb += await next(b);
+      if (i % 7 === 0) tb += await next(b);
     }
-    for (const ch of a) ta += ch;
-    for (const ch of b) tb += ch;
+    for await (const ch of a) ta += ch;
+    for await (const ch of b) tb += ch;
     expect(ta).toBe(alone);
     expect(tb).toBe(other);
   });
@@ -260,7 +272,7 @@ describe('(c) drawSymbol == the eager-normalisation draw', () => {
     const rngB = new Rng(5);
     const probs = new Float64Array(V);
     const order = new Int32Array(V);
-    let distinct = new Set<number>();
+    const distinct = new Set<number>();
     for (let i = 0; i < 5000; i++) {
       const scale = [0.1, 1, 5, 40][i % 4];
       const logits = Float32Array.from({ length: V }, () => (gen.next() * 2 - 1) * scale);
@@ -280,23 +292,24 @@ describe('(c) drawSymbol == the eager-normalisation draw', () => {
 
 describe('(d) StreamScorer: any id array type, equal to log-softmax over DirectionRunner logits', () => {
   for (const cell of CELLS) {
-    it(`${cell}`, () => {
+    it(`${cell}`, async () => {
       const V = 30, H = 16, L = 2, N = 700; // > 2 chunks
       const model = model32(cell, V, H, L, 41);
       const rng = new Rng(8);
       const ids32 = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));
-      const results = [Uint8Array.from(ids32), Uint16Array.from(ids32), ids32].map((ids) => {
+      const results: { totals: Awaited<ReturnType<StreamScorer['logProbs']>>; out: Float64Array }[] = [];
+      for (const ids of [Uint8Array.from(ids32), Uint16Array.from(ids32), ids32]) {
         const scorer = new StreamScorer(model, 'forward');
         const out = new Float64Array(N - 1);
-        return { totals: scorer.logProbs(ids, out), out };
-      });
+        results.push({ totals: await scorer.logProbs(ids, out), out });
+      }
       for (const r of results.slice(1)) {
         expect(r.totals).toEqual(results[0].totals);
         expectSame(r.out, results[0].out);
       }
       // The training path over the whole sequence as one chunk, log-softmax in float64.
-      const runner = new DirectionRunner<Float32Array>(model, 'forward', N - 1, 1, Float32Array);
-      const logits = runner.forward(ids32.subarray(0, N - 1), N - 1, 1, zeroState<Float32Array>(Float32Array, L, 1, H), null);
+      const runner = new DirectionRunner(model, 'forward', N - 1, 1);
+      const logits = floatsOf(model, runner.forward(ids32.subarray(0, N - 1), N - 1, 1, zeroState(model.engine, L, 1, H), null));
       let total = 0;
       for (let t = 0; t < N - 1; t++) {
         let max = -Infinity;

@@ -5,7 +5,7 @@
 // and options are checked.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fill, score, UsageError, type LoadedModel } from '../../src/index.js';
-import { parseTemplate } from '../../src/model/fill-template.js';
+import { parseTemplate } from '../../src/generation/fill-template.js';
 import { tinyLM } from '../helpers/tiny-lm.js';
 
 let bi: LoadedModel;
@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 
 describe('fill with a bilstm', () => {
-  it('recovers a masked character', () => {
-    const r = fill(bi, 'the cat sat on the m_t.');
+  it('recovers a masked character', async () => {
+    const r = await fill(bi, 'the cat sat on the m_t.');
     expect(r.directions).toEqual(['forward', 'backward']);
     expect(r.candidates[0].text).toBe('the cat sat on the mat.');
     expect(r.candidates[0].fills).toEqual(['a']);
@@ -25,31 +25,31 @@ describe('fill with a bilstm', () => {
     for (const c of r.candidates) expect(c.text).toMatch(/^the cat sat on the m.t\.$/);
   });
 
-  it('recovers several gaps, the first character, and a gap of unknown length', () => {
-    expect(fill(bi, 'the c_t s_t on the mat.').candidates[0].fills).toEqual(['a', 'a']);
-    expect(fill(bi, '_y cat is on a mat.').candidates[0].text).toBe('my cat is on a mat.');
-    const w = fill(bi, 'a dog ate my *.');
+  it('recovers several gaps, the first character, and a gap of unknown length', async () => {
+    expect((await fill(bi, 'the c_t s_t on the mat.')).candidates[0].fills).toEqual(['a', 'a']);
+    expect((await fill(bi, '_y cat is on a mat.')).candidates[0].text).toBe('my cat is on a mat.');
+    const w = await fill(bi, 'a dog ate my *.');
     expect(w.candidates[0].text).toBe('a dog ate my hat.');
     expect(w.candidates[0].fills).toEqual(['hat']);
-    expect(fill(bi, 'a d*e my hat.', { maxGap: 6 }).candidates[0].fills).toEqual(['og at']);
+    expect((await fill(bi, 'a d*e my hat.', { maxGap: 6 })).candidates[0].fills).toEqual(['og at']);
   });
 
-  it('the backward search proposes what the forward one cannot see: a first character, with a beam of 1', () => {
+  it('the backward search proposes what the forward one cannot see: a first character, with a beam of 1', async () => {
     // Forward, a line starts with t far more often than m: with one partial sentence kept it
     // proposes "ty cat..." only. The backward model reads "y cat is on a mat." first.
-    expect(fill(uni, '_y cat is on a mat.', { beam: 1 }).candidates.map((c) => c.text)).not.toContain('my cat is on a mat.');
-    const r = fill(bi, '_y cat is on a mat.', { beam: 1 });
+    expect((await fill(uni, '_y cat is on a mat.', { beam: 1 })).candidates.map((c) => c.text)).not.toContain('my cat is on a mat.');
+    const r = await fill(bi, '_y cat is on a mat.', { beam: 1 });
     expect(r.candidates[0].text).toBe('my cat is on a mat.');
     expect(r.candidates.length).toBe(2); // one proposal from each direction
   });
 
-  it('ranks by the mean of forward and backward ln P of the whole sentence, as score() gives them', () => {
-    const r = fill(bi, 'the dog s_t.', { top: 4 });
+  it('ranks by the mean of forward and backward ln P of the whole sentence, as score() gives them', async () => {
+    const r = await fill(bi, 'the dog s_t.', { top: 4 });
     for (let i = 0; i < r.candidates.length; i++) {
       const c = r.candidates[i];
-      const [f] = score(bi, [c.text], 'forward');
-      const [b] = score(bi, [c.text], 'backward');
-      const [both] = score(bi, [c.text], 'both');
+      const [f] = await score(bi, [c.text], 'forward');
+      const [b] = await score(bi, [c.text], 'backward');
+      const [both] = await score(bi, [c.text], 'both');
       expect(c.forwardLogprobLn).toBe(f.logprobLn);
       expect(c.backwardLogprobLn).toBe(b.logprobLn);
       expect(c.logprobLn).toBe(both.logprobLn);
@@ -57,8 +57,8 @@ describe('fill with a bilstm', () => {
     }
   });
 
-  it('other placeholders with gap and wildcard; underscores and stars can then be text', () => {
-    const r = fill(bi, 'the cat s#t on the m?.', { gap: '#', wildcard: '?', maxGap: 3 });
+  it('other placeholders with gap and wildcard; underscores and stars can then be text', async () => {
+    const r = await fill(bi, 'the cat s#t on the m?.', { gap: '#', wildcard: '?', maxGap: 3 });
     expect(r.candidates[0].text).toBe('the cat sat on the mat.');
     expect(r.candidates[0].fills).toEqual(['a', 'at']);
     expect(parseTemplate('_#*?', { gap: '#', wildcard: '?', maxGap: 3 })).toEqual({
@@ -72,20 +72,20 @@ describe('fill with a bilstm', () => {
     });
   });
 
-  it('the same input gives the same candidates, byte for byte', () => {
-    expect(fill(bi, 'my _at is on a m*.')).toEqual(fill(bi, 'my _at is on a m*.'));
+  it('the same input gives the same candidates, byte for byte', async () => {
+    expect(await fill(bi, 'my _at is on a m*.')).toEqual(await fill(bi, 'my _at is on a m*.'));
   });
 });
 
 describe('fill with a one-direction model', () => {
-  it('ranks by the forward model alone; no backward score', () => {
-    const r = fill(uni, 'the cat sat on the m_t.');
+  it('ranks by the forward model alone; no backward score', async () => {
+    const r = await fill(uni, 'the cat sat on the m_t.');
     expect(r.directions).toEqual(['forward']);
     expect(r.candidates[0].text).toBe('the cat sat on the mat.');
     for (const c of r.candidates) {
       expect(c.backwardLogprobLn).toBeNull();
       expect(c.logprobLn).toBe(c.forwardLogprobLn);
-      expect(c.logprobLn).toBe(score(uni, [c.text])[0].logprobLn);
+      expect(c.logprobLn).toBe((await score(uni, [c.text]))[0].logprobLn);
     }
   });
 });
@@ -96,7 +96,8 @@ describe('fill: checks', () => {
     expect(() => fill(bi, 'the cat')).toThrow(/no gap/);
     expect(() => fill(bi, 'a_\nb')).toThrow(/one line/);
     expect(() => fill(bi, 'a_', { gap: '**' })).toThrow(/--gap/);
-    expect(() => fill(bi, 'a_', { gap: '*' })).toThrow(/--gap and --wildcard must differ/);
+    // The library names its options as the library does; the CLI's flags: test/cli/sample-fill.test.ts.
+    expect(() => fill(bi, 'a_', { gap: '*' })).toThrow(/^gap and wildcard must differ, both are "\*"$/);
     expect(() => fill(bi, 'a_', { maxGap: 0 })).toThrow(/--max-gap/);
     expect(() => fill(bi, 'a_', { beam: 0 })).toThrow(/--beam/);
     expect(() => fill(bi, 'a_', { top: 1.5 })).toThrow(/--top/);

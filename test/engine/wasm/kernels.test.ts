@@ -1,27 +1,34 @@
-// The WebAssembly SIMD kernels against the JS reference (src/tensor/matmul.ts), the arena they
-// work in, and the dispatch in src/tensor/backend.ts. The wasm module is part of the product:
-// if it is missing or does not load, these tests fail (they never skip).
+// The WebAssembly SIMD kernels (src/engine/wasm/kernels.ts) against the JS reference
+// (src/engine/js/), the arena they work in (src/engine/wasm/arena.ts), and the engines above
+// them: the wasm engine (src/engine/wasm/wasm-engine.ts) runs its products in those kernels on
+// tensors in its arena and refuses arrays outside it, the js engine runs the reference on any
+// arrays, and setEngine (src/engine/default-engine.ts) chooses which one new models get. The
+// wasm module is part of the product: if it is missing or does not load, these tests fail (they
+// never skip).
 //
 // Legend: C (M x N) += op(A) . op(W), K summed; NT: A (M x K), W (N x K); NN: A (M x K),
 // W (K x N); TN: A (K x M), X (K x N).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import * as backend from '../../src/tensor/backend.js';
-import * as ref from '../../src/tensor/matmul.js';
-import * as refGather from '../../src/tensor/gather.js';
-import * as refSoftmax from '../../src/tensor/softmax.js';
-import * as refAdam from '../../src/tensor/adam.js';
-import { WasmArena } from '../../src/tensor/wasm/arena.js';
-import { getWasmKernels, loadVariant, wasmAvailable, wasmLoadError, wasmVariant, type WasmKernels, type WasmVariant } from '../../src/tensor/wasm/kernels.js';
-import { CharnnError } from '../../src/errors.js';
-import type { Floats } from '../../src/tensor/types.js';
-import { Rng } from '../../src/util/rng.js';
+import { defaultEngine, engineNamed, getEngine, setEngine } from '../../../src/engine/default-engine.js';
+import type { Engine, Tensor } from '../../../src/engine/engine.js';
+import type { Floats } from '../../../src/engine/floats.js';
+import * as ref from '../../../src/engine/js/matmul.js';
+import * as refGather from '../../../src/engine/js/gather.js';
+import * as refSoftmax from '../../../src/engine/js/softmax-cross-entropy.js';
+import * as refAdam from '../../../src/engine/js/optimizer-steps.js';
+import { WasmArena } from '../../../src/engine/wasm/arena.js';
+import { defaultKernels, kernelsLoadError, kernelsVariant, loadKernels, type KernelVariant, type WasmKernels } from '../../../src/engine/wasm/kernels.js';
+import { WasmEngine } from '../../../src/engine/wasm/wasm-engine.js';
+import { CharnnError } from '../../../src/errors.js';
+import { Rng } from '../../../src/util/rng.js';
+import { floatsOf, JS32, JS64 } from '../../helpers/cpu.js';
 
 const rng = new Rng(7);
 
 /** The kernels, or a failure saying why they did not load. */
 function kernels(): WasmKernels {
-  const k = getWasmKernels();
-  if (k === null) throw new Error(`wasm kernels unavailable: ${wasmLoadError()?.message} (npm run build:wasm)`);
+  const k = defaultKernels();
+  if (k === null) throw new Error(`wasm kernels unavailable: ${kernelsLoadError()?.message} (npm run build:wasm)`);
   return k;
 }
 
@@ -86,27 +93,29 @@ const SHAPES: [number, number, number][] = [
 
 describe('wasm kernels load', () => {
   it('are available (built by npm run build:wasm into dist/wasm/kernels.wasm)', () => {
-    expect(wasmLoadError()).toBeNull();
-    expect(wasmAvailable()).toBe(true);
-    expect(getWasmKernels()).not.toBeNull();
+    expect(kernelsLoadError()).toBeNull();
+    expect(defaultKernels()).not.toBeNull();
+    // The wasm engine is built on them (it would throw if they had not loaded).
+    expect(engineNamed('wasm').name).toBe('wasm');
   });
 
   it('use the fused multiply-add build (relaxed SIMD) on this Node, unless CHARNN_WASM=simd', () => {
-    expect(wasmVariant()).toBe(process.env.CHARNN_WASM === 'simd' ? 'simd' : 'fma');
+    expect(kernelsVariant()).toBe(process.env.CHARNN_WASM === 'simd' ? 'simd' : 'fma');
   });
 
-  it('load from the built package too (dist/tensor/wasm/kernels.js finds dist/wasm)', async () => {
-    const url = new URL('../../dist/tensor/wasm/kernels.js', import.meta.url).href;
-    const built = (await import(url)) as { wasmAvailable(): boolean; wasmLoadError(): Error | null };
-    expect(built.wasmLoadError()).toBeNull();
-    expect(built.wasmAvailable()).toBe(true);
+  it('load from the built package too (dist/node.js installs the Node platform, whose dist/platform/node/node-platform.js finds dist/wasm)', async () => {
+    await import(new URL('../../../dist/node.js', import.meta.url).href);
+    const url = new URL('../../../dist/engine/wasm/kernels.js', import.meta.url).href;
+    const built = (await import(url)) as { defaultKernels(): WasmKernels | null; kernelsLoadError(): Error | null };
+    expect(built.kernelsLoadError()).toBeNull();
+    expect(built.defaultKernels()).not.toBeNull();
   });
 });
 
-const variants = new Map<WasmVariant, WasmKernels>();
+const variants = new Map<KernelVariant, WasmKernels>();
 /** Each build on its own arena, loaded once. */
-function variant(v: WasmVariant): WasmKernels {
-  if (!variants.has(v)) variants.set(v, loadVariant(v));
+function variant(v: KernelVariant): WasmKernels {
+  if (!variants.has(v)) variants.set(v, loadKernels(v));
   return variants.get(v)!;
 }
 
@@ -297,10 +306,10 @@ describe('WasmArena', () => {
   });
 });
 
-describe('backend dispatch', () => {
+describe('engines: the wasm engine runs its tensors through the kernels, the js engine the reference', () => {
   afterEach(() => {
     vi.restoreAllMocks();
-    backend.setEngine('wasm');
+    setEngine('wasm');
   });
 
   /** Spies on every wasm kernel; returns how many wasm calls were made. */
@@ -309,20 +318,23 @@ describe('backend dispatch', () => {
     return () => spies.reduce((s, spy) => s + spy.mock.calls.length, 0);
   }
 
-  /** Calls all five backend kernels, outputs from `makeOut` and inputs from `makeIn`; returns
-   *  the outputs and what the JS reference gives on the same inputs. */
-  function runAll(makeOut: (n: number) => Floats, makeIn: (n: number) => Floats = makeOut) {
+  /** A CPU engine's tensor is its typed array: these hand arrays made anywhere to an engine. */
+  const tensor = (x: Floats): Tensor => x as unknown as Tensor;
+
+  /** Calls all five products of `engine`, outputs from `makeOut` and inputs from `makeIn`;
+   *  returns the outputs and what the JS reference gives on the same inputs. */
+  function runAll(engine: Engine, makeOut: (n: number) => Floats, makeIn: (n: number) => Floats = makeOut) {
     const [M, N, K] = [5, 7, 9];
     const out = (n: number) => randomize(makeOut(n));
     const inp = (n: number) => randomize(makeIn(n));
     const A = inp(M * K), W = inp(N * K), At = inp(K * M), X = inp(K * N), bias = inp(N), dC = inp(M * N);
     const got = [out(M * N), out(M * N), out(M * N), out(M * N), out(N)];
     const want = got.map((x) => x.slice());
-    backend.matmulNT(got[0], A, W, M, N, K);
-    backend.matmulNN(got[1], A, W, M, N, K);
-    backend.matmulTN(got[2], At, X, M, N, K);
-    backend.addBiasRows(got[3], bias, M, N);
-    backend.sumRows(got[4], dC, M, N);
+    engine.matmulNT(tensor(got[0]), tensor(A), tensor(W), M, N, K);
+    engine.matmulNN(tensor(got[1]), tensor(A), tensor(W), M, N, K);
+    engine.matmulTN(tensor(got[2]), tensor(At), tensor(X), M, N, K);
+    engine.addBiasRows(tensor(got[3]), tensor(bias), M, N);
+    engine.sumRows(tensor(got[4]), tensor(dC), M, N);
     ref.matmulNT(want[0], A, W, M, N, K);
     ref.matmulNN(want[1], A, W, M, N, K);
     ref.matmulTN(want[2], At, X, M, N, K);
@@ -331,47 +343,84 @@ describe('backend dispatch', () => {
     return { got, want };
   }
 
-  it('defaults to wasm, and runs arena Float32Arrays through it', () => {
-    expect(backend.getEngine()).toBe('wasm');
+  it('wasm is the default engine, and runs its own tensors (arena Float32Arrays) through the kernels', () => {
+    expect(getEngine()).toBe('wasm');
     const k = kernels();
+    const engine = defaultEngine() as WasmEngine;
+    expect(engine).toBeInstanceOf(WasmEngine);
+    expect(engine.kernels).toBe(k);
     const wasmCalls = spyWasm(k);
-    const x = backend.allocFloats(10);
+    const x = engine.floatsOf(engine.zeros(10));
     expect(k.arena.owns(x)).toBe(true);
-    const { got, want } = runAll(backend.allocFloats);
+    const { got, want } = runAll(engine, (n) => engine.floatsOf(engine.zeros(n)));
     expect(wasmCalls()).toBe(5);
     for (let i = 0; i < got.length; i++) {
       for (let j = 0; j < got[i].length; j++) expect(got[i][j]).toBeCloseTo(want[i][j], 4);
     }
   });
 
-  it('falls back to JS for Float64Array, for ordinary Float32Array, and for a mix', () => {
+  it('the js engine, in float32 and float64, gives the reference bit for bit on ordinary arrays, without the wasm kernels', () => {
+    // What the wasm engine's fallback to JS used to do for Float64Array and ordinary arrays, the
+    // js engine does now (a model lives wholly in one engine).
     const k = kernels();
     const wasmCalls = spyWasm(k);
-    const arena = (n: number) => k.arena.alloc(n);
-    const f32 = (n: number) => new Float32Array(n);
-    const f64 = (n: number) => new Float64Array(n);
-    for (const [makeOut, makeIn] of [[f64, f64], [f32, f32], [arena, f32], [f32, arena], [arena, f64]]) {
-      const { got, want } = runAll(makeOut, makeIn);
-      // The JS path ran: bit for bit the reference.
+    for (const engine of [JS64, JS32]) {
+      const { got, want } = runAll(engine, (n) => engine.floatsOf(engine.zeros(n)));
+      expect(got[0]).toBeInstanceOf(engine === JS64 ? Float64Array : Float32Array);
+      expect(k.arena.owns(got[0])).toBe(false);
       for (let i = 0; i < got.length; i++) expect(Array.from(got[i])).toEqual(Array.from(want[i]));
     }
     expect(wasmCalls()).toBe(0);
   });
 
-  it("setEngine('js') forces JS even for arena arrays, and allocFloats then gives ordinary arrays", () => {
+  it('the wasm engine refuses Float64Array, ordinary Float32Array, another arena\'s arrays, and any mix: a RangeError, nothing written', () => {
+    // It used to fall back to JS for these; now a model lives wholly in one engine, and an array
+    // that is not the engine's own is a bug the kernels refuse before touching any memory.
+    const engine = engineNamed('wasm') as WasmEngine;
+    const k = engine.kernels;
+    const mark = k.arena.mark();
+    const arena = (n: number) => k.arena.alloc(n);
+    const f32 = (n: number) => new Float32Array(n);
+    const f64 = (n: number) => new Float64Array(n);
+    const foreign = new WasmArena({ initialPages: 1 });
+    const otherArena = (n: number) => foreign.alloc(n);
+    const [M, N, K] = [5, 7, 9];
+    const mixes: [(n: number) => Floats, (n: number) => Floats][] = [[f64, f64], [f32, f32], [arena, f32], [f32, arena], [arena, f64], [otherArena, arena], [arena, otherArena]];
+    for (const [makeOut, makeIn] of mixes) {
+      const out = (n: number) => randomize(makeOut(n));
+      const inp = (n: number) => randomize(makeIn(n));
+      const A = inp(M * K), W = inp(N * K), At = inp(K * M), X = inp(K * N), bias = inp(N), dC = inp(M * N);
+      const got = [out(M * N), out(M * N), out(M * N), out(M * N), out(N)];
+      const before = got.map((x) => Array.from(x));
+      expect(() => engine.matmulNT(tensor(got[0]), tensor(A), tensor(W), M, N, K)).toThrow(RangeError);
+      expect(() => engine.matmulNN(tensor(got[1]), tensor(A), tensor(W), M, N, K)).toThrow(RangeError);
+      expect(() => engine.matmulTN(tensor(got[2]), tensor(At), tensor(X), M, N, K)).toThrow(RangeError);
+      expect(() => engine.addBiasRows(tensor(got[3]), tensor(bias), M, N)).toThrow(RangeError);
+      expect(() => engine.sumRows(tensor(got[4]), tensor(dC), M, N)).toThrow(RangeError);
+      for (let i = 0; i < got.length; i++) expect(Array.from(got[i])).toEqual(before[i]);
+    }
+    k.arena.release(mark);
+  });
+
+  it("setEngine('js') gives new work the js engine, which runs the reference even on arena arrays and allocates ordinary arrays", () => {
     const k = kernels();
     const wasmCalls = spyWasm(k);
     const arenaMade = (n: number) => k.arena.alloc(n);
-    backend.setEngine('js');
-    expect(backend.getEngine()).toBe('js');
-    expect(k.arena.owns(backend.allocFloats(4))).toBe(false);
-    const { got, want } = runAll(arenaMade);
+    setEngine('js');
+    expect(getEngine()).toBe('js');
+    const js = defaultEngine();
+    expect(js).toBe(engineNamed('js'));
+    expect(js.precision).toBe('float32');
+    const made = floatsOf(js, js.zeros(4));
+    expect(made).toBeInstanceOf(Float32Array);
+    expect(k.arena.owns(made)).toBe(false);
+    const { got, want } = runAll(js, arenaMade);
     for (let i = 0; i < got.length; i++) expect(Array.from(got[i])).toEqual(Array.from(want[i]));
     expect(wasmCalls()).toBe(0);
 
-    backend.setEngine('wasm');
-    expect(backend.getEngine()).toBe('wasm');
-    runAll(arenaMade);
+    setEngine('wasm');
+    expect(getEngine()).toBe('wasm');
+    runAll(defaultEngine(), arenaMade);
     expect(wasmCalls()).toBe(5);
   });
 });

@@ -3,28 +3,26 @@
 // reset 'none' is exactly one StreamScorer pass over the whole id stream (reversed for the
 // backward model, in windows, without a reversed copy); 'both' is the mean; streamNats is the
 // per-token mean of that pass, for compact id arrays too; and the token / char / line / <UNK>
-// counts follow GUIDE.md section 2 (code points, CRLF and CR line ends, empty lines, an
-// unterminated last line).
+// counts are as src/scoring/evaluate.ts and src/data/corpus.ts define them (code points, CRLF
+// and CR line ends, empty lines, an unterminated last line). Float64 models on the js engine.
 import { describe, expect, it } from 'vitest';
 import { encodeCorpus, splitLines } from '../../src/data/corpus.js';
 import { CharLM } from '../../src/model/charlm.js';
 import type { CellType, Direction, ModelConfig } from '../../src/model/config.js';
-import { evaluateCorpus, streamNats } from '../../src/model/evaluate.js';
-import { StreamScorer } from '../../src/model/logprobs.js';
-import { ParamSet, paramSpecs, sizeOf } from '../../src/model/params.js';
-import { SentenceScorer } from '../../src/model/score.js';
+import { hostParams, paramSpecs, totalSize } from '../../src/model/param-set.js';
+import { evaluateCorpus, streamNats } from '../../src/scoring/evaluate.js';
+import { SentenceScorer } from '../../src/scoring/sentence-scorer.js';
+import { StreamScorer } from '../../src/scoring/stream-scorer.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
+import { JS64 } from '../helpers/cpu.js';
 import { randomFill } from '../helpers/gradcheck.js';
 
 function makeModel(cell: CellType, V: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: 6, layers: 2, dropout: 0 };
   const specs = paramSpecs(config);
-  const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
   const rng = new Rng(seed);
-  const params = new ParamSet<Float64Array>(specs, randomFill(new Float64Array(total), () => rng.next(), 0.7));
-  // Float64 underneath; the evaluation API is typed for the float32 production model.
-  return new CharLM<Float64Array>(config, params) as unknown as CharLM;
+  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7)), JS64);
 }
 
 const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5], ['😀', 5]]), 1);
@@ -49,15 +47,15 @@ describe('evaluateCorpus', () => {
     expect(corpus.ids.length).toBeGreaterThan(2 * 256);
   });
 
-  it('counts: lines, chars (code points), tokens = chars + lines, unk', () => {
+  it('counts: lines, chars (code points), tokens = chars + lines, unk', async () => {
     const model = makeModel('lstm', vocab.size, 1);
-    const r = evaluateCorpus(model, corpus, 'forward', 'line');
+    const r = await evaluateCorpus(model, corpus, 'forward', 'line');
     const chars = lines.reduce((n, l) => n + [...l].length, 0);
     expect(r.lines).toBe(40);
     expect(r.chars).toBe(chars);
     expect(r.tokens).toBe(chars + 40);
     expect(r.unk).toBe(3); // x, 🎉, 🎉
-    const none = evaluateCorpus(model, corpus, 'forward', 'none');
+    const none = await evaluateCorpus(model, corpus, 'forward', 'none');
     expect([none.lines, none.chars, none.tokens, none.unk]).toEqual([r.lines, r.chars, r.tokens, r.unk]);
   });
 
@@ -66,46 +64,46 @@ describe('evaluateCorpus', () => {
     const directions: Direction[] = cell === 'bilstm' ? ['forward', 'backward'] : ['forward'];
 
     for (const direction of directions) {
-      it(`${cell} ${direction}: reset 'line' == the sum of SentenceScorer over the lines`, () => {
+      it(`${cell} ${direction}: reset 'line' == the sum of SentenceScorer over the lines`, async () => {
         const scorer = new SentenceScorer(model, vocab);
         let ln = 0;
         let unkLn = 0;
         let unk = 0;
         for (const line of lines) {
-          const s = scorer.score(line, direction);
+          const s = await scorer.score(line, direction);
           ln += s.logprobLn;
           unkLn += s.unkLogprobLn;
           unk += s.unk;
         }
-        const r = evaluateCorpus(model, corpus, direction, 'line');
+        const r = await evaluateCorpus(model, corpus, direction, 'line');
         expect(Math.abs(r.logprobLn - ln)).toBeLessThan(1e-9 * Math.abs(ln));
         expect(Math.abs(r.unkLogprobLn - unkLn)).toBeLessThan(1e-9);
         expect(r.unk).toBe(unk);
         expect(unkLn).toBeLessThan(0);
       });
 
-      it(`${cell} ${direction}: reset 'none' == one StreamScorer pass; streamNats its mean`, () => {
+      it(`${cell} ${direction}: reset 'none' == one StreamScorer pass; streamNats its mean`, async () => {
         const scorer = new StreamScorer(model, direction);
         const ids = direction === 'forward' ? corpus.ids : corpus.ids.slice().reverse();
-        const pass = scorer.logProbs(ids, null);
-        const r = evaluateCorpus(model, corpus, direction, 'none');
+        const pass = await scorer.logProbs(ids, null);
+        const r = await evaluateCorpus(model, corpus, direction, 'none');
         expect(Math.abs(r.logprobLn - pass.ln)).toBeLessThan(1e-9 * Math.abs(pass.ln));
         expect(Math.abs(r.unkLogprobLn - pass.unkLn)).toBeLessThan(1e-9);
         expect(pass.unkCount).toBe(3);
-        const nats = streamNats(model, corpus.ids, direction);
+        const nats = await streamNats(model, corpus.ids, direction);
         expect(Math.abs(nats - -pass.ln / (corpus.ids.length - 1))).toBeLessThan(1e-12);
         // The carried state matters: the stream total is not the per-line total.
-        const perLine = evaluateCorpus(model, corpus, direction, 'line');
+        const perLine = await evaluateCorpus(model, corpus, direction, 'line');
         expect(Math.abs(perLine.logprobLn - r.logprobLn)).toBeGreaterThan(1e-6);
       });
     }
 
     if (cell === 'bilstm') {
-      it(`bilstm: 'both' is the mean of the two directions, for both reset modes`, () => {
+      it(`bilstm: 'both' is the mean of the two directions, for both reset modes`, async () => {
         for (const reset of ['line', 'none'] as const) {
-          const f = evaluateCorpus(model, corpus, 'forward', reset);
-          const b = evaluateCorpus(model, corpus, 'backward', reset);
-          const m = evaluateCorpus(model, corpus, 'both', reset);
+          const f = await evaluateCorpus(model, corpus, 'forward', reset);
+          const b = await evaluateCorpus(model, corpus, 'backward', reset);
+          const m = await evaluateCorpus(model, corpus, 'both', reset);
           expect(Math.abs(m.logprobLn - (f.logprobLn + b.logprobLn) / 2)).toBeLessThan(1e-9);
           expect(Math.abs(m.unkLogprobLn - (f.unkLogprobLn + b.unkLogprobLn) / 2)).toBeLessThan(1e-9);
           expect(m.tokens).toBe(f.tokens);
@@ -115,7 +113,7 @@ describe('evaluateCorpus', () => {
     }
   }
 
-  it(`streamNats and reset 'none' over compact ids, backward over a stream longer than its reversal window: exactly one pass over an Int32Array copy`, () => {
+  it(`streamNats and reset 'none' over compact ids, backward over a stream longer than its reversal window: exactly one pass over an Int32Array copy`, async () => {
     const model = makeModel('bilstm', vocab.size, 6);
     const rng2 = new Rng(17);
     const long = encodeCorpus(Array.from({ length: 5200 }, () => lines[Math.floor(rng2.next() * lines.length)]).join('\n'), vocab);
@@ -125,23 +123,23 @@ describe('evaluateCorpus', () => {
       const copy = Int32Array.from(long.ids);
       if (direction === 'backward') copy.reverse();
       const scorer = new StreamScorer(model, direction);
-      const pass = scorer.logProbs(copy, null);
+      const pass = await scorer.logProbs(copy, null);
       // Summed in the same order: the same numbers, not just close ones.
-      expect(streamNats(model, long.ids, direction)).toBe(-pass.ln / (long.ids.length - 1));
-      const r = evaluateCorpus(model, long, direction, 'none');
+      expect(await streamNats(model, long.ids, direction)).toBe(-pass.ln / (long.ids.length - 1));
+      const r = await evaluateCorpus(model, long, direction, 'none');
       expect(r.logprobLn).toBe(pass.ln);
       expect(r.unkLogprobLn).toBe(pass.unkLn);
       expect(pass.unkCount).toBeGreaterThan(100);
     }
   });
 
-  it('a one-line corpus: line and stream modes agree (one sentence from the zero state)', () => {
+  it('a one-line corpus: line and stream modes agree (one sentence from the zero state)', async () => {
     const model = makeModel('lstm', vocab.size, 4);
     const one = encodeCorpus('abc é😀', vocab);
-    const a = evaluateCorpus(model, one, 'forward', 'line');
-    const b = evaluateCorpus(model, one, 'forward', 'none');
+    const a = await evaluateCorpus(model, one, 'forward', 'line');
+    const b = await evaluateCorpus(model, one, 'forward', 'none');
     expect(a.logprobLn).toBeCloseTo(b.logprobLn, 12);
     expect(a.tokens).toBe(7); // 6 code points + <EOS>
-    expect(Math.abs(a.logprobLn - new SentenceScorer(model, vocab).score('abc é😀', 'forward').logprobLn)).toBeLessThan(1e-12);
+    expect(Math.abs(a.logprobLn - (await new SentenceScorer(model, vocab).score('abc é😀', 'forward')).logprobLn)).toBeLessThan(1e-12);
   });
 });

@@ -1,15 +1,15 @@
-// eval --reset line on several threads (line-threads.ts): the groups of each window are taken
+// eval --reset line on several threads (src/scoring/line-threads.ts): the groups of each window are taken
 // from a shared counter by every thread, and the totals are bit-identical to one thread's (every line is
 // computed as one thread computes it and the totals are added in file order), for lstm, gru and
 // the bilstm's backward model, for 2 and 3 threads; arrays that are not on shared memory fall
 // back (null) instead of being copied; evaluateCorpus gives the same figures for any --threads.
 import { describe, expect, it } from 'vitest';
-import { encodeCorpus } from '../../src/data/corpus.js';
+import { encodeCorpus, type EncodedCorpus } from '../../src/data/corpus.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
-import { evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD } from '../../src/model/evaluate.js';
-import { lineScorerFor } from '../../src/model/line-scorer.js';
-import { LINE_CTRL, scoreLinesThreaded, takeGroup } from '../../src/model/line-threads.js';
+import { evaluateCorpus, MIN_TOKENS_PER_EXTRA_THREAD } from '../../src/scoring/evaluate.js';
+import { withLineScorer } from '../../src/scoring/line-scorer.js';
+import { LINE_CTRL, scoreLinesThreaded, takeGroup } from '../../src/scoring/line-threads.js';
 import { openRound } from '../../src/util/round-counter.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
@@ -33,29 +33,34 @@ function model(cell: CellType): CharLM {
   return new CharLM(config, initParams(config, new Rng(5)));
 }
 
+/** One thread's totals, from the model's shared line scorer. */
+function oneThread(m: CharLM, direction: 'forward' | 'backward', c: EncodedCorpus) {
+  return withLineScorer(m, direction, (scorer) => scorer.score(c.ids, c.lineStarts, c.lines));
+}
+
 describe('line scoring on several threads', () => {
   const corpus = encodeCorpus(makeText(600, 60, 3), vocab);
 
   for (const [cell, direction] of [['lstm', 'forward'], ['gru', 'forward'], ['bilstm', 'backward']] as const) {
-    it(`${cell} ${direction}: 2 and 3 threads give one thread's totals bit for bit`, () => {
+    it(`${cell} ${direction}: 2 and 3 threads give one thread's totals bit for bit`, async () => {
       const m = model(cell);
-      const one = lineScorerFor(m, direction).score(corpus.ids, corpus.lineStarts, corpus.lines);
+      const one = await oneThread(m, direction, corpus);
       expect(one.unkCount).toBeGreaterThan(0);
       for (const threads of [2, 3]) {
-        const many = scoreLinesThreaded(m, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads);
+        const many = await scoreLinesThreaded(m, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads);
         expect(many).toEqual(one);
       }
     });
   }
 
-  it('workers that are ready from the start take groups, and the totals are still bit-identical', () => {
+  it('workers that are ready from the start take groups, and the totals are still bit-identical', async () => {
     const big = encodeCorpus(makeText(6000, 50, 11), vocab);
     const m = model('lstm');
-    const one = lineScorerFor(m, 'forward').score(big.ids, big.lineStarts, big.lines);
+    const one = await oneThread(m, 'forward', big);
     const stats = { groups: 0, workerGroups: 0 };
-    const two = scoreLinesThreaded(m, 'forward', big.ids, big.lineStarts, big.lines, 2, undefined, { waitForWorkers: true, stats });
+    const two = await scoreLinesThreaded(m, 'forward', big.ids, big.lineStarts, big.lines, 2, undefined, { waitForWorkers: true, stats });
     expect(two).toEqual(one);
-    expect(stats.groups).toBe(Math.ceil(6000 / lineScorerFor(m, 'forward').streams));
+    expect(stats.groups).toBe(Math.ceil(6000 / (await withLineScorer(m, 'forward', async (scorer) => scorer.streams))));
     expect(stats.workerGroups).toBeGreaterThan(0);
     expect(stats.workerGroups).toBeLessThan(stats.groups);
   });
@@ -68,20 +73,20 @@ describe('line scoring on several threads', () => {
     expect(takeGroup(control, 5)).toBe(3);
   });
 
-  it('returns null (the caller scores on one thread) for arrays that are not on shared memory', () => {
+  it('returns null (the caller scores on one thread) for arrays that are not on shared memory', async () => {
     const m = model('lstm');
     const ids = Uint8Array.from(corpus.ids);
     expect(ids.buffer instanceof SharedArrayBuffer).toBe(false);
-    expect(scoreLinesThreaded(m, 'forward', ids, corpus.lineStarts, corpus.lines, 2)).toBeNull();
-    expect(scoreLinesThreaded(m, 'forward', corpus.ids, corpus.lineStarts, corpus.lines, 1)).toBeNull();
+    expect(await scoreLinesThreaded(m, 'forward', ids, corpus.lineStarts, corpus.lines, 2)).toBeNull();
+    expect(await scoreLinesThreaded(m, 'forward', corpus.ids, corpus.lineStarts, corpus.lines, 1)).toBeNull();
   });
 
-  it('evaluateCorpus: the same figures for --threads 1 and 2 on an input big enough for threads', () => {
+  it('evaluateCorpus: the same figures for --threads 1 and 2 on an input big enough for threads', async () => {
     const big = encodeCorpus(makeText(8000, 40, 9), vocab);
     expect(big.ids.length).toBeGreaterThan(MIN_TOKENS_PER_EXTRA_THREAD);
     const m = model('lstm');
-    const one = evaluateCorpus(m, big, 'forward', 'line', { threads: 1 });
-    const two = evaluateCorpus(m, big, 'forward', 'line', { threads: 2 });
+    const one = await evaluateCorpus(m, big, 'forward', 'line', { threads: 1 });
+    const two = await evaluateCorpus(m, big, 'forward', 'line', { threads: 2 });
     expect(two).toEqual(one);
   });
 });
