@@ -32,9 +32,20 @@ type Raw = Record<Kernel, (c: number, a: number, w: number, M: number, N: number
 
 const arena = new WasmArena();
 const scratch = arena.alloc(1 << 20).byteOffset; // more than any build's workspace
-const api = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: object } } }).WebAssembly;
+const api = (
+  globalThis as unknown as {
+    WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: object } };
+  }
+).WebAssembly;
 function load(file: string): Raw {
-  const imports = { env: { memory: arena.memory, abort: () => { throw new Error('abort'); } } };
+  const imports = {
+    env: {
+      memory: arena.memory,
+      abort: () => {
+        throw new Error('abort');
+      },
+    },
+  };
   return new api.Instance(new api.Module(readFileSync(file)), imports).exports as Raw;
 }
 const builds = [load(fileA), load(fileB)];
@@ -49,7 +60,7 @@ const CASES: [Kernel, number, number, number, string][] = [
   ['matmulTN', 2048, 512, 1250, '2x512 dW_ih, dW_hh'],
   ['matmulTN', 65, 512, 1250, '2x512 dW decoder'],
   ['matmulNT', 50, 512, 128, '2x128 gates, one step'],
-  ['matmulNT', 25, 512, 128, '2x128 gates, one step, a thread\'s 25 streams'],
+  ['matmulNT', 25, 512, 128, "2x128 gates, one step, a thread's 25 streams"],
   ['matmulNT', 64, 512, 128, '2x128 gates, one step, eval line group'],
   ['matmulNN', 50, 128, 512, '2x128 dh, one step'],
   ['matmulTN', 512, 128, 2500, '2x128 dW'],
@@ -66,7 +77,8 @@ const random = (n: number) => {
 for (const [kernel, M, N, K, what] of CASES) {
   if (!`${kernel} ${what}`.includes(filter)) continue;
   const mark = arena.mark();
-  const A = random(M * K), W = random(N * K);
+  const A = random(M * K),
+    W = random(N * K);
   // One call each on a zero C: are the results the same bits?
   const out = builds.map((b) => {
     const C = arena.alloc(M * N);
@@ -88,6 +100,12 @@ for (const [kernel, M, N, K, what] of CASES) {
     }
   }
   const [ga, gb] = best.map((ms) => flops / (ms / 1000) / 1e9);
-  console.log(`${kernel} ${M}x${N}x${K} ${what}`.padEnd(46), ga.toFixed(1).padStart(6), gb.toFixed(1).padStart(6), `${(gb / ga).toFixed(2)}x`, same ? 'bit-identical' : 'DIFFERENT');
+  console.log(
+    `${kernel} ${M}x${N}x${K} ${what}`.padEnd(46),
+    ga.toFixed(1).padStart(6),
+    gb.toFixed(1).padStart(6),
+    `${(gb / ga).toFixed(2)}x`,
+    same ? 'bit-identical' : 'DIFFERENT',
+  );
   arena.release(mark);
 }

@@ -102,7 +102,9 @@ function wasmImpl(k: WasmKernels): Impl {
 /** Median GFLOP/s over RUNS timed runs, each repeating the call for at least MIN_RUN_MS. */
 function measure(c: Case, impl: Impl, alloc: (n: number) => Float32Array): number {
   const [sx, sy, sz] = sizes(c);
-  const x = fill(alloc(sx)), y = fill(alloc(sy)), z = fill(alloc(sz));
+  const x = fill(alloc(sx)),
+    y = fill(alloc(sy)),
+    z = fill(alloc(sz));
   // Warm-up (JIT tier-up), and calibrate how many calls make a run.
   let reps = 1;
   for (;;) {
@@ -160,10 +162,12 @@ interface LayerCase {
   what: string;
 }
 
-const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [
-  { cell, T: 50, B: 50, H: 128, D: 128, what: 'training chunk, layer 2' },
-  { cell, T: 1, B: 1, H: 128, D: 128, what: 'sampling step' },
-]).concat([{ cell: 'lstm', T: 50, B: 25, H: 512, D: 512, what: '2x512: training chunk, layer 2, one thread' }]);
+const LAYER_CASES: LayerCase[] = (['lstm', 'gru', 'rnn'] as const)
+  .flatMap((cell) => [
+    { cell, T: 50, B: 50, H: 128, D: 128, what: 'training chunk, layer 2' },
+    { cell, T: 1, B: 1, H: 128, D: 128, what: 'sampling step' },
+  ])
+  .concat([{ cell: 'lstm', T: 50, B: 25, H: 512, D: 512, what: '2x512: training chunk, layer 2, one thread' }]);
 
 /** Median milliseconds per forward + backward of one layer on engine e. */
 function measureLayer(c: LayerCase, e: EngineName): number {
@@ -198,4 +202,5 @@ for (const c of LAYER_CASES.filter((c) => c.what.includes(FILTER))) {
   k.arena.release(start);
 }
 const layerWidths = layerRows[0].map((_, i) => Math.max(...layerRows.map((r) => r[i].length)));
-for (const r of layerRows) console.log(r.map((s, i) => (i >= 6 || (i >= 1 && i <= 4) ? s.padStart(layerWidths[i]) : s.padEnd(layerWidths[i]))).join('  '));
+for (const r of layerRows)
+  console.log(r.map((s, i) => (i >= 6 || (i >= 1 && i <= 4) ? s.padStart(layerWidths[i]) : s.padEnd(layerWidths[i]))).join('  '));

@@ -14,10 +14,14 @@ import { Rng } from '../src/util/rng.js';
 installPlatform(nodePlatform);
 const engine = engineNamed('wasm');
 const rng = new Rng(1);
-const fill = (x: Float32Array) => { for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-0.01, 0.01); return x; };
+const fill = (x: Float32Array) => {
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-0.01, 0.01);
+  return x;
+};
 const [T, B, H, D] = [50, 25, 512, 512];
 const layer = layerRun(engine, 'lstm', T, B, H, D, fill);
-let fwd = Infinity, bwd = Infinity;
+let fwd = Infinity,
+  bwd = Infinity;
 const until = performance.now() + Number(process.argv[2] ?? 8000);
 while (performance.now() < until) {
   const t0 = performance.now();
@@ -25,6 +29,7 @@ while (performance.now() < until) {
   const t1 = performance.now();
   layer.backward();
   const t2 = performance.now();
-  fwd = Math.min(fwd, t1 - t0); bwd = Math.min(bwd, t2 - t1);
+  fwd = Math.min(fwd, t1 - t0);
+  bwd = Math.min(bwd, t2 - t1);
 }
 console.log(`min fwd ${fwd.toFixed(1)} ms, min bwd ${bwd.toFixed(1)} ms, sum ${(fwd + bwd).toFixed(1)} ms`);

@@ -188,8 +188,18 @@ function rows(quick: boolean): Row[] {
       must: 1.5,
       goal: 2,
     },
-    { name: 'score one stream (eval --reset none) lstm 2x128', work: { kind: 'eval', model: m('lstm', 128, 2), reset: 'none', chars: evalChars }, must: 1.5, goal: 2 },
-    { name: 'eval --reset line, short lines, lstm 2x128 (vs one-stream score)', work: { kind: 'eval', model: m('lstm', 128, 2), reset: 'line', chars: evalChars }, must: 4, goal: 8 },
+    {
+      name: 'score one stream (eval --reset none) lstm 2x128',
+      work: { kind: 'eval', model: m('lstm', 128, 2), reset: 'none', chars: evalChars },
+      must: 1.5,
+      goal: 2,
+    },
+    {
+      name: 'eval --reset line, short lines, lstm 2x128 (vs one-stream score)',
+      work: { kind: 'eval', model: m('lstm', 128, 2), reset: 'line', chars: evalChars },
+      must: 4,
+      goal: 8,
+    },
   ];
 }
 
@@ -244,7 +254,24 @@ async function modelFor(ctx: Context, spec: ModelSpec): Promise<string> {
   const out = join(ctx.tmp, `${key}.safetensors`);
   progress(`making a ${spec.cell} ${spec.layers}x${spec.hidden} checkpoint (charnn train --steps 1)`);
   await charnn(
-    ['train', ctx.opts.corpus, '--cell', spec.cell, '--hidden', spec.hidden, '--layers', spec.layers, '--steps', 1, '--val-frac', 0.01, '--samples', 0, '-o', out],
+    [
+      'train',
+      ctx.opts.corpus,
+      '--cell',
+      spec.cell,
+      '--hidden',
+      spec.hidden,
+      '--layers',
+      spec.layers,
+      '--steps',
+      1,
+      '--val-frac',
+      0.01,
+      '--samples',
+      0,
+      '-o',
+      out,
+    ],
     'make a model',
   );
   ctx.models.set(key, out);
@@ -256,7 +283,9 @@ function textOf(ctx: Context, chars: number): string {
   const have = ctx.texts.get(chars);
   if (have) return have;
   const text = readFileSync(ctx.opts.corpus, 'utf8');
-  const points = Array.from(text.slice(0, chars * 2 + 16)).slice(0, chars).join('');
+  const points = Array.from(text.slice(0, chars * 2 + 16))
+    .slice(0, chars)
+    .join('');
   const cut = points.lastIndexOf('\n');
   const file = join(ctx.tmp, `text-${chars}.txt`);
   writeFileSync(file, cut > 0 ? points.slice(0, cut + 1) : points);
@@ -276,8 +305,10 @@ async function torchVersion(opts: Options): Promise<string | null> {
   try {
     const r = await run(opts.python, ['-c', 'import torch; print(torch.__version__)'], { timeoutS: 120 });
     if (r.code === 0) return r.stdout.trim();
-    progress(`PyTorch is not available (${opts.python} -c 'import torch' failed: ${r.stderr.trim().split('\n').pop()}); ` +
-      `PyTorch figures will be n/a (apt-get install -y python3-torch libopenblas0-pthread)`);
+    progress(
+      `PyTorch is not available (${opts.python} -c 'import torch' failed: ${r.stderr.trim().split('\n').pop()}); ` +
+        `PyTorch figures will be n/a (apt-get install -y python3-torch libopenblas0-pthread)`,
+    );
   } catch (e) {
     progress(`PyTorch is not available (${(e as Error).message}); PyTorch figures will be n/a`);
   }
@@ -289,7 +320,18 @@ function torchArgs(ctx: Context, work: Work): string[] {
   const common = ['--cell', cell, '--hidden', String(hidden), '--layers', String(layers), '--corpus', ctx.opts.corpus];
   switch (work.kind) {
     case 'train':
-      return ['train', ...common, '--batch', String(B), '--seq', String(T), '--steps', String(work.torchSteps), '--warmup', String(work.torchWarmup)];
+      return [
+        'train',
+        ...common,
+        '--batch',
+        String(B),
+        '--seq',
+        String(T),
+        '--steps',
+        String(work.torchSteps),
+        '--warmup',
+        String(work.torchWarmup),
+      ];
     case 'sample':
       return ['sample', ...common, '--chars', String(work.torchChars)];
     case 'eval':
@@ -336,9 +378,30 @@ async function measureCharnn(ctx: Context, row: Row, round: number, bin = BIN): 
       const tag = `${specKey(work.model)}-r${round}${bin === BIN ? '' : '-against'}`;
       const log = join(ctx.tmp, `train-${tag}.jsonl`);
       const args: (string | number)[] = [
-        'train', ctx.opts.corpus, '--cell', cell, '--hidden', hidden, '--layers', layers, '--batch', B, '--seq', T,
-        '--steps', work.charnnSteps, '--eval-every', 100_000_000, '--val-frac', 0.01, '--samples', 0,
-        '--log', log, '-o', join(ctx.tmp, `train-${tag}.safetensors`),
+        'train',
+        ctx.opts.corpus,
+        '--cell',
+        cell,
+        '--hidden',
+        hidden,
+        '--layers',
+        layers,
+        '--batch',
+        B,
+        '--seq',
+        T,
+        '--steps',
+        work.charnnSteps,
+        '--eval-every',
+        100_000_000,
+        '--val-frac',
+        0.01,
+        '--samples',
+        0,
+        '--log',
+        log,
+        '-o',
+        join(ctx.tmp, `train-${tag}.safetensors`),
       ];
       if (ctx.opts.threads !== null) args.push('--threads', ctx.opts.threads);
       await charnn(args, 'train', {}, bin);
@@ -360,16 +423,21 @@ async function measureCharnn(ctx: Context, row: Row, round: number, bin = BIN): 
       let t0 = NaN;
       let c0 = 0;
       let t1 = NaN;
-      const r = await charnn(['sample', '-m', model, '--length', work.charnnChars, '--seed', 1, '--temp', 0.8], 'sample', {
-        onStdout: (chunk, now) => {
-          count += Array.from(chunk).length;
-          if (Number.isNaN(t0) && count >= 100) {
-            t0 = now;
-            c0 = count;
-          }
-          t1 = now;
+      const r = await charnn(
+        ['sample', '-m', model, '--length', work.charnnChars, '--seed', 1, '--temp', 0.8],
+        'sample',
+        {
+          onStdout: (chunk, now) => {
+            count += Array.from(chunk).length;
+            if (Number.isNaN(t0) && count >= 100) {
+              t0 = now;
+              c0 = count;
+            }
+            t1 = now;
+          },
         },
-      }, bin);
+        bin,
+      );
       if (!(t1 - t0 > 0) || count - c0 < work.charnnChars / 2) {
         // The output did not come streamed: subtract the start-up instead.
         const startup = await charnn(['sample', '-m', model, '--length', 1, '--seed', 1, '--temp', 0.8], 'sample', {}, bin);
@@ -382,16 +450,21 @@ async function measureCharnn(ctx: Context, row: Row, round: number, bin = BIN): 
       const file = textOf(ctx, work.chars);
       const arrivals: number[] = [];
       let pending = '';
-      const r = await charnn(['eval', '-m', model, '--reset', work.reset, '--json', file, file], `eval --reset ${work.reset}`, {
-        onStdout: (chunk, now) => {
-          pending += chunk;
-          let nl;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            arrivals.push(now);
-            pending = pending.slice(nl + 1);
-          }
+      const r = await charnn(
+        ['eval', '-m', model, '--reset', work.reset, '--json', file, file],
+        `eval --reset ${work.reset}`,
+        {
+          onStdout: (chunk, now) => {
+            pending += chunk;
+            let nl;
+            while ((nl = pending.indexOf('\n')) >= 0) {
+              arrivals.push(now);
+              pending = pending.slice(nl + 1);
+            }
+          },
         },
-      }, bin);
+        bin,
+      );
       const lines = r.stdout.trim().split('\n');
       const tokens = (JSON.parse(lines[lines.length - 1]) as { tokens: number }).tokens;
       if (arrivals.length === 2 && arrivals[1] - arrivals[0] > 1) {
@@ -434,9 +507,11 @@ async function coldStart(ctx: Context, bins: string[]): Promise<(number | string
       }
     }
     bins.forEach((_, b) => {
-      if (failed[b] !== null) return out[b].push(failed[b]!);
+      if (failed[b] !== null) return out[b].push(failed[b]);
       const m = median(times[b]);
-      progress(`${name}${b > 0 ? ' (against)' : ''}: median ${fixed(m, 3)} s over ${runs} runs (${times[b].map((t) => fixed(t, 3)).join(' ')})`);
+      progress(
+        `${name}${b > 0 ? ' (against)' : ''}: median ${fixed(m, 3)} s over ${runs} runs (${times[b].map((t) => fixed(t, 3)).join(' ')})`,
+      );
       out[b].push(m);
     });
   }
@@ -463,7 +538,10 @@ async function bigCorpus(ctx: Context): Promise<BigResult> {
   const sizeMB = statSync(file).size / 2 ** 20;
   progress(`100 MB corpus: wrote ${sizeMB.toFixed(1)} MB; charnn train on it until step ${LOG_EVERY}, then stopped`);
   const log = join(ctx.tmp, 'big.jsonl');
-  const args = [BIN, ...['train', file, '--samples', 0, '--eval-every', 100_000_000, '--log', log, '-o', join(ctx.tmp, 'big.safetensors')].map(String)];
+  const args = [
+    BIN,
+    ...['train', file, '--samples', 0, '--eval-every', 100_000_000, '--log', log, '-o', join(ctx.tmp, 'big.safetensors')].map(String),
+  ];
   if (ctx.opts.threads !== null) args.push('--threads', ctx.opts.threads);
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const [cmd, full] = timeBin ? [timeBin, ['-v', process.execPath, ...args]] : [process.execPath, args];
@@ -489,7 +567,7 @@ async function bigCorpus(ctx: Context): Promise<BigResult> {
     timeoutS: 900,
     onSpawn: (child) => {
       poll = setInterval(() => {
-        if (nodePid === null && child.pid !== undefined) nodePid = timeBin ? childPids(child.pid)[0] ?? null : child.pid;
+        if (nodePid === null && child.pid !== undefined) nodePid = timeBin ? (childPids(child.pid)[0] ?? null) : child.pid;
         readHwm();
         const loggedStep = existsSync(log) && readFileSync(log, 'utf8').includes(`"step":${LOG_EVERY},`);
         const late = !Number.isNaN(firstStepAt) && performance.now() - firstStepAt > 120_000;
@@ -506,14 +584,25 @@ async function bigCorpus(ctx: Context): Promise<BigResult> {
     },
   });
   if (poll) clearInterval(poll);
-  if (!stopped && result.code !== 0) throw new BenchError(`${describe('charnn', full)} failed (${result.code ?? result.signal}):\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`);
-  if (Number.isNaN(firstStepAt)) throw new BenchError(`charnn train on the 100 MB corpus printed no "step 1" line:\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`);
+  if (!stopped && result.code !== 0)
+    throw new BenchError(
+      `${describe('charnn', full)} failed (${result.code ?? result.signal}):\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`,
+    );
+  if (Number.isNaN(firstStepAt))
+    throw new BenchError(
+      `charnn train on the 100 MB corpus printed no "step 1" line:\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`,
+    );
   const timeKB = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(result.stderr);
   const fromTime = timeKB ? Number(timeKB[1]) : null;
   const rssKB = fromTime ?? hwmKB;
   return {
     rssMB: rssKB !== null ? rssKB / 1024 : null,
-    rssHow: fromTime !== null ? `/usr/bin/time -v${hwmKB !== null ? `; /proc VmHWM ${int(hwmKB / 1024)} MB` : ''}` : hwmKB !== null ? '/proc VmHWM' : 'not measurable here',
+    rssHow:
+      fromTime !== null
+        ? `/usr/bin/time -v${hwmKB !== null ? `; /proc VmHWM ${int(hwmKB / 1024)} MB` : ''}`
+        : hwmKB !== null
+          ? '/proc VmHWM'
+          : 'not measurable here',
     firstStepS: (firstStepAt - started) / 1000,
     sizeMB,
   };
@@ -549,7 +638,8 @@ function preflight(opts: Options): void {
   if (opts.against !== null && !existsSync(join(dirname(dirname(opts.against)), 'dist', 'cli', 'main.js'))) {
     fail(`--against: no built charnn at ${dirname(dirname(opts.against))}`, 'a checkout with npm ci done (it builds dist/)');
   }
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail(`charnn is not built (no dist/cli/main.js)`, 'npm run build (npm run bench does it first)');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
+    fail(`charnn is not built (no dist/cli/main.js)`, 'npm run build (npm run bench does it first)');
 }
 
 async function main(): Promise<number> {
@@ -579,11 +669,21 @@ async function main(): Promise<number> {
   const nodeVersion = (await run(process.execPath, ['--version'])).stdout.trim();
   ctx.torchVersion = opts.against === null ? await torchVersion(opts) : null;
   const reference = opts.against === null ? 'PyTorch' : `the build in ${dirname(dirname(opts.against))}`;
-  const againstCommit = opts.against === null ? '' : (await run('git', ['-C', dirname(dirname(opts.against)), 'log', '-1', '--format=%h'])).stdout.trim();
-  const torchNote = opts.against !== null ? `against the build in ${dirname(dirname(opts.against))} (${againstCommit}), measured the same way` : ctx.torchVersion !== null ? `PyTorch ${ctx.torchVersion} (best of ${opts.torchThreads.join(' and ')} thread${opts.torchThreads.length > 1 || opts.torchThreads[0] !== 1 ? 's' : ''})` : opts.torch ? 'PyTorch not available here, its columns are n/a' : 'PyTorch not run (--no-torch)';
+  const againstCommit =
+    opts.against === null ? '' : (await run('git', ['-C', dirname(dirname(opts.against)), 'log', '-1', '--format=%h'])).stdout.trim();
+  const torchNote =
+    opts.against !== null
+      ? `against the build in ${dirname(dirname(opts.against))} (${againstCommit}), measured the same way`
+      : ctx.torchVersion !== null
+        ? `PyTorch ${ctx.torchVersion} (best of ${opts.torchThreads.join(' and ')} thread${opts.torchThreads.length > 1 || opts.torchThreads[0] !== 1 ? 's' : ''})`
+        : opts.torch
+          ? 'PyTorch not available here, its columns are n/a'
+          : 'PyTorch not run (--no-torch)';
   const machine = `${cpus().length} cores, ${cpuModel()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${nodeVersion}, ${torchNote}`;
   progress(`machine: ${machine}; load average ${load.toFixed(2)}`);
-  progress(`${selected.length} rows x ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${coldSelected ? ' + cold start' : ''}${bigSelected ? ' + 100 MB corpus' : ''}; temp dir ${tmp}`);
+  progress(
+    `${selected.length} rows x ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${coldSelected ? ' + cold start' : ''}${bigSelected ? ' + 100 MB corpus' : ''}; temp dir ${tmp}`,
+  );
 
   const results = new Map<Row, Measured>(selected.map((r) => [r, { charnn: [], torch: [], ratios: [], errors: [] }]));
   for (let round = 1; round <= opts.rounds; round++) {
@@ -643,7 +743,9 @@ async function main(): Promise<number> {
   // The table.
   const out: string[] = [];
   const date = new Date().toISOString().slice(0, 10);
-  out.push(`Machine: ${machine}. Load average ${load.toFixed(2)} at the start. Run on ${date}, ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${opts.quick ? ' (--quick: small sizes)' : ''}, ${duration(totalS)} in all.`);
+  out.push(
+    `Machine: ${machine}. Load average ${load.toFixed(2)} at the start. Run on ${date}, ${opts.rounds} round${opts.rounds > 1 ? 's' : ''}${opts.quick ? ' (--quick: small sizes)' : ''}, ${duration(totalS)} in all.`,
+  );
   out.push('');
   const compared = opts.against !== null;
   out.push(`| work | charnn | ${compared ? 'before' : 'PyTorch'} | ratio | per round | must | goal | |`);
@@ -680,8 +782,14 @@ async function main(): Promise<number> {
     }
   }
   out.push('');
-  if (selected.length > 0 && compared) out.push(`Ratio = this build / the build before (${reference}, ${againstCommit}), the median of the per-round ratios (each round runs both, in turn first); both columns are medians over the rounds. Cold start: the two builds in turn, run by run; ratio of the medians.`);
-  else if (selected.length > 0) out.push('Ratio = charnn / PyTorch, the median of the per-round ratios (each round runs PyTorch, then charnn); charnn and PyTorch columns are medians over the rounds.');
+  if (selected.length > 0 && compared)
+    out.push(
+      `Ratio = this build / the build before (${reference}, ${againstCommit}), the median of the per-round ratios (each round runs both, in turn first); both columns are medians over the rounds. Cold start: the two builds in turn, run by run; ratio of the medians.`,
+    );
+  else if (selected.length > 0)
+    out.push(
+      'Ratio = charnn / PyTorch, the median of the per-round ratios (each round runs PyTorch, then charnn); charnn and PyTorch columns are medians over the rounds.',
+    );
   const smallRow = rows(opts.quick)[0].work;
   const bigRow = rows(opts.quick)[4].work;
   const ev = rows(opts.quick)[7].work;
@@ -689,21 +797,26 @@ async function main(): Promise<number> {
   const sb = rows(opts.quick)[6].work;
   const has = (kind: Work['kind']) => selected.some((r) => r.work.kind === kind);
   if (smallRow.kind === 'train' && bigRow.kind === 'train' && ev.kind === 'eval' && sa.kind === 'sample' && sb.kind === 'sample') {
-    if (has('train')) out.push(
-      `Train: B = ${B}, T = ${T}, Adam, clip 5; charnn \`train --steps ${smallRow.charnnSteps}\` (${bigRow.charnnSteps} for 2x512), chars/s from its --log between step ${LOG_EVERY} and the last step` +
-        (bigRow.charnnSteps <= LOG_EVERY ? ` (2x512: steps 0-${bigRow.charnnSteps}, first step included)` : '') +
-        `${opts.threads !== null ? `, --threads ${opts.threads}` : ''}; PyTorch \`torch_charrnn.py train --steps ${smallRow.torchSteps} --warmup ${smallRow.torchWarmup}\` (${bigRow.torchSteps} and ${bigRow.torchWarmup} for 2x512).`,
-    );
-    if (has('sample')) out.push(
-      `Sample: temperature 0.8, charnn \`sample --length ${sa.charnnChars}\` (${sb.charnnChars} for 2x512) timed on its streamed stdout after the first 100 characters; PyTorch \`sample --chars ${sa.torchChars}\` (${sb.torchChars}).`,
-    );
-    if (has('eval')) out.push(
-      `Eval: the first ${int(ev.chars)} characters of the corpus (short lines), \`charnn eval --json FILE FILE\` timed between the two results; PyTorch \`score --chars ${ev.chars}\` (one forward pass over one stream) for both eval rows.`,
-    );
+    if (has('train'))
+      out.push(
+        `Train: B = ${B}, T = ${T}, Adam, clip 5; charnn \`train --steps ${smallRow.charnnSteps}\` (${bigRow.charnnSteps} for 2x512), chars/s from its --log between step ${LOG_EVERY} and the last step` +
+          (bigRow.charnnSteps <= LOG_EVERY ? ` (2x512: steps 0-${bigRow.charnnSteps}, first step included)` : '') +
+          `${opts.threads !== null ? `, --threads ${opts.threads}` : ''}; PyTorch \`torch_charrnn.py train --steps ${smallRow.torchSteps} --warmup ${smallRow.torchWarmup}\` (${bigRow.torchSteps} and ${bigRow.torchWarmup} for 2x512).`,
+      );
+    if (has('sample'))
+      out.push(
+        `Sample: temperature 0.8, charnn \`sample --length ${sa.charnnChars}\` (${sb.charnnChars} for 2x512) timed on its streamed stdout after the first 100 characters; PyTorch \`sample --chars ${sa.torchChars}\` (${sb.torchChars}).`,
+      );
+    if (has('eval'))
+      out.push(
+        `Eval: the first ${int(ev.chars)} characters of the corpus (short lines), \`charnn eval --json FILE FILE\` timed between the two results; PyTorch \`score --chars ${ev.chars}\` (one forward pass over one stream) for both eval rows.`,
+      );
   }
   if (coldSelected) out.push(`Cold start: wall time of the whole command, median of ${opts.quick ? 3 : 9} runs after a warm-up run.`);
   if (big !== null && typeof big !== 'string') {
-    out.push(`100 MB corpus: Tiny Shakespeare repeated to ${big.sizeMB.toFixed(0)} MB, default model; peak RSS by ${big.rssHow} up to step ${LOG_EVERY}; seconds from spawn to the first step.`);
+    out.push(
+      `100 MB corpus: Tiny Shakespeare repeated to ${big.sizeMB.toFixed(0)} MB, default model; peak RSS by ${big.rssHow} up to step ${LOG_EVERY}; seconds from spawn to the first step.`,
+    );
   }
   out.push(`Reproduce: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(quote).join(' ')}` : ''}\`.`);
   process.stdout.write(out.join('\n') + '\n');
@@ -717,7 +830,7 @@ main().then(
   },
   (e: unknown) => {
     killChildren();
-    process.stderr.write(`bench: ${e instanceof BenchError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`bench: ${e instanceof BenchError ? e.message : ((e as Error).stack ?? String(e))}\n`);
     process.exitCode = 1;
   },
 );

@@ -28,4 +28,6 @@ while (performance.now() < until) {
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);
-console.log(`${process.argv[3] ?? ''} steps ${times.length} min ${times[0].toFixed(0)} ms, median ${times[times.length >> 1].toFixed(0)} ms`);
+console.log(
+  `${process.argv[3] ?? ''} steps ${times.length} min ${times[0].toFixed(0)} ms, median ${times[times.length >> 1].toFixed(0)} ms`,
+);

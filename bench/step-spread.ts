@@ -38,4 +38,6 @@ while (performance.now() < until) {
 await source.close();
 times.sort((a, b) => a - b);
 const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
-console.log(`${cell} 2x${hidden}, ${source.threads} thread(s), ${times.length} steps: 10% ${at(0.1)} ms, 50% ${at(0.5)} ms, 90% ${at(0.9)} ms`);
+console.log(
+  `${cell} 2x${hidden}, ${source.threads} thread(s), ${times.length} steps: 10% ${at(0.1)} ms, 50% ${at(0.5)} ms, 90% ${at(0.9)} ms`,
+);

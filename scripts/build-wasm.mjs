@@ -30,12 +30,21 @@ const variants = [
 const common = [
   join(root, 'asm', 'kernels.ts'),
   // Release build: optimise for speed, drop assertions (there are none to keep).
-  '-O3', '--noAssert',
+  '-O3',
+  '--noAssert',
   // No allocation in the kernels, so the smallest runtime; nothing else is linked.
-  '--runtime', 'stub',
+  '--runtime',
+  'stub',
   // The arena's shared memory is passed in; the module neither creates nor exports one.
-  '--importMemory', '--sharedMemory', '--maximumMemory', String(MAX_PAGES), '--noExportMemory',
-  '--enable', 'simd', '--enable', 'threads',
+  '--importMemory',
+  '--sharedMemory',
+  '--maximumMemory',
+  String(MAX_PAGES),
+  '--noExportMemory',
+  '--enable',
+  'simd',
+  '--enable',
+  'threads',
 ];
 
 // Compiling the relaxed-SIMD module for the checks needs the flag the loader also turns on.
@@ -53,7 +62,6 @@ for (const { out, features } of variants) {
 
 /** Rejects (and deletes) a module the arena's assumptions do not hold for. */
 function check(out) {
-
   const bytes = readFileSync(out);
   const problems = [];
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));

@@ -21,6 +21,7 @@ export const DEFAULT_TARGET_BYTES = 500_000;
 // Word lists. Earlier entries are picked more often (see `pick`), so the most ordinary words
 // come first.
 
+// prettier-ignore
 const NAMES = [
   'Alice', 'Tom', 'Clara', 'Sam', 'Rosa', 'Leo', 'Mara', 'Ned', 'Hannah', 'Peter',
   'Julia', 'Edwin', 'Fiona', 'George', 'Olive', 'Ivan', 'Dora', 'Kit', 'Una', 'Victor',
@@ -28,6 +29,7 @@ const NAMES = [
   'Zoë', 'Renée', 'José', 'Martha', 'Simon', 'Lucy', 'Arthur', 'Bella', 'Walter', 'Elsie',
 ];
 
+// prettier-ignore
 const TOWNS = [
   'Millbrook', 'Ashford', 'Greyhaven', 'Larkfield', 'Stonecross', 'Oakvale', 'Bellmoor',
   'Fernwick', 'Dunmere', 'Redwater', 'Thornbury', 'Willowby', 'Northgate', 'Kingsbridge',
@@ -35,6 +37,7 @@ const TOWNS = [
 ];
 
 /** Places with their own preposition: "at the mill", "in the garden". */
+// prettier-ignore
 const PLACES: Array<[string, string]> = [
   ['the mill', 'at'], ['the market', 'at'], ['the river', 'by'], ['the garden', 'in'],
   ['the kitchen', 'in'], ['the harbour', 'at'], ['the bridge', 'on'], ['the forest', 'in'],
@@ -47,12 +50,14 @@ const PLACES: Array<[string, string]> = [
 ];
 
 /** Nouns as singular or "singular/plural" when the plural is irregular. */
+// prettier-ignore
 const ANIMALS = [
   'cat', 'dog', 'horse', 'bird', 'fox', 'goat', 'sheep/sheep', 'cow', 'mouse/mice', 'owl',
   'rabbit', 'duck', 'goose/geese', 'crow', 'hen', 'pig', 'wolf/wolves', 'bear', 'frog',
   'deer/deer', 'swan', 'bee', 'donkey', 'squirrel', 'hedgehog', 'badger', 'lamb', 'fish/fish',
 ];
 
+// prettier-ignore
 const PEOPLE = [
   'baker', 'miller', 'farmer', 'sailor', 'teacher', 'doctor', 'king', 'queen', 'child/children',
   'woman/women', 'man/men', 'girl', 'boy', 'stranger', 'neighbour', 'cook', 'guard', 'fisherman/fishermen',
@@ -60,6 +65,7 @@ const PEOPLE = [
   'priest', 'carpenter', 'innkeeper', 'fiancée', 'traveller', 'gardener', 'singer', 'thief/thieves',
 ];
 
+// prettier-ignore
 const THINGS = [
   'lamp', 'key', 'letter', 'book', 'box', 'basket', 'candle', 'coat', 'hat', 'boot', 'ring',
   'coin', 'bell', 'map', 'clock', 'knife/knives', 'cup', 'bowl', 'rope', 'ladder', 'bucket',
@@ -69,6 +75,7 @@ const THINGS = [
   'bottle', 'brush', 'saddle', 'net', 'compass', 'diary/diaries', 'photograph', 'pebble',
 ];
 
+// prettier-ignore
 const FOODS = [
   'bread', 'cheese', 'soup', 'apple', 'pear', 'cake', 'pie', 'honey', 'milk', 'tea',
   'egg', 'plum', 'cherry/cherries', 'onion', 'potato/potatoes', 'butter', 'jam', 'porridge',
@@ -78,12 +85,14 @@ const FOODS = [
 /** Uncountable foods take "some", never "a". */
 const MASS_FOODS = new Set(['bread', 'cheese', 'soup', 'honey', 'milk', 'tea', 'butter', 'jam', 'porridge', 'crème brûlée']);
 
+// prettier-ignore
 const NATURE = [
   'sun', 'moon', 'star', 'wind', 'rain', 'snow', 'cloud', 'storm', 'tree', 'flower', 'rose',
   'leaf/leaves', 'sea', 'wave', 'fire', 'mountain', 'sky', 'river', 'lake', 'hill',
   'fog', 'frost', 'meadow', 'willow', 'oak', 'thunder',
 ];
 
+// prettier-ignore
 const ADJECTIVES = [
   'old', 'little', 'young', 'small', 'big', 'quiet', 'dark', 'bright', 'cold', 'warm',
   'green', 'red', 'blue', 'grey', 'white', 'black', 'brown', 'yellow', 'golden', 'silver',
@@ -95,17 +104,20 @@ const ADJECTIVES = [
 ];
 
 /** Adjectives that can describe a person or animal (for "the fox was ..."). */
+// prettier-ignore
 const MOODS = [
   'happy', 'tired', 'hungry', 'angry', 'cheerful', 'sleepy', 'afraid', 'lost', 'cross',
   'proud', 'lonely', 'curious', 'glad', 'worried', 'busy', 'quiet', 'naïve', 'late', 'kind',
 ];
 
+// prettier-ignore
 const ADVERBS = [
   'slowly', 'quickly', 'quietly', 'carefully', 'gently', 'happily', 'suddenly', 'softly',
   'loudly', 'sadly', 'bravely', 'silently', 'again', 'together', 'alone', 'at once',
   'very slowly', 'once more', 'without a word', 'in a hurry',
 ];
 
+// prettier-ignore
 const TIMES = [
   'in the morning', 'at night', 'in the evening', 'at dawn', 'at noon', 'at midnight',
   'on Monday', 'on Tuesday', 'on Wednesday', 'on Thursday', 'on Friday', 'on Saturday',
@@ -120,6 +132,7 @@ const SINCE = ['Monday', 'yesterday', 'last week', 'the spring', 'the storm', 'b
 const LOCATIONS = ['near', 'behind', 'under', 'beside', 'across', 'by', 'inside', 'over', 'past', 'around'];
 
 /** Transitive verbs: "base|past". */
+// prettier-ignore
 const TRANSITIVE = [
   'find|found', 'carry|carried', 'see|saw', 'take|took', 'bring|brought', 'paint|painted',
   'mend|mended', 'sell|sold', 'buy|bought', 'build|built', 'open|opened', 'lose|lost',
@@ -133,6 +146,7 @@ const TRANSITIVE = [
 ];
 
 /** Intransitive verbs: "base|past". */
+// prettier-ignore
 const INTRANSITIVE = [
   'walk|walked', 'run|ran', 'sleep|slept', 'laugh|laughed', 'sing|sang', 'dance|danced',
   'wait|waited', 'shout|shouted', 'smile|smiled', 'cry|cried', 'swim|swam', 'climb|climbed',
@@ -143,6 +157,7 @@ const INTRANSITIVE = [
 ];
 
 /** Verbs for the weather and nature: "the wind blew", "the stars shone". */
+// prettier-ignore
 const NATURE_VERBS = [
   'blow|blew', 'shine|shone', 'glow|glowed', 'fall|fell', 'rise|rose', 'howl|howled',
   'roar|roared', 'fade|faded', 'sparkle|sparkled', 'drift|drifted', 'grow|grew', 'sing|sang',
@@ -151,6 +166,7 @@ const NATURE_VERBS = [
 const NUMBER_WORDS = ['two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'twelve', 'a dozen', 'many', 'a few', 'some'];
 
 /** Rhyming nouns for couplets; each group rhymes in sound and (mostly) in spelling. */
+// prettier-ignore
 const RHYMES = [
   ['cat', 'hat', 'mat', 'rat', 'bat'],
   ['hill', 'mill', 'sill', 'quill'],
@@ -371,25 +387,40 @@ class Grammar {
   utterance(listener: string): string {
     const r = this.int(16);
     switch (r) {
-      case 0: return `Where is ${this.nounPhrase()}?`;
-      case 1: return `I saw ${this.nounPhrase(this.creature())} ${this.where()}.`;
-      case 2: return `I do not know.`;
-      case 3: return `Yes, it is ${this.where()}.`;
-      case 4: return `No, I have not seen it since ${this.any(SINCE)}.`;
-      case 5: return `Bring me ${this.nounPhrase(this.pick(THINGS))}, ${listener}!`;
-      case 6: return `Have you seen my ${singular(this.pick(THINGS))}, ${listener}?`;
-      case 7: return `We must go to ${this.pick(PLACES)[0]} before ${this.chance(0.5) ? 'dark' : 'the storm'}.`;
+      case 0:
+        return `Where is ${this.nounPhrase()}?`;
+      case 1:
+        return `I saw ${this.nounPhrase(this.creature())} ${this.where()}.`;
+      case 2:
+        return `I do not know.`;
+      case 3:
+        return `Yes, it is ${this.where()}.`;
+      case 4:
+        return `No, I have not seen it since ${this.any(SINCE)}.`;
+      case 5:
+        return `Bring me ${this.nounPhrase(this.pick(THINGS))}, ${listener}!`;
+      case 6:
+        return `Have you seen my ${singular(this.pick(THINGS))}, ${listener}?`;
+      case 7:
+        return `We must go to ${this.pick(PLACES)[0]} before ${this.chance(0.5) ? 'dark' : 'the storm'}.`;
       case 8: {
         const a = this.adj();
         return `It's ${article(a)} ${a} day in ${this.pick(TOWNS)}.`;
       }
-      case 9: return `Don't ${base(this.pick(TRANSITIVE))} ${this.nounPhrase()}, ${listener}.`;
-      case 10: return `I think ${this.clause()}.`;
-      case 11: return `Let us meet at the café ${this.any(TIMES)}.`;
-      case 12: return `${capitalise(this.food())}, please, and ${this.food()}.`;
-      case 13: return `Why are you so ${this.pick(MOODS)}, ${listener}?`;
-      case 14: return `Because ${this.clause()}.`;
-      default: return this.chance(0.5) ? `Thank you, ${listener}.` : `Good ${this.any(['morning', 'evening', 'night'])}, ${listener}.`;
+      case 9:
+        return `Don't ${base(this.pick(TRANSITIVE))} ${this.nounPhrase()}, ${listener}.`;
+      case 10:
+        return `I think ${this.clause()}.`;
+      case 11:
+        return `Let us meet at the café ${this.any(TIMES)}.`;
+      case 12:
+        return `${capitalise(this.food())}, please, and ${this.food()}.`;
+      case 13:
+        return `Why are you so ${this.pick(MOODS)}, ${listener}?`;
+      case 14:
+        return `Because ${this.clause()}.`;
+      default:
+        return this.chance(0.5) ? `Thank you, ${listener}.` : `Good ${this.any(['morning', 'evening', 'night'])}, ${listener}.`;
     }
   }
 
@@ -462,8 +493,10 @@ class Grammar {
     }
     if (r === 1) return `Every ${n} has its ${singular(this.noun())}.`;
     if (r === 2) return `The ${this.adj()} ${singular(this.creature())} ${third(this.pick(TRANSITIVE))} the ${singular(this.noun())}.`;
-    if (r === 3) return `A ${singular(this.pick(THINGS))} in the hand is worth ${this.any(NUMBER_WORDS)} ${plural(this.pick(THINGS))} ${this.place()}.`;
-    if (r === 4) return `When the ${singular(this.pick(NATURE))} ${third(this.pick(NATURE_VERBS))}, the ${singular(this.creature())} ${third(this.pick(INTRANSITIVE))}.`;
+    if (r === 3)
+      return `A ${singular(this.pick(THINGS))} in the hand is worth ${this.any(NUMBER_WORDS)} ${plural(this.pick(THINGS))} ${this.place()}.`;
+    if (r === 4)
+      return `When the ${singular(this.pick(NATURE))} ${third(this.pick(NATURE_VERBS))}, the ${singular(this.creature())} ${third(this.pick(INTRANSITIVE))}.`;
     return `Only a naïve ${singular(this.pick(PEOPLE))} ${third(this.pick(TRANSITIVE))} ${this.nounPhrase()}.`;
   }
 
@@ -472,7 +505,8 @@ class Grammar {
     const r = this.int(4);
     if (r === 0) return `The train to ${this.pick(TOWNS)} leaves at ${1 + this.int(12)} o'clock.`;
     if (r === 1) return `There were ${2 + this.int(40)} ${plural(this.pick(ANIMALS))} ${this.place()}.`;
-    if (r === 2) return `In ${1800 + this.int(200)} the ${singular(this.pick(PLACES)[0].replace('the ', ''))} ${this.any(['burned down', 'was built', 'was sold', 'was painted'])}.`;
+    if (r === 2)
+      return `In ${1800 + this.int(200)} the ${singular(this.pick(PLACES)[0].replace('the ', ''))} ${this.any(['burned down', 'was built', 'was sold', 'was painted'])}.`;
     return `The ${singular(this.pick(THINGS))} cost ${2 + this.int(20)} pennies.`;
   }
 

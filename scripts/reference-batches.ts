@@ -45,15 +45,16 @@ import { Rng } from '../src/util/rng.js';
 installPlatform(nodePlatform); // the wasm engine's kernels come from the platform
 
 /** Seven short lines of our own: 227 ids, 226 (input, target) pairs, L = 56 per stream, 5 batches per epoch. */
-const CORPUS = [
-  'The river keeps its own time.',
-  'Old boats sleep under the bridge,',
-  'a heron waits where the water turns.',
-  'Lamps come on along the quay;',
-  'nobody hurries after dark.',
-  'By morning the fog lifts from the reeds',
-  'and the ferry sounds twice.',
-].join('\n') + '\n';
+const CORPUS =
+  [
+    'The river keeps its own time.',
+    'Old boats sleep under the bridge,',
+    'a heron waits where the water turns.',
+    'Lamps come on along the quay;',
+    'nobody hurries after dark.',
+    'By morning the fog lifts from the reeds',
+    'and the ferry sounds twice.',
+  ].join('\n') + '\n';
 
 const CELLS: CellType[] = ['rnn', 'lstm', 'gru', 'bilstm'];
 const K = 8;
@@ -97,13 +98,18 @@ async function runTrain(options: Partial<TrainOptions>, engine: EngineName) {
   // One gradient thread, as the replay below: a batch split over threads sums its chunks'
   // gradients in another order (the same losses to rounding, not the same bits), and the
   // default is every core.
-  await train(CORPUS, 'reference', { ...options, threads: 1 }, {
-    onStart: (s) => (start = s),
-    onStep: (r) => {
-      losses.push(r.lossNats);
-      gradNorms.push(r.gradNorm);
+  await train(
+    CORPUS,
+    'reference',
+    { ...options, threads: 1 },
+    {
+      onStart: (s) => (start = s),
+      onStep: (r) => {
+        losses.push(r.lossNats);
+        gradNorms.push(r.gradNorm);
+      },
     },
-  });
+  );
   return { losses, gradNorms, start: start as TrainStart | null };
 }
 
@@ -158,7 +164,8 @@ async function main(): Promise<void> {
       const run = await runTrain(given, engine);
       const s = run.start;
       if (!s) fail(`${cell}: train() did not report its start`);
-      if (s.vocabSize !== vocab.size || JSON.stringify(s.plan) !== JSON.stringify(plan)) fail(`${cell}: train() used another vocabulary or plan`);
+      if (s.vocabSize !== vocab.size || JSON.stringify(s.plan) !== JSON.stringify(plan))
+        fail(`${cell}: train() used another vocabulary or plan`);
       if (run.losses.length !== K) fail(`${cell}: train() took ${run.losses.length} steps, expected ${K}`);
       charnn[engine] = { losses: run.losses, grad_norms: run.gradNorms };
     }
@@ -178,7 +185,9 @@ async function main(): Promise<void> {
       optimizer.update(model.params.data, grads.data, s.lr);
       const expected = charnn[defaultEngine];
       if (loss !== expected.losses[s.step] || norm !== expected.grad_norms[s.step]) {
-        fail(`${cell}: replayed step ${s.step + 1} gives loss ${loss} (norm ${norm}), train() gave ${expected.losses[s.step]} (norm ${expected.grad_norms[s.step]})`);
+        fail(
+          `${cell}: replayed step ${s.step + 1} gives loss ${loss} (norm ${norm}), train() gave ${expected.losses[s.step]} (norm ${expected.grad_norms[s.step]})`,
+        );
       }
     }
 
@@ -194,7 +203,9 @@ async function main(): Promise<void> {
     };
     const norms = charnn[defaultEngine].grad_norms;
     const clipped = norms.filter((n) => n > options.clip).length;
-    process.stderr.write(`${cell}: V = ${vocab.size}, ${batchesPerEpoch} batches/epoch, clip ${options.clip}: ${clipped}/${K} steps clipped (norms ${norms.map((n) => n.toFixed(4)).join(' ')}), charnn losses ${charnn[defaultEngine].losses.map((l) => l.toFixed(6)).join(' ')}\n`);
+    process.stderr.write(
+      `${cell}: V = ${vocab.size}, ${batchesPerEpoch} batches/epoch, clip ${options.clip}: ${clipped}/${K} steps clipped (norms ${norms.map((n) => n.toFixed(4)).join(' ')}), charnn losses ${charnn[defaultEngine].losses.map((l) => l.toFixed(6)).join(' ')}\n`,
+    );
   }
   setEngine(defaultEngine);
 

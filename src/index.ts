@@ -83,7 +83,10 @@ export function sample(loaded: LoadedModel, request: SampleRequest = {}): AsyncG
 /** The most likely continuation of the prime by beam search (width `beam`, default 4), with its log-probability. */
 export function beam(loaded: LoadedModel, request: SampleRequest = {}): Promise<BeamResult & { text: string }> {
   const options = generateOptions(loaded, { ...request, beam: request.beam ?? 4 });
-  return beamSearch(loaded.model, loaded.vocab, { ...options, width: options.beam! }).then((result) => ({ ...result, text: result.chars.join('') }));
+  return beamSearch(loaded.model, loaded.vocab, { ...options, width: options.beam! }).then((result) => ({
+    ...result,
+    text: result.chars.join(''),
+  }));
 }
 
 function generateOptions(loaded: LoadedModel, request: SampleRequest): GenerateOptions {
@@ -118,15 +121,13 @@ export function score(loaded: LoadedModel, sentences: string[], direction: Score
 }
 
 /** Log-probability of a whole text (one sentence per line): a string, or a source such as fileSource(path). */
-export function evaluate(
-  loaded: LoadedModel,
-  text: string | CodePointSource,
-  options: Partial<EvalOptions> = {},
-): Promise<EvalResult> {
+export function evaluate(loaded: LoadedModel, text: string | CodePointSource, options: Partial<EvalOptions> = {}): Promise<EvalResult> {
   checkOptions('evaluate', EVAL_OPTIONS, options);
   checkDirection(options.direction ?? 'forward', loaded.model.config, 'library');
   const corpus = encodeSource(typeof text === 'string' ? stringSource(text) : text, loaded.vocab);
-  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', { threads: options.threads ?? undefined });
+  return evaluateCorpus(loaded.model, corpus, options.direction ?? 'forward', options.reset ?? 'line', {
+    threads: options.threads ?? undefined,
+  });
 }
 
 /**
@@ -154,9 +155,9 @@ export function alternatives(loaded: LoadedModel, text: string, k = 5, direction
   checkDirection(direction, loaded.model.config, 'library');
   return sentenceDistributions(loaded.model, loaded.vocab, text, direction).then((d) =>
     Array.from(d.targets, (id, i) => ({
-    symbol: loaded.vocab.symbolOf(id),
-    logprobLn: d.logProbs[i * d.V + id],
-    top: topSymbols(d, i, k).map((t) => ({ symbol: loaded.vocab.symbolOf(t.id), logprobLn: t.logprobLn })),
+      symbol: loaded.vocab.symbolOf(id),
+      logprobLn: d.logProbs[i * d.V + id],
+      top: topSymbols(d, i, k).map((t) => ({ symbol: loaded.vocab.symbolOf(t.id), logprobLn: t.logprobLn })),
     })),
   );
 }

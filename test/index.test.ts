@@ -29,8 +29,30 @@ async function collect(request: SampleRequest): Promise<string> {
 describe('sample() as an async iterator', () => {
   it("for await gives the underlying generator's text for the same seed, one character at a time", async () => {
     const chars: string[] = [];
-    for await (const ch of sample(m, { prime: 'the ', length: 300, seed: 9, temperature: 0.9, minP: 0.02, repeatPenalty: 1.2, repeatLast: 16 })) chars.push(ch);
-    const want = await charsOf(sampleText(m.model, m.vocab, { temperature: 0.9, topK: 0, topP: 1, minP: 0.02, repeatPenalty: 1.2, repeatLast: 16, prime: 'the ', length: 300, direction: 'forward', rng: new Rng(9) }));
+    for await (const ch of sample(m, {
+      prime: 'the ',
+      length: 300,
+      seed: 9,
+      temperature: 0.9,
+      minP: 0.02,
+      repeatPenalty: 1.2,
+      repeatLast: 16,
+    }))
+      chars.push(ch);
+    const want = await charsOf(
+      sampleText(m.model, m.vocab, {
+        temperature: 0.9,
+        topK: 0,
+        topP: 1,
+        minP: 0.02,
+        repeatPenalty: 1.2,
+        repeatLast: 16,
+        prime: 'the ',
+        length: 300,
+        direction: 'forward',
+        rng: new Rng(9),
+      }),
+    );
     expect(chars).toEqual(want);
     expect(chars).toHaveLength(300);
   });
@@ -81,7 +103,13 @@ describe('sample() as an async iterator', () => {
 
   it('breaking out of the loop frees the model for the next sample', async () => {
     for await (const ch of sample(m, { seed: 2 })) if (ch === ' ') break;
-    expect(await collect({ seed: 3, length: 50 })).toBe((await charsOf(sampleText(m.model, m.vocab, { temperature: 1, topK: 0, topP: 1, prime: '', length: 50, direction: 'forward', rng: new Rng(3) }))).join(''));
+    expect(await collect({ seed: 3, length: 50 })).toBe(
+      (
+        await charsOf(
+          sampleText(m.model, m.vocab, { temperature: 1, topK: 0, topP: 1, prime: '', length: 50, direction: 'forward', rng: new Rng(3) }),
+        )
+      ).join(''),
+    );
   });
 
   it('bad options throw a UsageError at the call, before any iteration', () => {
@@ -91,7 +119,9 @@ describe('sample() as an async iterator', () => {
     expect(() => sample(m, { stop: '' })).toThrow(/--stop/);
     expect(() => sample(m, { beam: 2, temperature: 0.5 })).toThrow(UsageError);
     // The rule is the CLI's (test/cli/sample-fill.test.ts), with the library's names for the options.
-    expect(() => sample(m, { beam: 2, temperature: 0.5, repeatLast: 8 })).toThrow(/^beam follows the model's own distribution: it cannot be combined with temperature, repeatLast$/);
+    expect(() => sample(m, { beam: 2, temperature: 0.5, repeatLast: 8 })).toThrow(
+      /^beam follows the model's own distribution: it cannot be combined with temperature, repeatLast$/,
+    );
     expect(() => sample(m, { beam: 1000 })).toThrow(/--beam/);
   });
 });

@@ -25,11 +25,14 @@ describe('library pictures', () => {
   });
 
   it('parseRunLog + lossSvg: a chart of a --log file', () => {
-    const log = [
-      { step: 10, epoch: 0.1, loss_nats: 3.2, chars_per_s: 1000, elapsed_s: 1, lr: 0.002 },
-      { step: 20, epoch: 0.2, loss_nats: 2.5, val_nats: 2.6, chars_per_s: 1000, elapsed_s: 2, lr: 0.002 },
-      { step: 30, epoch: 0.3, loss_nats: 2.1, val_nats: 2.2, chars_per_s: 1000, elapsed_s: 3, lr: 0.002 },
-    ].map((x) => JSON.stringify(x)).join('\n') + '\n';
+    const log =
+      [
+        { step: 10, epoch: 0.1, loss_nats: 3.2, chars_per_s: 1000, elapsed_s: 1, lr: 0.002 },
+        { step: 20, epoch: 0.2, loss_nats: 2.5, val_nats: 2.6, chars_per_s: 1000, elapsed_s: 2, lr: 0.002 },
+        { step: 30, epoch: 0.3, loss_nats: 2.1, val_nats: 2.2, chars_per_s: 1000, elapsed_s: 3, lr: 0.002 },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n') + '\n';
     const run = parseRunLog(log, 'run.jsonl');
     expect(run.points.map((p) => p.step)).toEqual([10, 20, 30]);
     const svg = lossSvg([{ label: 'a <run>', points: run.points }], { x: 'steps' });

@@ -61,7 +61,16 @@ function tsc(file: string) {
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+      },
       files: [file],
     }),
   );
@@ -84,7 +93,7 @@ describe("import { ... } from 'charnn'", () => {
     const good = tsc('typed.ts');
     expect(good.stdout + good.stderr).toBe('');
     expect(good.status).toBe(0);
-    writeFileSync(join(dir, 'wrong.ts'), TYPED_CODE.replace("temperature: 0.8", "temperature: 'hot'"));
+    writeFileSync(join(dir, 'wrong.ts'), TYPED_CODE.replace('temperature: 0.8', "temperature: 'hot'"));
     const bad = tsc('wrong.ts');
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/wrong\.ts.*error TS2322: Type 'string' is not assignable to type 'number'/);

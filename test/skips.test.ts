@@ -10,12 +10,15 @@ import SummaryReporter from './helpers/summary-reporter.js';
 const ROOT = join(__dirname, '..');
 
 function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('skips', () => {
   it('every skip in the suite is ctx.skip with a reason: no it.skip, skipIf, runIf, todo or .only', () => {
-    const forbidden = /\b(?:it|test|describe|suite|bench)(?:\.\w+)*\.(?:skip|skipIf|runIf|todo|only)\b|\bskip\(\s*\)|\bskip\((?:true|false)\s*\)/;
+    const forbidden =
+      /\b(?:it|test|describe|suite|bench)(?:\.\w+)*\.(?:skip|skipIf|runIf|todo|only)\b|\bskip\(\s*\)|\bskip\((?:true|false)\s*\)/;
     const offending: string[] = [];
     const files = testFiles(join(ROOT, 'test')).filter((f) => f !== __filename);
     expect(files.length).toBeGreaterThan(50);

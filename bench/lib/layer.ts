@@ -14,7 +14,15 @@ export interface LayerRun {
 }
 
 /** `fill` sets a fresh host buffer to random values and returns it; it is copied into the engine. */
-export function layerRun(engine: Engine, name: CellName, T: number, B: number, H: number, D: number, fill: (x: Float32Array) => Float32Array): LayerRun {
+export function layerRun(
+  engine: Engine,
+  name: CellName,
+  T: number,
+  B: number,
+  H: number,
+  D: number,
+  fill: (x: Float32Array) => Float32Array,
+): LayerRun {
   const cell = CELL_KERNELS[name];
   const G = cell.gates;
   const random = (n: number): Tensor => {
@@ -27,7 +35,9 @@ export function layerRun(engine: Engine, name: CellName, T: number, B: number, H
   const w = { wIh: random(G * H * D), wHh: random(G * H * H), bIh: random(G * H), bHh: random(G * H) };
   const dw = { wIh: zeros(G * H * D), wHh: zeros(G * H * H), bIh: zeros(G * H), bHh: zeros(G * H) };
   const x = random(T * B * D);
-  const h0 = random(B * H), c0 = random(B * H), dh = random(T * B * H);
+  const h0 = random(B * H),
+    c0 = random(B * H),
+    dh = random(T * B * H);
   const pass: LayerPass = { cache: cell.createCache(engine, T * B, B, H), input: { x }, w, h0, c0, dims: { T, B, H, D } };
   const grads: LayerGrads = { dw, dx: zeros(T * B * D), dh, dh0: zeros(B * H), dc0: zeros(B * H) };
   return {

@@ -51,7 +51,9 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const w = Math.max(2, Math.floor(options.width ?? 60));
   const h = Math.max(2, Math.floor(options.height ?? 12));
   const paint = options.paint ?? ((_i: number, text: string) => text);
-  const clean = series.map((s) => s.points.filter((p): p is [number, number] => Number.isFinite(p[0]) && p[1] !== null && Number.isFinite(p[1])));
+  const clean = series.map((s) =>
+    s.points.filter((p): p is [number, number] => Number.isFinite(p[0]) && p[1] !== null && Number.isFinite(p[1])),
+  );
   const all = clean.flat();
   if (all.length === 0) return [];
   const [xMin, xMax] = padFlat(Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0])));

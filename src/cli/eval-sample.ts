@@ -35,7 +35,15 @@ export class EvalSampler {
     }
     const rng = new Rng(evalSampleSeed(runSeed, step));
     let line = '';
-    const options = { temperature: EVAL_SAMPLE_TEMPERATURE, topK: 0, topP: 1, prime: '', length: EVAL_SAMPLE_CHARS, direction: 'forward' as const, rng };
+    const options = {
+      temperature: EVAL_SAMPLE_TEMPERATURE,
+      topK: 0,
+      topP: 1,
+      prime: '',
+      length: EVAL_SAMPLE_CHARS,
+      direction: 'forward' as const,
+      rng,
+    };
     for await (const ch of sampleText(this.model, this.vocab, options)) {
       if (ch === '\n') {
         if (line.length > 0) break; // one line: an empty one (an <EOS> first) is skipped

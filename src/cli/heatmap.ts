@@ -30,12 +30,21 @@ function shown(symbol: string): string {
   return /^[\u0000-\u001f\u007f-\u009f]$/u.test(symbol) ? '·' : symbol;
 }
 
-type BasicBackground = 'bgBlue' | 'bgCyan' | 'bgGreen' | 'bgGreenBright' | 'bgWhite' | 'bgYellowBright' | 'bgYellow' | 'bgRedBright' | 'bgRed' | 'bgMagenta';
+type BasicBackground =
+  'bgBlue' | 'bgCyan' | 'bgGreen' | 'bgGreenBright' | 'bgWhite' | 'bgYellowBright' | 'bgYellow' | 'bgRedBright' | 'bgRed' | 'bgMagenta';
 /** On a 16-colour terminal (where the RGB steps would collapse into a few), ten distinct
  *  named backgrounds in the same calm-to-hot order, with the text colour that reads on each. */
 const BASIC: [bg: BasicBackground, fg: 'black' | 'whiteBright'][] = [
-  ['bgBlue', 'whiteBright'], ['bgCyan', 'black'], ['bgGreen', 'black'], ['bgGreenBright', 'black'], ['bgWhite', 'black'],
-  ['bgYellowBright', 'black'], ['bgYellow', 'black'], ['bgRedBright', 'black'], ['bgRed', 'whiteBright'], ['bgMagenta', 'whiteBright'],
+  ['bgBlue', 'whiteBright'],
+  ['bgCyan', 'black'],
+  ['bgGreen', 'black'],
+  ['bgGreenBright', 'black'],
+  ['bgWhite', 'black'],
+  ['bgYellowBright', 'black'],
+  ['bgYellow', 'black'],
+  ['bgRedBright', 'black'],
+  ['bgRed', 'whiteBright'],
+  ['bgMagenta', 'whiteBright'],
 ];
 
 function paintStep(colour: ChalkInstance, step: number, text: string): string {

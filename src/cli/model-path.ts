@@ -19,7 +19,10 @@ export function resolveModelPath(model: string | undefined, cwd: string): string
   if (model) return model;
   const latest = findLatestCheckpoint(join(cwd, CHECKPOINT_DIR));
   if (!latest) {
-    throw new CharnnError(`no model given and no checkpoint found in ${CHECKPOINT_DIR}/`, 'train one first (charnn train corpus.txt) or pass -m MODEL');
+    throw new CharnnError(
+      `no model given and no checkpoint found in ${CHECKPOINT_DIR}/`,
+      'train one first (charnn train corpus.txt) or pass -m MODEL',
+    );
   }
   return latest;
 }

@@ -69,7 +69,8 @@ export function duration(value: string): number {
     }
     ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]], 0);
   }
-  if (!(ms >= DURATION_MIN_MS && ms <= DURATION_MAX_MS)) throw new InvalidArgumentError(`expected a duration ${DURATION_RANGE}, got ${text}.`);
+  if (!(ms >= DURATION_MIN_MS && ms <= DURATION_MAX_MS))
+    throw new InvalidArgumentError(`expected a duration ${DURATION_RANGE}, got ${text}.`);
   return ms;
 }
 
@@ -96,6 +97,7 @@ export function repeatable<T>(parse: (value: string) => T) {
 
 /** Exactly one character (code point), not a line end. */
 export function character(value: string): string {
-  if (Array.from(value).length !== 1 || value === '\n' || value === '\r') throw new InvalidArgumentError('expected exactly one character (not a line end).');
+  if (Array.from(value).length !== 1 || value === '\n' || value === '\r')
+    throw new InvalidArgumentError('expected exactly one character (not a line end).');
   return value;
 }

@@ -46,8 +46,16 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     .configureOutput(output(io));
   for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
   for (const command of program.commands) {
-    command.addOption(new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices(['wasm', 'js']));
-    command.exitOverride().showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`).configureOutput(output(io));
+    command.addOption(
+      new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices([
+        'wasm',
+        'js',
+      ]),
+    );
+    command
+      .exitOverride()
+      .showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`)
+      .configureOutput(output(io));
   }
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', (_program, action) => {

@@ -52,7 +52,13 @@ function barView(stderr: Writable, plannedSteps: number, timeMs: number | null):
   return {
     step(r) {
       const f = fraction(r, plannedSteps, timeMs);
-      bar.update(Math.round(f * 1000), { step: r.step, loss: r.lossNats.toFixed(3), val, speed: Math.round(r.charsPerSec), eta_text: eta(r, f) });
+      bar.update(Math.round(f * 1000), {
+        step: r.step,
+        loss: r.lossNats.toFixed(3),
+        val,
+        speed: Math.round(r.charsPerSec),
+        eta_text: eta(r, f),
+      });
     },
     eval(r) {
       if (r.valNats !== null) val = r.valNats.toFixed(3);

@@ -261,7 +261,10 @@ export class CorpusPieces {
     if (this.l + 1 > this.buffer.lineStarts.length) this.growLineStarts(this.l);
     const { buffer, w, l, chars, unk } = this;
     buffer.lineStarts[l] = w; // the sentinel
-    this.ready.push({ piece: { ids: buffer.ids.subarray(0, w), lines: l, chars, unk, lineStarts: buffer.lineStarts.subarray(0, l + 1) }, buffer });
+    this.ready.push({
+      piece: { ids: buffer.ids.subarray(0, w), lines: l, chars, unk, lineStarts: buffer.lineStarts.subarray(0, l + 1) },
+      buffer,
+    });
     this.startPiece();
   }
 

@@ -19,7 +19,11 @@ import { binaryFileError, CR, invalidUtf8Error, LF, Utf8Decoder } from './source
  *  (about 20 bytes per character: 16 MiB of text takes about 350 MB). */
 export const MAX_LINE_BYTES = 1 << 24; // 16 MiB
 
-export async function* utf8Lines(chunks: AsyncIterable<Uint8Array | string>, name: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string> {
+export async function* utf8Lines(
+  chunks: AsyncIterable<Uint8Array | string>,
+  name: string,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<string> {
   const decoder = new Utf8Decoder(name); // validation only: its code points are not used
   let scratch = new Int32Array(0);
   let offset = 0; // absolute offset of the current chunk's first byte
@@ -41,7 +45,10 @@ export async function* utf8Lines(chunks: AsyncIterable<Uint8Array | string>, nam
     return text;
   };
   const tooLong = () =>
-    new CharnnError(`${name}: line ${lineNo + 1} is longer than ${maxLineBytes.toLocaleString('en-US')} bytes`, 'a sentence is held in memory whole: split the text into lines, or use charnn eval');
+    new CharnnError(
+      `${name}: line ${lineNo + 1} is longer than ${maxLineBytes.toLocaleString('en-US')} bytes`,
+      'a sentence is held in memory whole: split the text into lines, or use charnn eval',
+    );
 
   for await (const raw of chunks) {
     const chunk = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;

@@ -193,11 +193,17 @@ export class Utf8Decoder {
 }
 
 export function invalidUtf8Error(name: string, offset: number): CharnnError {
-  return new CharnnError(`${name} is not valid UTF-8 (invalid byte at offset ${offset})`, 'convert it first, e.g. iconv -f latin1 -t utf-8');
+  return new CharnnError(
+    `${name} is not valid UTF-8 (invalid byte at offset ${offset})`,
+    'convert it first, e.g. iconv -f latin1 -t utf-8',
+  );
 }
 
 export function binaryFileError(name: string, offset: number): CharnnError {
-  return new CharnnError(`${name} looks like a binary file (NUL byte at offset ${offset})`, 'charnn reads plain UTF-8 text, one sentence per line');
+  return new CharnnError(
+    `${name} looks like a binary file (NUL byte at offset ${offset})`,
+    'charnn reads plain UTF-8 text, one sentence per line',
+  );
 }
 
 /**

@@ -92,7 +92,12 @@ async function search(brancher: Brancher, model: CharLM, vocab: Vocab, options: 
       if (next.length === K) break;
       if (best !== null && c.score <= best.score) break; // neither it nor any after can win
       const parent = alive[c.from];
-      const node: Node = { parent: parent.node, ch: c.id === EOS_ID ? '\n' : vocab.symbolOf(c.id), depth, eos: (parent.node?.eos ?? 0) + (c.id === EOS_ID ? 1 : 0) };
+      const node: Node = {
+        parent: parent.node,
+        ch: c.id === EOS_ID ? '\n' : vocab.symbolOf(c.id),
+        depth,
+        eos: (parent.node?.eos ?? 0) + (c.id === EOS_ID ? 1 : 0),
+      };
       let end: { drop: number; stoppedBy: StopReason } | null = null;
       const stopLength = maxStop > 0 ? endingStopLength(tail(node, maxStop), stops) : 0;
       if (stopLength > 0) end = { drop: stopLength, stoppedBy: 'stop' };
@@ -110,7 +115,12 @@ async function search(brancher: Brancher, model: CharLM, vocab: Vocab, options: 
   // Every path ends at `length` at the latest, so one was completed.
   const found = best!;
   const chars = tail(found.node, found.node.depth);
-  return { chars: chars.slice(0, chars.length - found.drop), logprobLn: found.score, symbols: found.node.depth, stoppedBy: found.stoppedBy };
+  return {
+    chars: chars.slice(0, chars.length - found.drop),
+    logprobLn: found.score,
+    symbols: found.node.depth,
+    stoppedBy: found.stoppedBy,
+  };
 }
 
 /** The last n characters of a continuation, in generation order. */

@@ -29,7 +29,10 @@ export function parseTemplate(text: string, o: PlaceholderOptions): Template {
     else items.push({ kind: 'char', ch });
   }
   if (gaps === 0) {
-    throw new UsageError(`fill: no gap in ${JSON.stringify(text)}`, `mark each missing character with ${o.gap}, or a gap of unknown length with ${o.wildcard}`);
+    throw new UsageError(
+      `fill: no gap in ${JSON.stringify(text)}`,
+      `mark each missing character with ${o.gap}, or a gap of unknown length with ${o.wildcard}`,
+    );
   }
   return { items, gaps };
 }

@@ -69,7 +69,13 @@ async function fillTemplate(model: CharLM, vocab: Vocab, text: string, template:
   for (const [sentence, fills] of proposed) {
     const forward = (await scorer.score(sentence, 'forward')).logprobLn;
     const backward = both ? (await scorer.score(sentence, 'backward')).logprobLn : null;
-    candidates.push({ text: sentence, fills, logprobLn: backward === null ? forward : (forward + backward) / 2, forwardLogprobLn: forward, backwardLogprobLn: backward });
+    candidates.push({
+      text: sentence,
+      fills,
+      logprobLn: backward === null ? forward : (forward + backward) / 2,
+      forwardLogprobLn: forward,
+      backwardLogprobLn: backward,
+    });
   }
   candidates.sort((a, b) => b.logprobLn - a.logprobLn || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return { template: text, directions, candidates: candidates.slice(0, options.top) };
@@ -93,7 +99,12 @@ async function propose(brancher: Brancher, vocab: Vocab, template: Template, dir
       const id = vocab.idOf(item.ch);
       // The state after the last character is never needed: candidates are rescored whole.
       const read: Partial[] = [];
-      for (const p of partials) read.push({ branch: last ? p.branch : await brancher.extend(p.branch, id), score: p.score + p.branch.logprobs[id], fills: p.fills });
+      for (const p of partials)
+        read.push({
+          branch: last ? p.branch : await brancher.extend(p.branch, id),
+          score: p.score + p.branch.logprobs[id],
+          fills: p.fills,
+        });
       partials = read;
       continue;
     }
@@ -109,11 +120,20 @@ async function propose(brancher: Brancher, vocab: Vocab, template: Template, dir
 }
 
 /** The `beam` best one-character extensions of the partials at gap `index`. */
-async function expand(brancher: Brancher, vocab: Vocab, partials: Partial[], index: number, direction: Direction, beam: number, last: boolean): Promise<Partial[]> {
+async function expand(
+  brancher: Brancher,
+  vocab: Vocab,
+  partials: Partial[],
+  index: number,
+  direction: Direction,
+  beam: number,
+  last: boolean,
+): Promise<Partial[]> {
   const V = vocab.size;
   const candidates: { from: number; id: number; score: number }[] = [];
   partials.forEach((p, from) => {
-    for (let id = 0; id < V; id++) if (id !== EOS_ID && id !== UNK_ID) candidates.push({ from, id, score: p.score + p.branch.logprobs[id] });
+    for (let id = 0; id < V; id++)
+      if (id !== EOS_ID && id !== UNK_ID) candidates.push({ from, id, score: p.score + p.branch.logprobs[id] });
   });
   candidates.sort((x, y) => y.score - x.score || x.from - y.from || x.id - y.id);
   const kept: Partial[] = [];

@@ -23,14 +23,22 @@ export const MAX_BEAM = 256;
 
 export function checkGenerateOptions(o: GenerateOptions): void {
   const beam = o.beam ?? 0;
-  if (!Number.isInteger(beam) || beam < 0 || beam > MAX_BEAM) throw new UsageError(`--beam must be an integer from 1 to ${MAX_BEAM}, got ${beam}`);
+  if (!Number.isInteger(beam) || beam < 0 || beam > MAX_BEAM)
+    throw new UsageError(`--beam must be an integer from 1 to ${MAX_BEAM}, got ${beam}`);
   if (beam > 0) checkStopOptions(o);
   else checkSampleOptions(o);
 }
 
 export async function* generate(model: CharLM, vocab: Vocab, options: GenerateOptions): AsyncGenerator<string, GenerateEnd, void> {
   if (!options.beam) return yield* sampleText(model, vocab, options);
-  const r = await beamSearch(model, vocab, { width: options.beam, prime: options.prime, length: options.length, lines: options.lines, stop: options.stop, direction: options.direction });
+  const r = await beamSearch(model, vocab, {
+    width: options.beam,
+    prime: options.prime,
+    length: options.length,
+    lines: options.lines,
+    stop: options.stop,
+    direction: options.direction,
+  });
   yield* r.chars;
   return { stoppedBy: r.stoppedBy, symbols: r.symbols, logprobLn: r.logprobLn };
 }

@@ -21,14 +21,32 @@ export const SAMPLE_OPTIONS = {
   topK: int('--top-k <k>', 'sample only from the k most likely characters (0 = all; 1 = greedy)', 0, 0, 1_000_000, open),
   topP: real('--top-p <p>', 'sample only from the most likely characters whose probabilities add up to p (1 = all; 0 = greedy)', 1, 0, 1),
   minP: real('--min-p <p>', 'sample only from characters at least p times as likely as the most likely one (0 = all)', 0, 0, 1),
-  repeatPenalty: real('--repeat-penalty <r>', 'divide positive logits (multiply negative ones) of characters seen in the last --repeat-last by r (1 = off)', 1, 1, 100),
+  repeatPenalty: real(
+    '--repeat-penalty <r>',
+    'divide positive logits (multiply negative ones) of characters seen in the last --repeat-last by r (1 = off)',
+    1,
+    1,
+    100,
+  ),
   repeatLast: int('--repeat-last <n>', 'the repetition penalty window: the last n characters read or generated', 64, 1, 1_000_000),
   seed: optionalInt('--seed <n>', 'random seed (printed to stderr when not given)', 0, 2 ** 32 - 1),
   prime: text('--prime <text>', 'text to start from (printed first); with --direction backward, the text to end with', ''),
-  length: optionalInt('--length <n>', 'at most n characters per sample, a line end counting as one (default: 500, or 10000 with --lines or --stop)', 0, 100_000_000, open),
+  length: optionalInt(
+    '--length <n>',
+    'at most n characters per sample, a line end counting as one (default: 500, or 10000 with --lines or --stop)',
+    0,
+    100_000_000,
+    open,
+  ),
   lines: optionalInt('--lines <n>', 'stop after n generated lines (line ends)', 1, 100_000_000, { openAbove: true, libraryMin: 0 }),
   stop: texts('--stop <text>', 'stop when the generated text ends with this (not printed); repeatable; \\n is a line end'),
-  beam: optionalInt('--beam <k>', 'print the most likely continuation by beam search of width k (1 = greedy), instead of sampling', 1, MAX_BEAM, { libraryMin: 0 }),
+  beam: optionalInt(
+    '--beam <k>',
+    'print the most likely continuation by beam search of width k (1 = greedy), instead of sampling',
+    1,
+    MAX_BEAM,
+    { libraryMin: 0 },
+  ),
   num: int('--num <n>', 'number of samples', 1, 1, 1_000_000, { cliOnly: true }),
   json: onOff('--json', 'one JSON object per sample', false, { cliOnly: true }),
   direction: choice('--direction <dir>', 'bilstm only: which language model to use', 'forward', ['forward', 'backward']),
@@ -51,7 +69,12 @@ export type SampleAsk = Partial<Omit<SampleValues, 'stop'>> & { stop?: string | 
  * default is not); messages name options as `naming` says. The model is not needed yet (so a
  * bad request is reported before a checkpoint is read): checkDirection once it is loaded.
  */
-export function sampleSettings(ask: SampleAsk, rng: (seed: number | null) => Rng, naming: Naming, given: (key: keyof SampleValues) => boolean = (key) => ask[key] !== undefined): GenerateOptions {
+export function sampleSettings(
+  ask: SampleAsk,
+  rng: (seed: number | null) => Rng,
+  naming: Naming,
+  given: (key: keyof SampleValues) => boolean = (key) => ask[key] !== undefined,
+): GenerateOptions {
   const stop = ask.stop === undefined ? [] : typeof ask.stop === 'string' ? [ask.stop] : [...ask.stop];
   const values: SampleValues = { ...SAMPLE_DEFAULTS };
   for (const [key, value] of Object.entries(ask)) if (value !== undefined) (values as Record<string, unknown>)[key] = value;
@@ -61,7 +84,10 @@ export function sampleSettings(ask: SampleAsk, rng: (seed: number | null) => Rng
   const beam = values.beam ?? 0;
   if (beam > 0) {
     const shaping = SHAPING.filter(given);
-    if (shaping.length > 0) throw new UsageError(`${name('beam')} follows the model's own distribution: it cannot be combined with ${shaping.map(name).join(', ')}`);
+    if (shaping.length > 0)
+      throw new UsageError(
+        `${name('beam')} follows the model's own distribution: it cannot be combined with ${shaping.map(name).join(', ')}`,
+      );
   }
   return {
     temperature: values.temperature,

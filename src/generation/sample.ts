@@ -86,11 +86,15 @@ export function primeContext(vocab: Vocab, prime: string, direction: Direction):
 /** Yields generated symbols as characters ('\n' for <EOS>), in generation order. */
 export async function* sampleText(model: CharLM, vocab: Vocab, options: SampleOptions): AsyncGenerator<string, SampleEnd, void> {
   const V = model.config.vocabSize;
-  const session: SampleSession = { saved: zeroHostState(model.engine, model.config.layers, 1, model.config.hidden), logits: new Float32Array(V) };
+  const session: SampleSession = {
+    saved: zeroHostState(model.engine, model.config.layers, 1, model.config.hidden),
+    logits: new Float32Array(V),
+  };
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
   const context = primeContext(vocab, options.prime, options.direction);
-  const penalty = (options.repeatPenalty ?? 1) !== 1 ? new RepeatWindow(V, options.repeatLast ?? DEFAULT_REPEAT_LAST, options.repeatPenalty!) : null;
+  const penalty =
+    (options.repeatPenalty ?? 1) !== 1 ? new RepeatWindow(V, options.repeatLast ?? DEFAULT_REPEAT_LAST, options.repeatPenalty!) : null;
   const penalised = penalty ? new Float32Array(V) : null;
   if (penalty) for (let i = 1; i < context.length; i++) penalty.push(context[i]);
   const stop = new StopMatcher(stopSequences(options.stop ?? [], options.direction === 'backward'));
@@ -166,7 +170,13 @@ class SharedStepper {
 const steppers = new PerModel((model: CharLM, direction) => new SharedStepper(new InferenceRunner(model, direction, 1)));
 
 /** Picks the next symbol id from logits (V) under the options; never <UNK>. */
-export function drawSymbol(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'rng'>, probs: Float64Array, order: Int32Array): number {
+export function drawSymbol(
+  logits: Float32Array,
+  V: number,
+  options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'rng'>,
+  probs: Float64Array,
+  order: Int32Array,
+): number {
   if (options.temperature === 0) {
     let best = -1;
     for (let v = 0; v < V; v++) if (v !== UNK_ID && (best < 0 || logits[v] > logits[best])) best = v;
@@ -231,7 +241,9 @@ export function drawSymbol(logits: Float32Array, V: number, options: Pick<Sample
   return last; // rounding left r just above 0: the last possible symbol
 }
 
-export function checkSampleOptions(o: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'repeatPenalty' | 'repeatLast' | 'length' | 'lines' | 'stop'>): void {
+export function checkSampleOptions(
+  o: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'minP' | 'repeatPenalty' | 'repeatLast' | 'length' | 'lines' | 'stop'>,
+): void {
   if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new UsageError(`--temp must be a number >= 0, got ${o.temperature}`);
   if (!Number.isInteger(o.topK) || o.topK < 0) throw new UsageError(`--top-k must be an integer >= 0, got ${o.topK}`);
   if (!(o.topP >= 0 && o.topP <= 1)) throw new UsageError(`--top-p must be in [0, 1], got ${o.topP}`);
@@ -240,7 +252,8 @@ export function checkSampleOptions(o: Pick<SampleOptions, 'temperature' | 'topK'
   const penalty = o.repeatPenalty ?? 1;
   if (!(penalty >= 1 && penalty <= 100)) throw new UsageError(`--repeat-penalty must be in [1, 100] (1 = off), got ${penalty}`);
   const last = o.repeatLast ?? DEFAULT_REPEAT_LAST;
-  if (!Number.isInteger(last) || last < 1 || last > 1_000_000) throw new UsageError(`--repeat-last must be an integer from 1 to 1000000, got ${last}`);
+  if (!Number.isInteger(last) || last < 1 || last > 1_000_000)
+    throw new UsageError(`--repeat-last must be an integer from 1 to 1000000, got ${last}`);
   checkStopOptions(o);
 }
 

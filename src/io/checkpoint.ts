@@ -24,7 +24,14 @@ import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
 import { hostParams, type ParamSet, paramSpecs, sizeOf } from '../model/param-set.js';
 import { FileReadError, platform } from '../platform/platform.js';
 import { CHECKSUM_KEY, checksumOf } from './checksum.js';
-import { encodeSafetensors, parseSafetensors, readTensor, readTensorInto, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
+import {
+  encodeSafetensors,
+  parseSafetensors,
+  readTensor,
+  readTensorInto,
+  type SafetensorsFile,
+  type TensorToWrite,
+} from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'charnn';
 /** 2: sealed with a checksum, may hold a training state. Version 1 files had neither. */
@@ -154,8 +161,16 @@ export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpo
     bytes = platform().readFile(path);
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
-    const what = { missing: 'checkpoint not found', directory: 'is a directory, not a checkpoint file', stat: `cannot read checkpoint: ${e.detail}`, read: `cannot read file: ${e.detail}` }[e.reason];
-    throw new CharnnError(`${path}: ${what}`, e.reason === 'missing' ? 'train a model first with `charnn train <corpus>`, or pass --model' : undefined);
+    const what = {
+      missing: 'checkpoint not found',
+      directory: 'is a directory, not a checkpoint file',
+      stat: `cannot read checkpoint: ${e.detail}`,
+      read: `cannot read file: ${e.detail}`,
+    }[e.reason];
+    throw new CharnnError(
+      `${path}: ${what}`,
+      e.reason === 'missing' ? 'train a model first with `charnn train <corpus>`, or pass --model' : undefined,
+    );
   }
   return decodeCheckpoint(bytes, path, options);
 }
@@ -170,7 +185,10 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
   const checksum = file.metadata.get(CHECKSUM_KEY);
   if (checksum === undefined) fail('metadata has no "checksum": the file is corrupt, or was not written by charnn');
   if (checksum !== checksumOf(file)) {
-    fail('checksum mismatch: the file was changed or damaged after charnn wrote it', 'use another checkpoint (e.g. NAME.best.safetensors), or retrain');
+    fail(
+      'checksum mismatch: the file was changed or damaged after charnn wrote it',
+      'use another checkpoint (e.g. NAME.best.safetensors), or retrain',
+    );
   }
   const meta = decodeMeta(file.metadata, fail);
 
@@ -196,7 +214,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
     if (bad >= 0) fail(`tensor ${spec.name} has a non-finite value (${view[bad]}) at index ${bad}`);
   }
   const hasTrainState = file.metadata.has(TRAIN_STATE_KEY);
-  if (!hasTrainState && stateNames.length > 0) fail(`tensor ${stateNames[0]} belongs to a training state, but the metadata has no "${TRAIN_STATE_KEY}"`);
+  if (!hasTrainState && stateNames.length > 0)
+    fail(`tensor ${stateNames[0]} belongs to a training state, but the metadata has no "${TRAIN_STATE_KEY}"`);
   return { params, meta, hasTrainState, trainState: hasTrainState && options.trainState ? decodeTrainState(file, stateNames, fail) : null };
 }
 
@@ -210,7 +229,10 @@ function checkFormat(metadata: Map<string, string>, fail: (what: string, hint?: 
   }
   const version = metadata.get('format_version');
   if (version !== CHECKPOINT_VERSION) {
-    fail(`unsupported checkpoint format_version ${JSON.stringify(version ?? null)}; this charnn reads version ${CHECKPOINT_VERSION}`, 'upgrade charnn or retrain');
+    fail(
+      `unsupported checkpoint format_version ${JSON.stringify(version ?? null)}; this charnn reads version ${CHECKPOINT_VERSION}`,
+      'upgrade charnn or retrain',
+    );
   }
 }
 
@@ -242,7 +264,10 @@ function decodeTrainState(file: SafetensorsFile, names: string[], fail: (what: s
 
 function decodeMeta(metadata: Map<string, string>, fail: (what: string, hint?: string) => never): CheckpointMeta {
   const field = (key: string): unknown => jsonField(metadata, key, fail);
-  const prefixed = (name: string) => (what: string): never => fail(`metadata ${name}: ${what}`);
+  const prefixed =
+    (name: string) =>
+    (what: string): never =>
+      fail(`metadata ${name}: ${what}`);
 
   const model = field('model');
   checkModel(model, prefixed('model'));
@@ -302,7 +327,7 @@ function checkVocab(raw: unknown, vocabSize: number, fail: (what: string) => nev
   raw.forEach((s: unknown, i: number) => {
     if (typeof s !== 'string') fail(`vocab entry ${i} is not a string`);
     // Code points, not UTF-16 units: an astral character is one symbol (docs/ARCHITECTURE.md, "What a character is").
-    if (i >= 2 && [...(s)].length !== 1) fail(`vocab entry ${i} ${JSON.stringify(s)} is not a single character`);
+    if (i >= 2 && [...s].length !== 1) fail(`vocab entry ${i} ${JSON.stringify(s)} is not a single character`);
     if (seen.has(s)) fail(`vocab entry ${i} ${JSON.stringify(s)} is a duplicate`);
     seen.add(s);
   });
@@ -314,7 +339,8 @@ function checkProgress(p: Progress, fail: (what: string) => never): void {
     if (!(Number.isSafeInteger(p[k]) && p[k] >= 0)) fail(`${k} ${JSON.stringify(p[k])} is not a non-negative integer`);
   }
   // Epochs are fractional: 1.5 is halfway through the second pass.
-  if (!(typeof p.epoch === 'number' && Number.isFinite(p.epoch) && p.epoch >= 0)) fail(`epoch ${JSON.stringify(p.epoch)} is not a non-negative number`);
+  if (!(typeof p.epoch === 'number' && Number.isFinite(p.epoch) && p.epoch >= 0))
+    fail(`epoch ${JSON.stringify(p.epoch)} is not a non-negative number`);
   for (const k of ['bestValNats', 'valNats'] as const) {
     const v = p[k];
     // JSON has no NaN/Infinity (they would silently become null), so refuse them here.

@@ -57,10 +57,7 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] ===
 // ---------------------------------------------------------------- writing
 
 /** Serialises tensors (in the given order) and string metadata into one safetensors buffer. */
-export function encodeSafetensors(
-  tensors: readonly TensorToWrite[],
-  metadata: ReadonlyMap<string, string>,
-): Uint8Array {
+export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: ReadonlyMap<string, string>): Uint8Array {
   // Build the header with a null-prototype object so no tensor name can reach a prototype.
   const header: Record<string, unknown> = Object.create(null);
   if (metadata.size > 0) {
@@ -173,20 +170,15 @@ function readMetadata(value: unknown, into: Map<string, string>, fail: (what: st
   }
 }
 
-function readEntry(
-  name: string,
-  value: unknown,
-  dataStart: number,
-  dataLength: number,
-  fail: (what: string) => never,
-): TensorEntry {
+function readEntry(name: string, value: unknown, dataStart: number, dataLength: number, fail: (what: string) => never): TensorEntry {
   if (!isPlainObject(value)) fail(`tensor ${name}: entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string') fail(`tensor ${name}: dtype is missing or not a string`);
   if (!Object.hasOwn(READABLE, dtype)) {
     fail(`tensor ${name} has dtype ${dtype}; charnn reads F32 (and converts F64, F16, BF16)`);
   }
-  if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     fail(`tensor ${name}: data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
   }

@@ -56,20 +56,27 @@ export function importStateDict(weightsPath: string, symbols: readonly string[],
   const order = charnnOrder(symbols);
   const config = configFromShapes(file, cell, fail);
   if (config.vocabSize !== symbols.length) {
-    fail(`the model has ${config.vocabSize} symbols (decoder.weight is ${config.vocabSize} x ${config.hidden}) but the vocabulary lists ${symbols.length}`);
+    fail(
+      `the model has ${config.vocabSize} symbols (decoder.weight is ${config.vocabSize} x ${config.hidden}) but the vocabulary lists ${symbols.length}`,
+    );
   }
   const specs = paramSpecs(config);
   const expected = new Set(specs.map((s) => s.name));
   const extra = [...file.tensors.keys()].find((k) => !expected.has(k));
   if (extra !== undefined) {
-    fail(`unexpected tensor ${extra}: a ${cell} ${config.layers} x ${config.hidden} model has ${describeNames(specs.map((s) => s.name))}`, 'save the state_dict of modules named rnn and decoder (see "Continue in PyTorch" in the README)');
+    fail(
+      `unexpected tensor ${extra}: a ${cell} ${config.layers} x ${config.hidden} model has ${describeNames(specs.map((s) => s.name))}`,
+      'save the state_dict of modules named rnn and decoder (see "Continue in PyTorch" in the README)',
+    );
   }
   const params = hostParams(specs);
   for (const spec of specs) {
     const entry = file.tensors.get(spec.name);
     if (!entry) return fail(`tensor ${spec.name} is missing (a ${cell} model needs it)`);
     if (entry.shape.length !== spec.shape.length || entry.shape.some((d, i) => d !== spec.shape[i])) {
-      fail(`tensor ${spec.name} has shape [${entry.shape}], expected [${spec.shape}] for a ${cell} ${config.layers} x ${config.hidden} model with ${config.vocabSize} symbols`);
+      fail(
+        `tensor ${spec.name} has shape [${entry.shape}], expected [${spec.shape}] for a ${cell} ${config.layers} x ${config.hidden} model with ${config.vocabSize} symbols`,
+      );
     }
     const values = readTensor(file, entry);
     const bad = values.findIndex((x) => !Number.isFinite(x));
@@ -104,7 +111,11 @@ function charnnOrder(symbols: readonly string[]): number[] {
 function configFromShapes(file: SafetensorsFile, cell: CellType, fail: (what: string, hint?: string) => never): ModelConfig {
   const shapeOf = (name: string): number[] => {
     const entry = file.tensors.get(name);
-    if (!entry) return fail(`tensor ${name} is missing (a ${cell} model needs it)`, 'the names must be those of the README\'s "Continue in PyTorch" modules: rnn.weight_ih_l0, ..., decoder.weight, decoder.bias');
+    if (!entry)
+      return fail(
+        `tensor ${name} is missing (a ${cell} model needs it)`,
+        'the names must be those of the README\'s "Continue in PyTorch" modules: rnn.weight_ih_l0, ..., decoder.weight, decoder.bias',
+      );
     return entry.shape;
   };
   const decoder = shapeOf('decoder.weight');
@@ -113,13 +124,17 @@ function configFromShapes(file: SafetensorsFile, cell: CellType, fail: (what: st
   const [V, H] = decoder;
   const G = gatesOf(baseCellOf(cell));
   if (hh[0] !== G * H || hh[1] !== H) {
-    fail(`rnn.weight_hh_l0 has shape [${hh}], but a ${cell} with ${H} hidden units (from decoder.weight) needs [${G * H},${H}]`, 'check --cell');
+    fail(
+      `rnn.weight_hh_l0 has shape [${hh}], but a ${cell} with ${H} hidden units (from decoder.weight) needs [${G * H},${H}]`,
+      'check --cell',
+    );
   }
   let layers = 0;
   while (file.tensors.has(`rnn.weight_ih_l${layers}`)) layers++;
   if (V < 2 || H < 1 || layers < 1) fail(`cannot read the model's size from its tensors (V ${V}, H ${H}, ${layers} layers)`);
   for (const d of directionsOf(cell)) {
-    if (d === 'backward' && !file.tensors.has(`${prefixOf(d)}decoder.weight`)) fail('a bilstm needs the backward model too (backward.rnn.*, backward.decoder.*)');
+    if (d === 'backward' && !file.tensors.has(`${prefixOf(d)}decoder.weight`))
+      fail('a bilstm needs the backward model too (backward.rnn.*, backward.decoder.*)');
   }
   return { cell, vocabSize: V, hidden: H, layers, dropout: 0 };
 }

@@ -99,11 +99,27 @@ export class DirectionRunner {
       engine.copy(this.c0[k], state.c[k], B * H);
     }
     const input = (k: number): LayerInput => (k === 0 ? { ids: x } : { x: usedDropout ? this.dropped[k - 1] : this.caches[k - 1].h });
-    this.passes = this.caches.map((cache, k) => ({ cache, input: input(k), w: this.w.layers[k], h0: this.h0[k], c0: this.c0[k], dims: { T, B, H, D: k === 0 ? V : H } }));
+    this.passes = this.caches.map((cache, k) => ({
+      cache,
+      input: input(k),
+      w: this.w.layers[k],
+      h0: this.h0[k],
+      c0: this.c0[k],
+      dims: { T, B, H, D: k === 0 ? V : H },
+    }));
     runLayers(engine, this.cell, this.passes, state, (k) => {
       if (k < L - 1 && usedDropout) {
         const d = dropout;
-        engine.dropoutMask(this.masks[k], { p: d.p, seed: d.seed, gap: k, firstStream: d.firstStream ?? 0, totalStreams: d.totalStreams ?? B, T, B, H });
+        engine.dropoutMask(this.masks[k], {
+          p: d.p,
+          seed: d.seed,
+          gap: k,
+          firstStream: d.firstStream ?? 0,
+          totalStreams: d.totalStreams ?? B,
+          T,
+          B,
+          H,
+        });
         engine.applyMask(this.dropped[k], this.caches[k].h, this.masks[k], rows * H);
       }
     });

@@ -14,7 +14,13 @@ import type { RecurrentState } from './recurrent-state.js';
  * `between` made of it). The final state goes to `carry` after each layer's forward, so a pass
  * may read its initial state from `carry` itself.
  */
-export function runLayers(engine: Engine, cell: Cell, passes: readonly LayerPass[], carry: RecurrentState, between?: (k: number) => void): void {
+export function runLayers(
+  engine: Engine,
+  cell: Cell,
+  passes: readonly LayerPass[],
+  carry: RecurrentState,
+  between?: (k: number) => void,
+): void {
   for (let k = 0; k < passes.length; k++) {
     const pass = passes[k];
     cell.forward(engine, pass);

@@ -44,7 +44,14 @@ export class Objective {
    * batch's stream count as totalStreams: its loss and gradients are then its part of the
    * whole batch's mean, and the shares add up to the one-thread result.
    */
-  async step(batches: DirectionBatch[], T: number, B: number, dropout: DropoutSpec | null, grads: ParamSet<Tensor> | null, totalStreams = B): Promise<number> {
+  async step(
+    batches: DirectionBatch[],
+    T: number,
+    B: number,
+    dropout: DropoutSpec | null,
+    grads: ParamSet<Tensor> | null,
+    totalStreams = B,
+  ): Promise<number> {
     const D = this.runners.length;
     const scale = 1 / (T * totalStreams * D);
     let total = 0;

@@ -16,7 +16,17 @@ export function linearForward(engine: Engine, out: Tensor, x: Tensor, { w, b }: 
   engine.addBiasRows(out, b, R, V);
 }
 
-export function linearBackward(engine: Engine, grads: Linear, dx: Tensor, dOut: Tensor, x: Tensor, { w }: Linear, R: number, V: number, H: number): void {
+export function linearBackward(
+  engine: Engine,
+  grads: Linear,
+  dx: Tensor,
+  dOut: Tensor,
+  x: Tensor,
+  { w }: Linear,
+  R: number,
+  V: number,
+  H: number,
+): void {
   engine.matmulTN(grads.w, dOut, x, V, H, R);
   engine.sumRows(grads.b, dOut, R, V);
   engine.matmulNN(dx, dOut, w, R, H, V);

@@ -37,7 +37,9 @@ export function libraryAccepts(n: unknown, r: NumberSpec): boolean {
 /** What the library accepts of a number option, in words: "an integer from 1 up". */
 function libraryRange(r: NumberSpec): string {
   const min = r.libraryMin ?? r.min;
-  const excluded = [r.minExclusive && r.libraryMin === undefined ? min : null, r.maxExclusive && !r.openAbove ? r.max : null].filter((x) => x !== null);
+  const excluded = [r.minExclusive && r.libraryMin === undefined ? min : null, r.maxExclusive && !r.openAbove ? r.max : null].filter(
+    (x) => x !== null,
+  );
   const bounds = `from ${min}${r.openAbove ? ' up' : ` to ${r.max}`}${excluded.length > 0 ? ` (${excluded.join(' and ')} excluded)` : ''}`;
   return `${r.integer ? 'an integer' : 'a number'} ${bounds}`;
 }
@@ -49,10 +51,11 @@ export function refusal(spec: OptionSpec, value: unknown): string | null {
     case 'number':
       return libraryAccepts(value, spec) ? null : libraryRange(spec);
     case 'choice':
-      return typeof value === 'string' && (spec.choices).includes(value) ? null : `one of ${spec.choices.join(', ')}`;
+      return typeof value === 'string' && spec.choices.includes(value) ? null : `one of ${spec.choices.join(', ')}`;
     case 'text':
       if (typeof value !== 'string') return spec.character ? 'exactly one character' : 'a string';
-      if (spec.character && (Array.from(value).length !== 1 || value === '\n' || value === '\r')) return 'exactly one character (not a line end)';
+      if (spec.character && (Array.from(value).length !== 1 || value === '\n' || value === '\r'))
+        return 'exactly one character (not a line end)';
       return null;
     case 'texts':
       return Array.isArray(value) && value.every((s) => typeof s === 'string' && s.length > 0) ? null : 'a list of non-empty strings';

@@ -80,30 +80,65 @@ export type CliValuesOf<Table extends OptionTable> = {
 type Extra<S> = Omit<S, 'kind' | 'flag' | 'help' | 'default' | 'integer' | 'min' | 'max' | 'choices'>;
 
 /** An integer from min to max. */
-export function int<const E extends Extra<NumberSpec> = Record<never, never>>(flag: string, help: string, value: number, min: number, max: number, extra?: E): NumberSpec<number> & E {
+export function int<const E extends Extra<NumberSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  value: number,
+  min: number,
+  max: number,
+  extra?: E,
+): NumberSpec<number> & E {
   return { kind: 'number', integer: true, flag, help, default: value, min, max, ...(extra as E) };
 }
 
 /** An integer from min to max, or null (the default): not set. */
-export function optionalInt<const E extends Extra<NumberSpec> = Record<never, never>>(flag: string, help: string, min: number, max: number, extra?: E): NumberSpec<number | null> & E {
+export function optionalInt<const E extends Extra<NumberSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  min: number,
+  max: number,
+  extra?: E,
+): NumberSpec<number | null> & E {
   return { kind: 'number', integer: true, flag, help, default: null, min, max, ...(extra as E) };
 }
 
 /** A decimal number from min to max. */
-export function real<const E extends Extra<NumberSpec> = Record<never, never>>(flag: string, help: string, value: number, min: number, max: number, extra?: E): NumberSpec<number> & E {
+export function real<const E extends Extra<NumberSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  value: number,
+  min: number,
+  max: number,
+  extra?: E,
+): NumberSpec<number> & E {
   return { kind: 'number', integer: false, flag, help, default: value, min, max, ...(extra as E) };
 }
 
-export function choice<T extends string, const E extends Extra<ChoiceSpec> = Record<never, never>>(flag: string, help: string, value: NoInfer<T>, choices: readonly T[], extra?: E): ChoiceSpec<T> & E {
+export function choice<T extends string, const E extends Extra<ChoiceSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  value: NoInfer<T>,
+  choices: readonly T[],
+  extra?: E,
+): ChoiceSpec<T> & E {
   return { kind: 'choice', flag, help, default: value, choices, ...(extra as E) };
 }
 
-export function text<const E extends Extra<TextSpec> = Record<never, never>>(flag: string, help: string, value: string, extra?: E): TextSpec<string> & E {
+export function text<const E extends Extra<TextSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  value: string,
+  extra?: E,
+): TextSpec<string> & E {
   return { kind: 'text', flag, help, default: value, ...(extra as E) };
 }
 
 /** Text, or null (the default): not set. */
-export function optionalText<const E extends Extra<TextSpec> = Record<never, never>>(flag: string, help: string, extra?: E): TextSpec<string | null> & E {
+export function optionalText<const E extends Extra<TextSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  extra?: E,
+): TextSpec<string | null> & E {
   return { kind: 'text', flag, help, default: null, ...(extra as E) };
 }
 
@@ -111,7 +146,12 @@ export function texts<const E extends Extra<TextListSpec> = Record<never, never>
   return { kind: 'texts', flag, help, default: [], ...(extra as E) };
 }
 
-export function onOff<const E extends Extra<SwitchSpec> = Record<never, never>>(flag: string, help: string, value = false, extra?: E): SwitchSpec & E {
+export function onOff<const E extends Extra<SwitchSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  value = false,
+  extra?: E,
+): SwitchSpec & E {
   return { kind: 'switch', flag, help, default: value, ...(extra as E) };
 }
 

@@ -41,7 +41,9 @@ export function parseRunLog(text: string, name: string): RunLog {
       if (entry.step < last.step) {
         const dropped = points.length;
         while (points.length > 0 && points[points.length - 1].step >= entry.step) points.pop();
-        notes.push(`${at}: the steps go back to ${entry.step} (a resumed or new run): ${dropped - points.length} earlier line(s) from step ${entry.step} on are replaced by the new ones`);
+        notes.push(
+          `${at}: the steps go back to ${entry.step} (a resumed or new run): ${dropped - points.length} earlier line(s) from step ${entry.step} on are replaced by the new ones`,
+        );
       }
       offset = points.length > 0 ? points[points.length - 1].elapsedS : 0;
     }
@@ -64,14 +66,18 @@ function parseLine(line: string, at: string): Entry {
   try {
     value = JSON.parse(line);
   } catch (e) {
-    throw new CharnnError(`${at}: not JSON (${(e as Error).message})`, 'the file should be a charnn train --log file: one JSON object per line');
+    throw new CharnnError(
+      `${at}: not JSON (${(e as Error).message})`,
+      'the file should be a charnn train --log file: one JSON object per line',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CharnnError(`${at}: expected a JSON object with step, loss_nats and elapsed_s`);
   }
   const o = value as Record<string, unknown>;
   const step = o.step;
-  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) throw new CharnnError(`${at}: "step" is missing or not a whole number >= 0`);
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0)
+    throw new CharnnError(`${at}: "step" is missing or not a whole number >= 0`);
   const elapsed = o.elapsed_s;
   if (typeof elapsed !== 'number' || elapsed < 0) throw new CharnnError(`${at}: "elapsed_s" is missing or not a number >= 0`);
   if (!('loss_nats' in o)) throw new CharnnError(`${at}: "loss_nats" is missing`);

@@ -47,7 +47,9 @@ export function lossSvg(runs: readonly PlotRun[], options: SvgOptions): string {
   const H = titleH + axes.length * panelH;
 
   // One y domain for every panel, over every finite value.
-  const ys = runs.flatMap((r) => r.points.flatMap((p) => [p.lossNats, p.valNats])).filter((v): v is number => v !== null && Number.isFinite(v));
+  const ys = runs
+    .flatMap((r) => r.points.flatMap((p) => [p.lossNats, p.valNats]))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   const [y0, y1] = ys.length > 0 ? niceDomain(Math.min(...ys), Math.max(...ys), 6) : [0, 1];
 
   const out: string[] = [
@@ -55,7 +57,10 @@ export function lossSvg(runs: readonly PlotRun[], options: SvgOptions): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${escapeXml(FONT)}" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
   ];
-  if (options.title) out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600" fill="#222">${escapeXml(options.title)}</text>`);
+  if (options.title)
+    out.push(
+      `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600" fill="#222">${escapeXml(options.title)}</text>`,
+    );
   axes.forEach((axis, i) => {
     const top = titleH + i * panelH + MARGIN.top;
     out.push(...panel(runs, axis, { left: MARGIN.left, right: W - MARGIN.right, top, bottom: top + PANEL_HEIGHT }, [y0, y1], i));
@@ -88,43 +93,77 @@ function panel(runs: readonly PlotRun[], axis: 'steps' | 'time', box: Box, [y0, 
   const px = (x: number) => box.left + ((x - x0) / (x1 - x0)) * (box.right - box.left);
   const py = (y: number) => box.bottom - ((y - y0) / (y1 - y0)) * (box.bottom - box.top);
   const clip = `plot${index}`;
-  const out: string[] = [`<g class="panel" data-x="${axis}">`, `<clipPath id="${clip}"><rect x="${fmt(box.left)}" y="${fmt(box.top)}" width="${fmt(box.right - box.left)}" height="${fmt(box.bottom - box.top)}"/></clipPath>`];
+  const out: string[] = [
+    `<g class="panel" data-x="${axis}">`,
+    `<clipPath id="${clip}"><rect x="${fmt(box.left)}" y="${fmt(box.top)}" width="${fmt(box.right - box.left)}" height="${fmt(box.bottom - box.top)}"/></clipPath>`,
+  ];
 
   // Grid and ticks: nats on the left, bpc on the right, x below.
   const yTicks = niceTicks(y0, y1, 6);
   for (const v of yTicks.values) {
     const y = fmt(py(v));
     out.push(`<line class="grid" x1="${fmt(box.left)}" x2="${fmt(box.right)}" y1="${y}" y2="${y}" stroke="#e4e4e4"/>`);
-    out.push(`<text class="tick y" x="${fmt(box.left - 6)}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${v.toFixed(yTicks.decimals)}</text>`);
+    out.push(
+      `<text class="tick y" x="${fmt(box.left - 6)}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${v.toFixed(yTicks.decimals)}</text>`,
+    );
   }
   const bpcTicks = niceTicks(y0 / Math.LN2, y1 / Math.LN2, 6);
   for (const b of bpcTicks.values) {
     const y = fmt(py(b * Math.LN2));
     out.push(`<line x1="${fmt(box.right)}" x2="${fmt(box.right + 4)}" y1="${y}" y2="${y}" stroke="#444"/>`);
-    out.push(`<text class="tick bpc" x="${fmt(box.right + 7)}" y="${y}" dominant-baseline="middle" fill="#444">${b.toFixed(bpcTicks.decimals)}</text>`);
+    out.push(
+      `<text class="tick bpc" x="${fmt(box.right + 7)}" y="${y}" dominant-baseline="middle" fill="#444">${b.toFixed(bpcTicks.decimals)}</text>`,
+    );
   }
   const xTicks = niceTicks(x0, x1, 8);
   for (const v of xTicks.values) {
     const x = fmt(px(v));
     out.push(`<line class="grid" x1="${x}" x2="${x}" y1="${fmt(box.top)}" y2="${fmt(box.bottom)}" stroke="#f0f0f0"/>`);
-    out.push(`<text class="tick x" x="${x}" y="${fmt(box.bottom + 16)}" text-anchor="middle" fill="#444">${v.toFixed(xTicks.decimals)}</text>`);
+    out.push(
+      `<text class="tick x" x="${x}" y="${fmt(box.bottom + 16)}" text-anchor="middle" fill="#444">${v.toFixed(xTicks.decimals)}</text>`,
+    );
   }
-  out.push(`<rect x="${fmt(box.left)}" y="${fmt(box.top)}" width="${fmt(box.right - box.left)}" height="${fmt(box.bottom - box.top)}" fill="none" stroke="#888"/>`);
+  out.push(
+    `<rect x="${fmt(box.left)}" y="${fmt(box.top)}" width="${fmt(box.right - box.left)}" height="${fmt(box.bottom - box.top)}" fill="none" stroke="#888"/>`,
+  );
   const midY = fmt((box.top + box.bottom) / 2);
-  out.push(`<text class="axis-title" transform="translate(${fmt(box.left - 52)} ${midY}) rotate(-90)" text-anchor="middle" fill="#222">loss (nats per char)</text>`);
-  out.push(`<text class="axis-title" transform="translate(${fmt(box.right + 52)} ${midY}) rotate(90)" text-anchor="middle" fill="#222">bits per char (bpc)</text>`);
-  out.push(`<text class="axis-title" x="${fmt((box.left + box.right) / 2)}" y="${fmt(box.bottom + 38)}" text-anchor="middle" fill="#222">${axis === 'steps' ? 'steps' : `wall time (${unit.name})`}</text>`);
+  out.push(
+    `<text class="axis-title" transform="translate(${fmt(box.left - 52)} ${midY}) rotate(-90)" text-anchor="middle" fill="#222">loss (nats per char)</text>`,
+  );
+  out.push(
+    `<text class="axis-title" transform="translate(${fmt(box.right + 52)} ${midY}) rotate(90)" text-anchor="middle" fill="#222">bits per char (bpc)</text>`,
+  );
+  out.push(
+    `<text class="axis-title" x="${fmt((box.left + box.right) / 2)}" y="${fmt(box.bottom + 38)}" text-anchor="middle" fill="#222">${axis === 'steps' ? 'steps' : `wall time (${unit.name})`}</text>`,
+  );
 
   // The curves: every run's training loss first, then the validation curves over them (clipped
   // to the plot area), then the validation dots (not clipped: a dot at the last step stays whole).
   out.push(`<g clip-path="url(#${clip})" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
   runs.forEach((run, r) => {
     const train = run.points.filter((p) => p.lossNats !== null && Number.isFinite(p.lossNats));
-    out.push(...curve(train.map((p) => [px(xOf(p)), py(p.lossNats!)]), 'train', r, 1.2, run.label));
+    out.push(
+      ...curve(
+        train.map((p) => [px(xOf(p)), py(p.lossNats!)]),
+        'train',
+        r,
+        1.2,
+        run.label,
+      ),
+    );
   });
   runs.forEach((run, r) => {
     const val = run.points.filter((p) => p.valNats !== null && Number.isFinite(p.valNats));
-    if (val.length > 1) out.push(...curve(val.map((p) => [px(xOf(p)), py(p.valNats!)]), 'val', r, 2.6, run.label));
+    if (val.length > 1)
+      out.push(
+        ...curve(
+          val.map((p) => [px(xOf(p)), py(p.valNats!)]),
+          'val',
+          r,
+          2.6,
+          run.label,
+        ),
+      );
   });
   out.push('</g>');
   runs.forEach((run, r) => {
@@ -134,7 +173,9 @@ function panel(runs: readonly PlotRun[], axis: 'steps' | 'time', box: Box, [y0, 
     for (const p of dots) {
       const where = axis === 'steps' ? `step ${p.step}` : `${fmt(xOf(p))} ${unit.name}`;
       const v = p.valNats!;
-      out.push(`<circle class="val-point" cx="${fmt(px(xOf(p)))}" cy="${fmt(py(v))}" r="3.5"><title>${escapeXml(run.label)}, ${where}: validation ${v.toFixed(4)} nats (${(v / Math.LN2).toFixed(3)} bpc)</title></circle>`);
+      out.push(
+        `<circle class="val-point" cx="${fmt(px(xOf(p)))}" cy="${fmt(py(v))}" r="3.5"><title>${escapeXml(run.label)}, ${where}: validation ${v.toFixed(4)} nats (${(v / Math.LN2).toFixed(3)} bpc)</title></circle>`,
+      );
     }
     out.push('</g>');
   });
@@ -155,9 +196,14 @@ function dashOf(run: number): string {
 function curve(points: [number, number][], kind: 'train' | 'val', run: number, width: number, label: string): string[] {
   if (points.length === 0) return [];
   const title = `<title>${escapeXml(label)}: ${kind === 'train' ? 'training' : 'validation'} loss</title>`;
-  if (points.length === 1) return [`<circle class="${kind}" cx="${fmt(points[0][0])}" cy="${fmt(points[0][1])}" r="${width}" fill="${colourOf(run)}">${title}</circle>`];
+  if (points.length === 1)
+    return [
+      `<circle class="${kind}" cx="${fmt(points[0][0])}" cy="${fmt(points[0][1])}" r="${width}" fill="${colourOf(run)}">${title}</circle>`,
+    ];
   const opacity = kind === 'train' ? ' stroke-opacity="0.75"' : '';
-  return [`<polyline class="${kind}" points="${points.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ')}" stroke="${colourOf(run)}" stroke-width="${width}"${opacity}${dashOf(run)}>${title}</polyline>`];
+  return [
+    `<polyline class="${kind}" points="${points.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ')}" stroke="${colourOf(run)}" stroke-width="${width}"${opacity}${dashOf(run)}>${title}</polyline>`,
+  ];
 }
 
 /** Top right of the first panel (where training curves, falling from the left, seldom are). */
@@ -168,16 +214,27 @@ function legend(runs: readonly PlotRun[], right: number, top: number): string[] 
   const w = textW + 16;
   const h = (runs.length + 1) * rowH + 10;
   const left = right - w;
-  const out = [`<g class="legend">`, `<rect x="${fmt(left)}" y="${fmt(top)}" width="${fmt(w)}" height="${fmt(h)}" fill="#ffffff" fill-opacity="0.9" stroke="#ccc" rx="3"/>`];
+  const out = [
+    `<g class="legend">`,
+    `<rect x="${fmt(left)}" y="${fmt(top)}" width="${fmt(w)}" height="${fmt(h)}" fill="#ffffff" fill-opacity="0.9" stroke="#ccc" rx="3"/>`,
+  ];
   runs.forEach((run, r) => {
     const y = top + 8 + r * rowH + rowH / 2;
     const c = colourOf(r);
-    out.push(`<line x1="${fmt(left + 8)}" x2="${fmt(left + 22)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${c}" stroke-width="1.2"${dashOf(r)}/>`);
-    out.push(`<line x1="${fmt(left + 26)}" x2="${fmt(left + 40)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${c}" stroke-width="2.6"${dashOf(r)}/>`);
+    out.push(
+      `<line x1="${fmt(left + 8)}" x2="${fmt(left + 22)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${c}" stroke-width="1.2"${dashOf(r)}/>`,
+    );
+    out.push(
+      `<line x1="${fmt(left + 26)}" x2="${fmt(left + 40)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${c}" stroke-width="2.6"${dashOf(r)}/>`,
+    );
     out.push(`<circle cx="${fmt(left + 33)}" cy="${fmt(y)}" r="3.5" fill="${c}" stroke="#fff"/>`);
-    out.push(`<text class="legend-label" x="${fmt(left + 46)}" y="${fmt(y)}" dominant-baseline="middle" fill="#222">${escapeXml(run.label)}</text>`);
+    out.push(
+      `<text class="legend-label" x="${fmt(left + 46)}" y="${fmt(y)}" dominant-baseline="middle" fill="#222">${escapeXml(run.label)}</text>`,
+    );
   });
-  out.push(`<text x="${fmt(left + 8)}" y="${fmt(top + 8 + runs.length * rowH + rowH / 2)}" dominant-baseline="middle" fill="#666" font-size="11">${key}</text>`);
+  out.push(
+    `<text x="${fmt(left + 8)}" y="${fmt(top + 8 + runs.length * rowH + rowH / 2)}" dominant-baseline="middle" fill="#666" font-size="11">${key}</text>`,
+  );
   out.push('</g>');
   return out;
 }

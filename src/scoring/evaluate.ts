@@ -40,7 +40,13 @@ export interface EvalOptions {
 /** Below this many tokens, starting worker threads costs more than it saves. */
 export const MIN_TOKENS_PER_EXTRA_THREAD = 100_000;
 
-export async function evaluateCorpus(model: CharLM, corpus: EncodedCorpus, direction: ScoreDirection, reset: ResetMode, options: EvalOptions = {}): Promise<EvalResult> {
+export async function evaluateCorpus(
+  model: CharLM,
+  corpus: EncodedCorpus,
+  direction: ScoreDirection,
+  reset: ResetMode,
+  options: EvalOptions = {},
+): Promise<EvalResult> {
   const evaluator = new CorpusEvaluator(model, direction, reset, options);
   await evaluator.add(corpus);
   return evaluator.result();
@@ -132,7 +138,7 @@ class DirectionTotals {
     const window = this.window!;
     const ids = piece.ids;
     // A later piece's first id is the <EOS> that ended the piece before, already in the stream.
-    for (let k = first ? 0 : 1; k < ids.length; ) {
+    for (let k = first ? 0 : 1; k < ids.length;) {
       const m = Math.min(ids.length - k, window.length - this.fill);
       for (let j = 0; j < m; j++) window[this.fill + j] = ids[k + j];
       this.fill += m;
@@ -173,11 +179,19 @@ class DirectionTotals {
 }
 
 /** Every line from the zero state, added to `sum`: on several threads for big inputs (bit-identical totals). */
-async function lineTotals(model: CharLM, corpus: EncodedCorpus, direction: Direction, options: EvalOptions, sum: LogProbTotals): Promise<void> {
+async function lineTotals(
+  model: CharLM,
+  corpus: EncodedCorpus,
+  direction: Direction,
+  options: EvalOptions,
+  sum: LogProbTotals,
+): Promise<void> {
   const wanted = options.threads ?? platform().cores();
   const threads = Math.min(wanted, 1 + Math.floor(corpus.ids.length / MIN_TOKENS_PER_EXTRA_THREAD));
-  const threaded = threads > 1 ? await scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum) : null;
-  if (threaded === null) await withLineScorer(model, direction, (scorer) => scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, null, sum));
+  const threaded =
+    threads > 1 ? await scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum) : null;
+  if (threaded === null)
+    await withLineScorer(model, direction, (scorer) => scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, null, sum));
 }
 
 /** Mean nats per token over a whole id stream with the state carried: the validation loss. */

@@ -96,7 +96,8 @@ export class LineScorer {
 
   constructor(model: CharLM, direction: Direction, limits: LineScorerLimits = defaultLimits(model)) {
     const { streams, steps, rows, window } = limits;
-    if (!(streams >= 1 && steps >= 1 && rows >= streams && window >= 1)) throw new RangeError(`bad line scorer limits ${JSON.stringify(limits)}`);
+    if (!(streams >= 1 && steps >= 1 && rows >= streams && window >= 1))
+      throw new RangeError(`bad line scorer limits ${JSON.stringify(limits)}`);
     this.engine = model.engine;
     this.limits = limits;
     this.direction = direction;
@@ -124,7 +125,13 @@ export class LineScorer {
    * are added to it, in file order, and it is returned: a text scored in pieces then has
    * exactly the totals of one call over the whole text.
    */
-  async score(ids: IdArray, lineStarts: Int32Array, lines: number, out: Float64Array | null = null, sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 }): Promise<LogProbTotals> {
+  async score(
+    ids: IdArray,
+    lineStarts: Int32Array,
+    lines: number,
+    out: Float64Array | null = null,
+    sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 },
+  ): Promise<LogProbTotals> {
     for (let first = 0; first < lines; first += this.limits.window) {
       const count = Math.min(this.limits.window, lines - first);
       sum.unkCount += await this.scoreWindow(ids, lineStarts, first, count);

@@ -45,7 +45,6 @@ export const LINE_CTRL = {
 } as const;
 const CONTROL_SLOTS = 10;
 
-
 export interface LineWorkerSetup {
   engine: EngineName;
   config: CharLM['config'];
@@ -103,57 +102,74 @@ export async function scoreLinesThreaded(
 ): Promise<LogProbTotals | null> {
   if (threads < 2 || !shared(ids) || !shared(lineStarts)) return null;
   return withLineScorer(model, direction, async (scorer) => {
-  const { window, streams } = scorer;
-  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
-  const results = new SharedArrayBuffer(8 * 2 * window);
-  const out = { ln: new Float64Array(results, 0, window), unkLn: new Float64Array(results, 8 * window, window) };
-  const params = new SharedArrayBuffer(4 * model.parameterCount());
-  await model.engine.read(model.params.data, new Float32Array(params));
+    const { window, streams } = scorer;
+    const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
+    const results = new SharedArrayBuffer(8 * 2 * window);
+    const out = { ln: new Float64Array(results, 0, window), unkLn: new Float64Array(results, 8 * window, window) };
+    const params = new SharedArrayBuffer(4 * model.parameterCount());
+    await model.engine.read(model.params.data, new Float32Array(params));
 
-  const started: PlatformWorker[] = [];
-  try {
-    for (let w = 1; w < threads; w++) {
-      const setup: LineWorkerSetup = { engine: model.engine.name, config: model.config, direction, params, ids, lineStarts, control: control.buffer, results };
-      const worker = platform().startWorker('line-scorer', setup);
-      worker.unref();
-      worker.onError(() => {}); // a worker that cannot start takes no groups: this thread does them
-      started.push(worker);
-    }
-    if (options.waitForWorkers) waitForCount(control, LINE_CTRL.ready, started.length);
-
-    let groups = 0;
-    for (let first = 0; first < lines; first += window) {
-      const count = Math.min(window, lines - first);
-      const gen = control[LINE_CTRL.command] + 1;
-      control[LINE_CTRL.first] = first;
-      control[LINE_CTRL.count] = count;
-      Atomics.store(control, LINE_CTRL.done, 0);
-      Atomics.store(control, LINE_CTRL.unk, 0);
-      openRound(control, LINE_CTRL.take, gen);
-      Atomics.store(control, LINE_CTRL.command, gen);
-      Atomics.notify(control, LINE_CTRL.command);
-      await scorer.scoreGroups(ids, lineStarts, first, count, () => takeGroup(control, gen), out, (unk) => finishGroup(control, unk));
-      const windowGroups = Math.ceil(count / streams);
-      waitForCount(control, LINE_CTRL.done, windowGroups); // groups workers are still scoring
-      groups += windowGroups;
-      if (Atomics.load(control, LINE_CTRL.failed) > 0) throw new CharnnError('a line-scoring thread failed', 'try --threads 1');
-      sum.unkCount += control[LINE_CTRL.unk];
-      // In file order, as one thread adds them.
-      for (let i = 0; i < count; i++) {
-        sum.ln += out.ln[i];
-        sum.unkLn += out.unkLn[i];
+    const started: PlatformWorker[] = [];
+    try {
+      for (let w = 1; w < threads; w++) {
+        const setup: LineWorkerSetup = {
+          engine: model.engine.name,
+          config: model.config,
+          direction,
+          params,
+          ids,
+          lineStarts,
+          control: control.buffer,
+          results,
+        };
+        const worker = platform().startWorker('line-scorer', setup);
+        worker.unref();
+        worker.onError(() => {}); // a worker that cannot start takes no groups: this thread does them
+        started.push(worker);
       }
+      if (options.waitForWorkers) waitForCount(control, LINE_CTRL.ready, started.length);
+
+      let groups = 0;
+      for (let first = 0; first < lines; first += window) {
+        const count = Math.min(window, lines - first);
+        const gen = control[LINE_CTRL.command] + 1;
+        control[LINE_CTRL.first] = first;
+        control[LINE_CTRL.count] = count;
+        Atomics.store(control, LINE_CTRL.done, 0);
+        Atomics.store(control, LINE_CTRL.unk, 0);
+        openRound(control, LINE_CTRL.take, gen);
+        Atomics.store(control, LINE_CTRL.command, gen);
+        Atomics.notify(control, LINE_CTRL.command);
+        await scorer.scoreGroups(
+          ids,
+          lineStarts,
+          first,
+          count,
+          () => takeGroup(control, gen),
+          out,
+          (unk) => finishGroup(control, unk),
+        );
+        const windowGroups = Math.ceil(count / streams);
+        waitForCount(control, LINE_CTRL.done, windowGroups); // groups workers are still scoring
+        groups += windowGroups;
+        if (Atomics.load(control, LINE_CTRL.failed) > 0) throw new CharnnError('a line-scoring thread failed', 'try --threads 1');
+        sum.unkCount += control[LINE_CTRL.unk];
+        // In file order, as one thread adds them.
+        for (let i = 0; i < count; i++) {
+          sum.ln += out.ln[i];
+          sum.unkLn += out.unkLn[i];
+        }
+      }
+      if (options.stats) {
+        options.stats.groups = groups;
+        options.stats.workerGroups = Atomics.load(control, LINE_CTRL.workerGroups);
+      }
+      return sum;
+    } finally {
+      Atomics.store(control, LINE_CTRL.exit, 1);
+      Atomics.add(control, LINE_CTRL.command, 1);
+      Atomics.notify(control, LINE_CTRL.command);
+      for (const w of started) void w.terminate();
     }
-    if (options.stats) {
-      options.stats.groups = groups;
-      options.stats.workerGroups = Atomics.load(control, LINE_CTRL.workerGroups);
-    }
-    return sum;
-  } finally {
-    Atomics.store(control, LINE_CTRL.exit, 1);
-    Atomics.add(control, LINE_CTRL.command, 1);
-    Atomics.notify(control, LINE_CTRL.command);
-    for (const w of started) void w.terminate();
-  }
   });
 }

@@ -112,7 +112,7 @@ export class Vocab {
   encodeLine(line: string): Int32Array {
     const out = new Int32Array(line.length); // code points <= UTF-16 units
     let n = 0;
-    for (let i = 0; i < line.length; ) {
+    for (let i = 0; i < line.length;) {
       const cp = line.codePointAt(i)!;
       out[n++] = this.idOfCodePoint(cp);
       i += cp > 0xffff ? 2 : 1;

@@ -15,10 +15,15 @@ import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 export { inRange, libraryAccepts } from '../options/check-options.js';
 
-type NumericOption = { [K in keyof typeof TRAIN_OPTIONS]: (typeof TRAIN_OPTIONS)[K] extends NumberSpec ? K : never }[keyof typeof TRAIN_OPTIONS];
+type NumericOption = {
+  [K in keyof typeof TRAIN_OPTIONS]: (typeof TRAIN_OPTIONS)[K] extends NumberSpec ? K : never;
+}[keyof typeof TRAIN_OPTIONS];
 
 /** The range of every numeric train option (views of the table). */
-export const TRAIN_RANGES = Object.fromEntries(Object.entries(TRAIN_OPTIONS).filter(([, s]) => s.kind === 'number')) as Record<NumericOption, NumberSpec>;
+export const TRAIN_RANGES = Object.fromEntries(Object.entries(TRAIN_OPTIONS).filter(([, s]) => s.kind === 'number')) as Record<
+  NumericOption,
+  NumberSpec
+>;
 
 /** Usage errors for options train() cannot run with (null = not set, for the optional ones):
  *  the CLI's ranges, but for the bounds that only guard the command line (NumberSpec.openAbove). */

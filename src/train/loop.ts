@@ -53,7 +53,9 @@ export async function train(
   signal?: AbortSignal,
 ): Promise<TrainResult> {
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
-  const { options, changed } = resuming ? resumedOptions(resuming.checkpoint.meta.training, overrides) : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
+  const { options, changed } = resuming
+    ? resumedOptions(resuming.checkpoint.meta.training, overrides)
+    : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
   checkTrainOptions(options); // the CLI's flags are checked already; a library caller's options are checked here
   // One writer per checkpoint path, for the whole run.
@@ -80,14 +82,22 @@ async function trainLocked(
   const { streams: B, steps: T, batchesPerEpoch } = plan;
   if (batchesPerEpoch < 1) throw new CharnnError(`${corpusName}: the training text is too short for one batch`);
   if (plan.reduced) {
-    callbacks.onNotice?.(`the training text (${split.train.length - 1} characters) is shorter than --batch x --seq (${options.batch} x ${options.seq}): training with ${B} stream(s) of ${T} steps`);
+    callbacks.onNotice?.(
+      `the training text (${split.train.length - 1} characters) is shorter than --batch x --seq (${options.batch} x ${options.seq}): training with ${B} stream(s) of ${T} steps`,
+    );
   }
   if (options.dropout > 0 && options.layers === 1) {
     // As torch.nn.LSTM (which warns too): dropout acts on the outputs of all layers but the last.
     callbacks.onNotice?.(`--dropout ${options.dropout} has no effect with --layers 1: dropout applies between layers`);
   }
 
-  const config: ModelConfig = { cell: options.cell, vocabSize: vocab.size, hidden: options.hidden, layers: options.layers, dropout: options.dropout };
+  const config: ModelConfig = {
+    cell: options.cell,
+    vocabSize: vocab.size,
+    hidden: options.hidden,
+    layers: options.layers,
+    dropout: options.dropout,
+  };
   if (resuming) checkSameRun(resuming, config, vocab, split.train.length, plan);
   const model = new CharLM(config, resuming ? resuming.checkpoint.params : initParams(config, new Rng(options.seed)));
   const engine = model.engine;
@@ -96,7 +106,9 @@ async function trainLocked(
   const optimizer = createOptimizer(options.optimizer, engine, P);
   const dropoutRng = new Rng(options.seed + 1);
   const carriedSize = carriedStateSize(model.directions.length, config.layers, B, config.hidden);
-  const point = resuming ? readResumePoint(resuming.path, resuming.state, { moments: optimizer.moments.length, params: P, carried: carriedSize }) : null;
+  const point = resuming
+    ? readResumePoint(resuming.path, resuming.state, { moments: optimizer.moments.length, params: P, carried: carriedSize })
+    : null;
   if (point) {
     optimizer.steps = point.optimizerSteps;
     point.moments.forEach((m, i) => engine.write(optimizer.moments[i], m));
@@ -148,15 +160,20 @@ async function trainLocked(
     let checkpoint: string | null = null;
     let bestCheckpoint: string | null = null;
     /** The latest checkpoint known good on disk, for messages when something goes wrong. */
-    let lastSaved: { path: string; step: number } | null = resuming && point && resuming.path === options.out ? { path: resuming.path, step: point.step } : null;
-    const lastSavedText = () => (lastSaved ? `the last checkpoint (${lastSaved.path}, step ${lastSaved.step}) is intact` : 'no checkpoint was written');
+    let lastSaved: { path: string; step: number } | null =
+      resuming && point && resuming.path === options.out ? { path: resuming.path, step: point.step } : null;
+    const lastSavedText = () =>
+      lastSaved ? `the last checkpoint (${lastSaved.path}, step ${lastSaved.step}) is intact` : 'no checkpoint was written';
     /** A failed save (disk full, read-only) stops training; the previous file is untouched (atomic save). */
     const save = (write: () => void) => {
       try {
         write();
       } catch (e) {
         if (!(e instanceof CharnnError)) throw e;
-        throw new CharnnError(`${e.message}; ${lastSavedText()}`, 'free some space or choose another path with -o, then continue with --resume');
+        throw new CharnnError(
+          `${e.message}; ${lastSavedText()}`,
+          'free some space or choose another path with -o, then continue with --resume',
+        );
       }
     };
     let stoppedBy: TrainResult['stoppedBy'] = 'steps';
@@ -273,7 +290,9 @@ async function trainLocked(
           );
         }
         lrScale /= 2;
-        callbacks.onNotice?.(`step ${step + 1}: the ${what}; ${undone ? 'rolled back the last update, ' : ''}skipped that batch and halved the learning rate to ${(lr * lrScale).toPrecision(3)}`);
+        callbacks.onNotice?.(
+          `step ${step + 1}: the ${what}; ${undone ? 'rolled back the last update, ' : ''}skipped that batch and halved the learning rate to ${(lr * lrScale).toPrecision(3)}`,
+        );
         step++;
         continue;
       }

@@ -21,7 +21,10 @@ export function prepareCorpus(text: string | CodePointSource, name: string, minC
   const source = typeof text === 'string' ? stringSource(text, name) : text;
   const counts = countSource(source);
   if (counts.chars === 0) {
-    throw new CharnnError(`${name}: the corpus has no characters to learn from (it is empty or only line ends)`, 'train on a text file with at least one non-empty line');
+    throw new CharnnError(
+      `${name}: the corpus has no characters to learn from (it is empty or only line ends)`,
+      'train on a text file with at least one non-empty line',
+    );
   }
   const chars = charCounts(counts);
   const vocab = Vocab.build(chars, minCount);

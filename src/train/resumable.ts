@@ -30,11 +30,22 @@ export function loadResumable(path: string): Resumable {
 export function checkSameRun(r: Resumable, config: ModelConfig, vocab: Vocab, trainTokens: number, plan: BatchPlan): void {
   const saved = r.checkpoint.meta;
   const m = saved.model;
-  if (m.cell !== config.cell || m.hidden !== config.hidden || m.layers !== config.layers || m.vocabSize !== config.vocabSize || m.dropout !== config.dropout) {
-    throw new CharnnError(`${r.path}: cannot resume: the checkpoint is a ${m.cell} ${m.layers} x ${m.hidden} model with ${m.vocabSize} symbols, this run a ${config.cell} ${config.layers} x ${config.hidden} with ${config.vocabSize}`);
+  if (
+    m.cell !== config.cell ||
+    m.hidden !== config.hidden ||
+    m.layers !== config.layers ||
+    m.vocabSize !== config.vocabSize ||
+    m.dropout !== config.dropout
+  ) {
+    throw new CharnnError(
+      `${r.path}: cannot resume: the checkpoint is a ${m.cell} ${m.layers} x ${m.hidden} model with ${m.vocabSize} symbols, this run a ${config.cell} ${config.layers} x ${config.hidden} with ${config.vocabSize}`,
+    );
   }
   if (saved.vocab.length !== vocab.symbols.length || saved.vocab.some((s, i) => s !== vocab.symbols[i])) {
-    throw new CharnnError(`${r.path}: cannot resume: the corpus's vocabulary differs from the checkpoint's`, 'resume on the same corpus the run was trained on');
+    throw new CharnnError(
+      `${r.path}: cannot resume: the corpus's vocabulary differs from the checkpoint's`,
+      'resume on the same corpus the run was trained on',
+    );
   }
   const j = r.state.json;
   if (j.train_tokens !== trainTokens || j.streams !== plan.streams || j.steps_per_batch !== plan.steps) {

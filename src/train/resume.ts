@@ -58,7 +58,11 @@ export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainSta
 }
 
 /** Reads and checks a checkpoint's training state against the sizes this run expects. */
-export function readResumePoint(path: string, state: LoadedTrainState, expect: { moments: number; params: number; carried: number }): ResumePoint {
+export function readResumePoint(
+  path: string,
+  state: LoadedTrainState,
+  expect: { moments: number; params: number; carried: number },
+): ResumePoint {
   const fail = (what: string): never => {
     throw new CharnnError(`${path}: cannot resume: ${what}`);
   };
@@ -74,7 +78,8 @@ export function readResumePoint(path: string, state: LoadedTrainState, expect: {
   const optimizer = j.optimizer as Record<string, unknown> | undefined;
   if (typeof optimizer !== 'object' || optimizer === null) return fail('training state has no optimizer');
   const rng = j.dropout_rng;
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) fail('training state dropout_rng is not four uint32');
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32))
+    fail('training state dropout_rng is not four uint32');
   const tensor = (name: string, size: number): Float32Array => {
     const t = state.tensors.get(name);
     if (!t) return fail(`training state tensor ${name} is missing`);
@@ -99,7 +104,10 @@ export function readResumePoint(path: string, state: LoadedTrainState, expect: {
  * `overrides` (what the caller gave explicitly). An override of any other option that differs
  * from the checkpoint's is a UsageError naming it. Returns the changes made, for the report.
  */
-export function resumedOptions(stored: Record<string, unknown>, overrides: Partial<TrainOptions>): { options: TrainOptions; changed: string[] } {
+export function resumedOptions(
+  stored: Record<string, unknown>,
+  overrides: Partial<TrainOptions>,
+): { options: TrainOptions; changed: string[] } {
   const options = { ...TRAIN_DEFAULTS } as Record<string, unknown>;
   for (const key of Object.keys(TRAIN_DEFAULTS) as (keyof TrainOptions)[]) {
     if (Object.prototype.hasOwnProperty.call(stored, key)) options[key] = stored[key];
@@ -117,7 +125,9 @@ export function resumedOptions(stored: Record<string, unknown>, overrides: Parti
   }
   if (conflicts.length > 0) {
     throw new UsageError(
-      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !['resume', 'corpusPath', 'out'].includes(k)).map((k) => flagOf(k)).join(', ')} may change`,
+      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !['resume', 'corpusPath', 'out'].includes(k))
+        .map((k) => flagOf(k))
+        .join(', ')} may change`,
     );
   }
   return { options: options as unknown as TrainOptions, changed };

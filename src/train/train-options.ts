@@ -5,7 +5,17 @@
  * this order.
  */
 import { CELLS } from '../model/config.js';
-import { choice, defaultsOf, int, onOff, optionalInt, optionalText, real, type CliValuesOf, type ValuesOf } from '../options/option-spec.js';
+import {
+  choice,
+  defaultsOf,
+  int,
+  onOff,
+  optionalInt,
+  optionalText,
+  real,
+  type CliValuesOf,
+  type ValuesOf,
+} from '../options/option-spec.js';
 import { OPTIMIZERS } from './optimizer.js';
 
 /** --time: at least a second (less trains nothing), at most a year. */
@@ -25,24 +35,49 @@ export const TRAIN_OPTIONS = {
   lr: real('--lr <rate>', 'learning rate', 2e-3, 0, 10, { minExclusive: true, openAbove: true }),
   optimizer: choice('--optimizer <name>', 'optimizer (sgd: with momentum 0.9)', 'adam', OPTIMIZERS),
   clip: real('--clip <norm>', 'clip the global gradient norm to this (0 = off)', 5, 0, 1e6, open),
-  lrDecay: real('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', 0.97, 0, 1, { minExclusive: true }),
+  lrDecay: real('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', 0.97, 0, 1, {
+    minExclusive: true,
+  }),
   lrDecayAfter: int('--lr-decay-after <epochs>', 'epochs before the learning rate starts to decay', 10, 0, 1_000_000, open),
   // Limits: the first reached stops the run; with none given, `train` runs DEFAULT_EPOCHS.
-  epochs: optionalInt('--epochs <n>', 'stop after this many passes over the training text (default 10 if no limit is given)', 1, 1_000_000, { openAbove: true, libraryMin: 0 }),
+  epochs: optionalInt(
+    '--epochs <n>',
+    'stop after this many passes over the training text (default 10 if no limit is given)',
+    1,
+    1_000_000,
+    { openAbove: true, libraryMin: 0 },
+  ),
   steps: optionalInt('--steps <n>', 'stop after this many optimizer steps', 1, 1_000_000_000, { openAbove: true, libraryMin: 0 }),
-  timeMs: optionalInt('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', DURATION_MIN_MS, DURATION_MAX_MS, { openAbove: true, libraryMin: 0, duration: true }),
+  timeMs: optionalInt('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', DURATION_MIN_MS, DURATION_MAX_MS, {
+    openAbove: true,
+    libraryMin: 0,
+    duration: true,
+  }),
   valFrac: real('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', 0.1, 0, 1, { maxExclusive: true }),
-  evalEvery: optionalInt('--eval-every <steps>', 'validate and checkpoint every this many steps (default: once per epoch)', 1, 1_000_000_000, open),
+  evalEvery: optionalInt(
+    '--eval-every <steps>',
+    'validate and checkpoint every this many steps (default: once per epoch)',
+    1,
+    1_000_000_000,
+    open,
+  ),
   // Characters seen fewer times become <UNK>: singletons give <UNK> its share of probability (Good-Turing).
   minCount: int('--min-count <n>', 'characters seen fewer times than this become <UNK>', 2, 1, 1_000_000_000, open),
   seed: int('--seed <n>', 'random seed (weights, dropout, samples)', 1234, 0, 2 ** 32 - 1),
-  threads: optionalInt('--threads <n>', "threads computing gradients, each taking a share of the batch's streams (default: all {cores} cores)", 1, 256),
+  threads: optionalInt(
+    '--threads <n>',
+    "threads computing gradients, each taking a share of the batch's streams (default: all {cores} cores)",
+    1,
+    256,
+  ),
   out: optionalText('-o, --out <path>', 'checkpoint path (default: checkpoints/<corpus-name>.safetensors)'),
   // What the command line does besides training (not options of train()).
   log: optionalText('--log <file>', 'append one JSON object per report to this file', { cliOnly: true }),
   samples: int('--samples <n>', 'samples to print when training ends', 3, 0, 100, { cliOnly: true }),
   evalSamples: onOff('--no-eval-samples', 'do not print a one-line sample (stderr) at each evaluation', true, { cliOnly: true }),
-  resume: optionalText('--resume [checkpoint]', 'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads may change',
+  resume: optionalText(
+    '--resume [checkpoint]',
+    'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads may change',
   ),
   /** Where the corpus was read from, kept in the checkpoint so `--resume` can find it again. */
   corpusPath: optionalText('--corpus-path <path>', 'where the corpus was read from', { libraryOnly: true }),

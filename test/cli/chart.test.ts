@@ -7,11 +7,18 @@ const opts = { yUnit: 'nats', xLabel: 'steps', width: 30, height: 8 };
 
 /** The plot rows (between the unit line and the x axis), without the gutter and the axis. */
 function plotRows(lines: string[]): string[] {
-  const rows = lines.slice(1, lines.findIndex((l) => l.includes('└')));
+  const rows = lines.slice(
+    1,
+    lines.findIndex((l) => l.includes('└')),
+  );
   return rows.map((r) => r.slice(r.search(/[┤│]/) + 1));
 }
 
-const falling: ChartSeries = { label: 'training loss', style: 'line', points: Array.from({ length: 100 }, (_, i) => [i + 1, 4 - (3 * i) / 99] as [number, number]) };
+const falling: ChartSeries = {
+  label: 'training loss',
+  style: 'line',
+  points: Array.from({ length: 100 }, (_, i) => [i + 1, 4 - (3 * i) / 99] as [number, number]),
+};
 
 describe('renderChart', () => {
   it('has the shape asked for: unit line, height rows, axis, x labels, legend; width columns', () => {
@@ -40,7 +47,11 @@ describe('renderChart', () => {
   });
 
   it('puts a rising series the other way up, and a min in the middle at the bottom', () => {
-    const valley: ChartSeries = { label: 'v', style: 'line', points: Array.from({ length: 61 }, (_, i) => [i, (i - 30) ** 2] as [number, number]) };
+    const valley: ChartSeries = {
+      label: 'v',
+      style: 'line',
+      points: Array.from({ length: 61 }, (_, i) => [i, (i - 30) ** 2] as [number, number]),
+    };
     const rows = plotRows(renderChart([valley], opts));
     const bottom = [...rows[7]];
     const firstDot = bottom.findIndex((c) => BRAILLE.test(c));
@@ -51,7 +62,14 @@ describe('renderChart', () => {
   });
 
   it('draws markers over lines and tells the series apart by glyph and by paint', () => {
-    const val: ChartSeries = { label: 'validation loss', style: 'marker', points: [[50, 2.5], [100, 1]] };
+    const val: ChartSeries = {
+      label: 'validation loss',
+      style: 'marker',
+      points: [
+        [50, 2.5],
+        [100, 1],
+      ],
+    };
     const plain = renderChart([falling, val], opts);
     expect(plain.join('\n').match(/●/g)).toHaveLength(3); // two points and the legend
     expect(plain.at(-1)).toMatch(/⠤⠤ training loss {3}● validation loss/);
@@ -63,14 +81,29 @@ describe('renderChart', () => {
 
   it('a single point: one dot, one x label where it is', () => {
     const lines = renderChart([{ label: 'one', style: 'line', points: [[5, 2]] }], opts);
-    const dots = plotRows(lines).join('').match(/[\u2801-\u28ff]/g);
+    const dots = plotRows(lines)
+      .join('')
+      .match(/[\u2801-\u28ff]/g);
     expect(dots).toHaveLength(1);
     expect(lines[10].trim()).toMatch(/^5 +steps$/);
     expect(lines.join('\n')).not.toMatch(/NaN|Infinity/);
   });
 
   it('a flat series is one row at mid height, with a range around its value', () => {
-    const lines = renderChart([{ label: 'flat', style: 'line', points: [[0, 2], [10, 2], [20, 2]] }], opts);
+    const lines = renderChart(
+      [
+        {
+          label: 'flat',
+          style: 'line',
+          points: [
+            [0, 2],
+            [10, 2],
+            [20, 2],
+          ],
+        },
+      ],
+      opts,
+    );
     const rows = plotRows(lines);
     const drawn = rows.map((r, i) => (BRAILLE.test(r) ? i : -1)).filter((i) => i >= 0);
     expect(drawn).toHaveLength(1);
@@ -81,7 +114,14 @@ describe('renderChart', () => {
   });
 
   it('skips NaN, null and infinite values (they neither draw nor stretch the range)', () => {
-    const points: [number, number | null][] = [[1, 3], [2, NaN], [3, null], [4, Infinity], [5, 1], [Number.NaN, 100]];
+    const points: [number, number | null][] = [
+      [1, 3],
+      [2, NaN],
+      [3, null],
+      [4, Infinity],
+      [5, 1],
+      [Number.NaN, 100],
+    ];
     const lines = renderChart([{ label: 'gappy', style: 'line', points }], opts);
     expect(lines[1]).toMatch(/^\s*3\.00 ┤/);
     expect(lines[8]).toMatch(/^\s*1\.00 ┤/);
@@ -90,7 +130,21 @@ describe('renderChart', () => {
   });
 
   it('draws nothing when there is nothing to draw', () => {
-    expect(renderChart([{ label: 'empty', style: 'line', points: [[1, null], [2, NaN]] }], opts)).toEqual([]);
+    expect(
+      renderChart(
+        [
+          {
+            label: 'empty',
+            style: 'line',
+            points: [
+              [1, null],
+              [2, NaN],
+            ],
+          },
+        ],
+        opts,
+      ),
+    ).toEqual([]);
     expect(renderChart([], opts)).toEqual([]);
   });
 });

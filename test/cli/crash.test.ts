@@ -19,10 +19,31 @@ const dir = mkdtempSync(join(tmpdir(), 'charnn-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Saves (latest and, when validation improves, best) at every step.
-const FLAGS = ['--hidden', '48', '--batch', '8', '--seq', '32', '--eval-every', '1', '--val-frac', '0.02', '--steps', '1000000', '--samples', '0', '--threads', '1'];
+const FLAGS = [
+  '--hidden',
+  '48',
+  '--batch',
+  '8',
+  '--seq',
+  '32',
+  '--eval-every',
+  '1',
+  '--val-frac',
+  '0.02',
+  '--steps',
+  '1000000',
+  '--samples',
+  '0',
+  '--threads',
+  '1',
+];
 
 beforeAll(() => {
-  const lines = ['the quick brown fox jumps over the lazy dog', 'pack my box with five dozen liquor jugs', 'how vexingly quick daft zebras jump'];
+  const lines = [
+    'the quick brown fox jumps over the lazy dog',
+    'pack my box with five dozen liquor jugs',
+    'how vexingly quick daft zebras jump',
+  ];
   writeFileSync(join(dir, 'corpus.txt'), Array.from({ length: 600 }, (_, i) => lines[i % 3]).join('\n') + '\n');
 });
 
@@ -39,10 +60,14 @@ afterEach(() => {
 });
 
 function start(args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   let err = '';
-  child.stderr!.on('data', (d) => (err += d));
+  child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('close', (code, signal) => r(signal === 'SIGKILL' ? null : code)));
   return { child, stderr: () => err, exited };
 }
@@ -63,8 +88,12 @@ async function waitFor(run: Running, pattern: RegExp, what: string, ms: number):
   const deadline = Date.now() + ms;
   while (!pattern.test(run.stderr())) {
     const { exitCode, signalCode } = run.child;
-    if (exitCode !== null || signalCode !== null) throw new Error(`charnn exited (${signalCode ?? `code ${exitCode}`}) before ${what} (${pattern} on stderr); stderr ends:\n${stderrTail(run)}`);
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what} (${pattern} on stderr) in vain; stderr ends:\n${stderrTail(run)}`);
+    if (exitCode !== null || signalCode !== null)
+      throw new Error(
+        `charnn exited (${signalCode ?? `code ${exitCode}`}) before ${what} (${pattern} on stderr); stderr ends:\n${stderrTail(run)}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`waited ${ms / 1000} s for ${what} (${pattern} on stderr) in vain; stderr ends:\n${stderrTail(run)}`);
     await sleep(25);
   }
 }
@@ -90,78 +119,98 @@ const ROUNDS = 24;
 const ROUND_MS = START_MS + 1_100 + EXIT_MS;
 
 describe('crash safety', () => {
-  it(`kill -9 at ${ROUNDS} random moments: what is on disk always loads, and the next run resumes from it`, async () => {
-    const ckpt = 'k.safetensors';
-    const rng = new Rng(2024);
-    let loads = 0;
-    let lastStep = -1;
-    let resumed = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      const args = existsSync(join(dir, ckpt)) ? ['train', '--resume', ckpt, '--steps', '1000000'] : ['train', 'corpus.txt', ...FLAGS, '-o', ckpt];
-      const run = start(args);
-      // Even rounds: any moment from start-up on (reading the corpus, the first saves). Odd
-      // rounds: once this process is training, so that a loaded machine's slow start-ups do
-      // not leave every kill before the first save.
-      if (i % 2 === 1) await waitFor(run, /\bstep \d+\//, `round ${i + 1}'s first training step`, START_MS);
-      await sleep(i % 2 === 0 ? 100 + rng.uniform(0, 1000) : rng.uniform(0, 500));
-      run.child.kill('SIGKILL');
-      // null: it was still running when killed, it did not fail on its own.
-      expect(await exitOf(run, `round ${i + 1}'s charnn to die of SIGKILL`, EXIT_MS)).toBe(null);
-      if (args[1] === '--resume') resumed++;
-      for (const name of [ckpt, 'k.best.safetensors']) {
-        if (!existsSync(join(dir, name))) continue;
-        const loaded = loadCheckpoint(join(dir, name)); // throws if the file is incomplete or damaged
-        loads++;
-        if (name === ckpt) {
-          expect(loaded.hasTrainState).toBe(true);
-          expect(loaded.meta.progress.step).toBeGreaterThanOrEqual(lastStep);
-          lastStep = loaded.meta.progress.step;
+  it(
+    `kill -9 at ${ROUNDS} random moments: what is on disk always loads, and the next run resumes from it`,
+    async () => {
+      const ckpt = 'k.safetensors';
+      const rng = new Rng(2024);
+      let loads = 0;
+      let lastStep = -1;
+      let resumed = 0;
+      for (let i = 0; i < ROUNDS; i++) {
+        const args = existsSync(join(dir, ckpt))
+          ? ['train', '--resume', ckpt, '--steps', '1000000']
+          : ['train', 'corpus.txt', ...FLAGS, '-o', ckpt];
+        const run = start(args);
+        // Even rounds: any moment from start-up on (reading the corpus, the first saves). Odd
+        // rounds: once this process is training, so that a loaded machine's slow start-ups do
+        // not leave every kill before the first save.
+        if (i % 2 === 1) await waitFor(run, /\bstep \d+\//, `round ${i + 1}'s first training step`, START_MS);
+        await sleep(i % 2 === 0 ? 100 + rng.uniform(0, 1000) : rng.uniform(0, 500));
+        run.child.kill('SIGKILL');
+        // null: it was still running when killed, it did not fail on its own.
+        expect(await exitOf(run, `round ${i + 1}'s charnn to die of SIGKILL`, EXIT_MS)).toBe(null);
+        if (args[1] === '--resume') resumed++;
+        for (const name of [ckpt, 'k.best.safetensors']) {
+          if (!existsSync(join(dir, name))) continue;
+          const loaded = loadCheckpoint(join(dir, name)); // throws if the file is incomplete or damaged
+          loads++;
+          if (name === ckpt) {
+            expect(loaded.hasTrainState).toBe(true);
+            expect(loaded.meta.progress.step).toBeGreaterThanOrEqual(lastStep);
+            lastStep = loaded.meta.progress.step;
+          }
         }
       }
-    }
-    expect(loads).toBeGreaterThanOrEqual(12);
-    expect(resumed).toBeGreaterThan(10);
-    expect(lastStep).toBeGreaterThan(5); // training made progress across the kills
-    // A finished run cleans up after the killed ones: no lock, no temp files.
-    const last = start(['train', '--resume', ckpt, '--steps', String(lastStep + 2)]);
-    expect(await exitOf(last, `the last run (resumed at step ${lastStep}, 2 steps) to finish`, RUN_MS)).toBe(0);
-    expect(readdirSync(dir).filter((n) => n.startsWith('.k.') || n.endsWith('.lock'))).toEqual([]);
-  }, ROUNDS * ROUND_MS + RUN_MS);
+      expect(loads).toBeGreaterThanOrEqual(12);
+      expect(resumed).toBeGreaterThan(10);
+      expect(lastStep).toBeGreaterThan(5); // training made progress across the kills
+      // A finished run cleans up after the killed ones: no lock, no temp files.
+      const last = start(['train', '--resume', ckpt, '--steps', String(lastStep + 2)]);
+      expect(await exitOf(last, `the last run (resumed at step ${lastStep}, 2 steps) to finish`, RUN_MS)).toBe(0);
+      expect(readdirSync(dir).filter((n) => n.startsWith('.k.') || n.endsWith('.lock'))).toEqual([]);
+    },
+    ROUNDS * ROUND_MS + RUN_MS,
+  );
 
-  it('a second run writing the same checkpoint is refused while the first runs', async () => {
-    const first = start(['train', 'corpus.txt', ...FLAGS, '-o', 'two.safetensors']);
-    await waitFor(first, /step 2\//, "the first run's step 2", START_MS);
-    const second = start(['train', 'corpus.txt', ...FLAGS, '-o', 'two.safetensors']);
-    expect(await exitOf(second, 'the second run to be refused', RUN_MS)).toBe(1);
-    expect(second.stderr()).toMatch(/^charnn: .*two\.safetensors is being written by another charnn train \(pid \d+ on .+\)\nhint: .*delete .*two\.safetensors\.lock\n$/);
-    first.child.kill('SIGKILL');
-    await exitOf(first, 'the first run to die of SIGKILL', EXIT_MS);
-  }, START_MS + RUN_MS + EXIT_MS);
+  it(
+    'a second run writing the same checkpoint is refused while the first runs',
+    async () => {
+      const first = start(['train', 'corpus.txt', ...FLAGS, '-o', 'two.safetensors']);
+      await waitFor(first, /step 2\//, "the first run's step 2", START_MS);
+      const second = start(['train', 'corpus.txt', ...FLAGS, '-o', 'two.safetensors']);
+      expect(await exitOf(second, 'the second run to be refused', RUN_MS)).toBe(1);
+      expect(second.stderr()).toMatch(
+        /^charnn: .*two\.safetensors is being written by another charnn train \(pid \d+ on .+\)\nhint: .*delete .*two\.safetensors\.lock\n$/,
+      );
+      first.child.kill('SIGKILL');
+      await exitOf(first, 'the first run to die of SIGKILL', EXIT_MS);
+    },
+    START_MS + RUN_MS + EXIT_MS,
+  );
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s saves where it stopped and exits 130; the run resumes from there', async (signal) => {
-    const name = `int-${signal}.safetensors`;
-    const run = start(['train', 'corpus.txt', ...FLAGS, '-o', name]);
-    await waitFor(run, /step 3\//, 'step 3', START_MS);
-    run.child.kill(signal);
-    expect(await exitOf(run, `charnn to save and exit after ${signal}`, EXIT_MS)).toBe(130);
-    expect(run.stderr()).toMatch(/Stopping after this step and saving a checkpoint/);
-    expect(run.stderr()).toContain(`Saved ${name}`);
-    const saved = loadCheckpoint(join(dir, name));
-    const step = saved.meta.progress.step;
-    expect(step).toBeGreaterThanOrEqual(3);
-    const more = start(['train', '--resume', name, '--steps', String(step + 2)]);
-    expect(await exitOf(more, `the run resumed at step ${step} to finish`, RUN_MS)).toBe(0);
-    expect(more.stderr()).toMatch(new RegExp(`resuming .*${name.replace('.', '\\.')} at step ${step}`));
-  }, START_MS + EXIT_MS + RUN_MS);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s saves where it stopped and exits 130; the run resumes from there',
+    async (signal) => {
+      const name = `int-${signal}.safetensors`;
+      const run = start(['train', 'corpus.txt', ...FLAGS, '-o', name]);
+      await waitFor(run, /step 3\//, 'step 3', START_MS);
+      run.child.kill(signal);
+      expect(await exitOf(run, `charnn to save and exit after ${signal}`, EXIT_MS)).toBe(130);
+      expect(run.stderr()).toMatch(/Stopping after this step and saving a checkpoint/);
+      expect(run.stderr()).toContain(`Saved ${name}`);
+      const saved = loadCheckpoint(join(dir, name));
+      const step = saved.meta.progress.step;
+      expect(step).toBeGreaterThanOrEqual(3);
+      const more = start(['train', '--resume', name, '--steps', String(step + 2)]);
+      expect(await exitOf(more, `the run resumed at step ${step} to finish`, RUN_MS)).toBe(0);
+      expect(more.stderr()).toMatch(new RegExp(`resuming .*${name.replace('.', '\\.')} at step ${step}`));
+    },
+    START_MS + EXIT_MS + RUN_MS,
+  );
 
-  it('a second Ctrl-C exits at once and leaves the last good checkpoint loadable', async () => {
-    const run = start(['train', 'corpus.txt', ...FLAGS, '-o', 'twice.safetensors']);
-    await waitFor(run, /step 3\//, 'step 3', START_MS);
-    run.child.kill('SIGINT');
-    run.child.kill('SIGINT');
-    expect(await exitOf(run, 'charnn to exit after a second SIGINT', EXIT_MS)).toBe(130);
-    expect(run.stderr()).not.toMatch(/\n\s+at /);
-    expect(loadCheckpoint(join(dir, 'twice.safetensors')).meta.progress.step).toBeGreaterThanOrEqual(2);
-    expect(readFileSync(join(dir, 'twice.safetensors')).length).toBeGreaterThan(0);
-  }, START_MS + EXIT_MS);
+  it(
+    'a second Ctrl-C exits at once and leaves the last good checkpoint loadable',
+    async () => {
+      const run = start(['train', 'corpus.txt', ...FLAGS, '-o', 'twice.safetensors']);
+      await waitFor(run, /step 3\//, 'step 3', START_MS);
+      run.child.kill('SIGINT');
+      run.child.kill('SIGINT');
+      expect(await exitOf(run, 'charnn to exit after a second SIGINT', EXIT_MS)).toBe(130);
+      expect(run.stderr()).not.toMatch(/\n\s+at /);
+      expect(loadCheckpoint(join(dir, 'twice.safetensors')).meta.progress.step).toBeGreaterThanOrEqual(2);
+      expect(readFileSync(join(dir, 'twice.safetensors')).length).toBeGreaterThan(0);
+    },
+    START_MS + EXIT_MS,
+  );
 });

@@ -12,7 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), 'charnn-e2e-'));
 const CORPUS_LINES = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.', 'café au lait, s’il vous plaît.'];
 
 function charnn(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, input: input ?? '', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -24,7 +29,26 @@ function expectCleanError(r: { code: number | null; stderr: string }, code: numb
 
 beforeAll(() => {
   writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 60 }, (_, i) => CORPUS_LINES[i % CORPUS_LINES.length]).join('\n') + '\n');
-  const r = charnn(['train', 'tiny.txt', '--steps', '12', '--hidden', '16', '--batch', '4', '--seq', '16', '--eval-every', '6', '--log', 'run.jsonl', '--samples', '2', '--seed', '7']);
+  const r = charnn([
+    'train',
+    'tiny.txt',
+    '--steps',
+    '12',
+    '--hidden',
+    '16',
+    '--batch',
+    '4',
+    '--seq',
+    '16',
+    '--eval-every',
+    '6',
+    '--log',
+    'run.jsonl',
+    '--samples',
+    '2',
+    '--seed',
+    '7',
+  ]);
   expect(r.stderr).toMatch(/Trained 12 steps/);
   expect(r.code).toBe(0);
 });
@@ -33,16 +57,48 @@ describe('charnn end to end', () => {
   it('train writes the latest and best checkpoints, a JSON log, and samples', () => {
     expect(existsSync(join(dir, 'checkpoints', 'tiny.safetensors'))).toBe(true);
     expect(existsSync(join(dir, 'checkpoints', 'tiny.best.safetensors'))).toBe(true);
-    const log = readFileSync(join(dir, 'run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(dir, 'run.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const evals = log.filter((e) => 'val_nats' in e);
     expect(evals.map((e) => e.step)).toEqual([6, 12]);
-    for (const e of log) expect(Object.keys(e)).toEqual(expect.arrayContaining(['step', 'epoch', 'loss_nats', 'chars_per_s', 'elapsed_s', 'lr']));
+    for (const e of log)
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['step', 'epoch', 'loss_nats', 'chars_per_s', 'elapsed_s', 'lr']));
   });
 
   it('training is deterministic for a seed (same losses)', () => {
-    const r = charnn(['train', 'tiny.txt', '--steps', '12', '--hidden', '16', '--batch', '4', '--seq', '16', '--eval-every', '6', '--log', 'again.jsonl', '--samples', '0', '--seed', '7', '-o', 'again.safetensors']);
+    const r = charnn([
+      'train',
+      'tiny.txt',
+      '--steps',
+      '12',
+      '--hidden',
+      '16',
+      '--batch',
+      '4',
+      '--seq',
+      '16',
+      '--eval-every',
+      '6',
+      '--log',
+      'again.jsonl',
+      '--samples',
+      '0',
+      '--seed',
+      '7',
+      '-o',
+      'again.safetensors',
+    ]);
     expect(r.code).toBe(0);
-    const losses = (f: string) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => { const e = JSON.parse(l); return [e.step, e.loss_nats, e.val_nats]; });
+    const losses = (f: string) =>
+      readFileSync(join(dir, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const e = JSON.parse(l);
+          return [e.step, e.loss_nats, e.val_nats];
+        });
     expect(losses('again.jsonl')).toEqual(losses('run.jsonl'));
   });
 
@@ -56,12 +112,19 @@ describe('charnn end to end', () => {
     const c = charnn(['sample', '--length', '10']);
     expect(c.stderr).toMatch(/^seed: \d+/);
     const greedy = charnn(['sample', '--temp', '0', '--length', '40', '--num', '2', '--json', '--seed', '1']);
-    const [g1, g2] = greedy.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [g1, g2] = greedy.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(g1.text).toBe(g2.text); // temperature 0 is deterministic whatever the random stream
   });
 
   it('sample | head -1 ends quietly', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sample --length 2000000 --seed 1 | head -c 20`], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sample --length 2000000 --seed 1 | head -c 20`], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
   });
@@ -69,7 +132,10 @@ describe('charnn end to end', () => {
   it('score prints log10 P, perplexity, <UNK> count and the text; --json has every field', () => {
     const r = charnn(['score', 'the cat sat.', 'the ☃ sat.']);
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows).toHaveLength(2);
     expect(Number(rows[0][0])).toBeLessThan(0);
     expect(rows[0][2]).toBe('0');
@@ -84,7 +150,10 @@ describe('charnn end to end', () => {
 
   it('score reads stdin lines with -, and --base changes only the log base', () => {
     const r = charnn(['score', '-', '--json'], 'the cat sat.\r\nthe dog\n');
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.text)).toEqual(['the cat sat.', 'the dog']);
     const e = charnn(['score', '--base', 'e', 'the dog']).stdout.split('\t')[0];
     expect(Number(e)).toBeCloseTo(lines[1].logprob_ln, 3);
@@ -94,7 +163,10 @@ describe('charnn end to end', () => {
     const lines = ['the cat sat on the log.', '', 'a dog, a cat.', 'zebra ☃'];
     writeFileSync(join(dir, 'held.txt'), lines.join('\n') + '\n');
     const ev = JSON.parse(charnn(['eval', 'held.txt', '--json', '--reset', 'line']).stdout);
-    const scores = charnn(['score', '-', '--json'], lines.join('\n') + '\n').stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const scores = charnn(['score', '-', '--json'], lines.join('\n') + '\n')
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const sum = scores.reduce((s, x) => s + x.logprob_ln, 0);
     expect(ev.logprob_ln).toBeCloseTo(sum, 6);
     expect(ev.tokens).toBe(scores.reduce((s, x) => s + x.tokens, 0));
@@ -120,9 +192,33 @@ describe('charnn end to end', () => {
     const lines = Array.from({ length: 10 }, (_, i) => `cab ab ${String.fromCharCode(97 + (i % 3))}${i}`);
     writeFileSync(join(dir, 'ten.txt'), lines.join('\n') + '\n');
     writeFileSync(join(dir, 'ten-val.txt'), lines.slice(8).join('\n') + '\n');
-    const r = charnn(['train', 'ten.txt', '--steps', '5', '--batch', '2', '--seq', '8', '--hidden', '8', '--val-frac', '0.2', '--min-count', '1', '--log', 'ten.jsonl', '--samples', '0', '-o', 'ten.safetensors']);
+    const r = charnn([
+      'train',
+      'ten.txt',
+      '--steps',
+      '5',
+      '--batch',
+      '2',
+      '--seq',
+      '8',
+      '--hidden',
+      '8',
+      '--val-frac',
+      '0.2',
+      '--min-count',
+      '1',
+      '--log',
+      'ten.jsonl',
+      '--samples',
+      '0',
+      '-o',
+      'ten.safetensors',
+    ]);
     expect(r.code).toBe(0);
-    const log = readFileSync(join(dir, 'ten.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(dir, 'ten.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const valNats = log.filter((e) => 'val_nats' in e).pop().val_nats;
     const ev = JSON.parse(charnn(['eval', 'ten-val.txt', '-m', 'ten.safetensors', '--reset', 'none', '--json']).stdout);
     expect(ev.tokens).toBe(20);
@@ -131,15 +227,48 @@ describe('charnn end to end', () => {
 
   it('train reads stdin with -, and a bilstm scores and samples in both directions', () => {
     const corpus = readFileSync(join(dir, 'tiny.txt'), 'utf8');
-    const t = charnn(['train', '-', '--cell', 'bilstm', '--steps', '4', '--hidden', '8', '--batch', '4', '--seq', '8', '--samples', '0', '-o', 'bi.safetensors'], corpus);
+    const t = charnn(
+      [
+        'train',
+        '-',
+        '--cell',
+        'bilstm',
+        '--steps',
+        '4',
+        '--hidden',
+        '8',
+        '--batch',
+        '4',
+        '--seq',
+        '8',
+        '--samples',
+        '0',
+        '-o',
+        'bi.safetensors',
+      ],
+      corpus,
+    );
     expect(t.code).toBe(0);
     expect(t.stderr).toMatch(/^stdin: /m);
-    const one = (direction: string) => JSON.parse(charnn(['score', '-m', 'bi.safetensors', '--json', '--direction', direction, 'the cat']).stdout);
+    const one = (direction: string) =>
+      JSON.parse(charnn(['score', '-m', 'bi.safetensors', '--json', '--direction', direction, 'the cat']).stdout);
     const [f, b, both] = [one('forward'), one('backward'), one('both')];
     expect(f.logprob_ln).not.toBeCloseTo(b.logprob_ln, 6);
     expect(both.logprob_ln).toBeCloseTo((f.logprob_ln + b.logprob_ln) / 2, 9);
     expect(both.direction).toBe('mean of forward and backward');
-    const back = charnn(['sample', '-m', 'bi.safetensors', '--direction', 'backward', '--prime', 'the end', '--length', '30', '--seed', '1']);
+    const back = charnn([
+      'sample',
+      '-m',
+      'bi.safetensors',
+      '--direction',
+      'backward',
+      '--prime',
+      'the end',
+      '--length',
+      '30',
+      '--seed',
+      '1',
+    ]);
     expect(back.code).toBe(0);
     expect(back.stdout.endsWith('the end\n')).toBe(true);
     const ev = JSON.parse(charnn(['eval', '-m', 'bi.safetensors', '--direction', 'backward', '--json', 'tiny.txt']).stdout);

@@ -32,7 +32,13 @@ beforeAll(() => {
   writeFileSync(at('tiny.txt'), TEXT);
   writeFileSync(at('crlf.txt'), TEXT.replace(/\n/g, '\r\n'));
   writeFileSync(at('cr.txt'), TEXT.replace(/\n/g, '\r'));
-  writeFileSync(at('mixed.txt'), TEXT.split('\n').map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('').slice(0, -1));
+  writeFileSync(
+    at('mixed.txt'),
+    TEXT.split('\n')
+      .map((l, i) => l + ['\n', '\r\n', '\r'][i % 3])
+      .join('')
+      .slice(0, -1),
+  );
   writeFileSync(at('bom.txt'), '\ufeff' + TEXT);
   writeFileSync(at('empty.txt'), '');
   writeFileSync(at('newlines.txt'), '\n\r\n\n');
@@ -41,7 +47,10 @@ beforeAll(() => {
   writeFileSync(at('latin1.txt'), Buffer.concat([Buffer.from('hello\nw'), Buffer.from([0xe9]), Buffer.from('rld\n')]));
   writeFileSync(at('truncated.txt'), Buffer.from([0x61, 0x62, 0x0a, 0xe2, 0x82])); // a 3-byte sequence cut short at the end
   writeFileSync(at('binary.dat'), Buffer.from([0x61, 0x62, 0x00, 0x63, 0x0a]));
-  writeFileSync(at('bad-then-nul.dat'), Buffer.concat([Buffer.from([0x61, 0xff, 0x0a]), Buffer.from('text\n'.repeat(10)), Buffer.from([0])]));
+  writeFileSync(
+    at('bad-then-nul.dat'),
+    Buffer.concat([Buffer.from([0x61, 0xff, 0x0a]), Buffer.from('text\n'.repeat(10)), Buffer.from([0])]),
+  );
   mkdirSync(at('adir'));
   const r = cliChild(['train', 'tiny.txt', ...TRAIN, '--steps', '10', '--min-count', '1', '-o', MODEL], dir);
   expect(r.code).toBe(0);
@@ -62,11 +71,19 @@ describe('corpora that cannot be read: exit 1, one line naming the file', () => 
 
   it.each([
     ['invalid UTF-8', 'latin1.txt', /^charnn: stdin is not valid UTF-8 \(invalid byte at offset 7\)$/m, /^hint: convert it first/m],
-    ['a NUL byte', 'binary.dat', /^charnn: stdin looks like a binary file \(NUL byte at offset 2\)$/m, /^hint: charnn reads plain UTF-8 text/m],
+    [
+      'a NUL byte',
+      'binary.dat',
+      /^charnn: stdin looks like a binary file \(NUL byte at offset 2\)$/m,
+      /^hint: charnn reads plain UTF-8 text/m,
+    ],
     ['invalid UTF-8, then a NUL', 'bad-then-nul.dat', /stdin looks like a binary file \(NUL byte at offset 53\)/, /^hint: /m],
   ])('%s on stdin: train - and eval - say so for stdin', async (_what, file, pattern, hint) => {
     const bytes = readFileSync(at(file));
-    for (const args of [['train', '-', ...TRAIN, '-o', at('out.safetensors')], ['eval', '-m', MODEL, '-']]) {
+    for (const args of [
+      ['train', '-', ...TRAIN, '-o', at('out.safetensors')],
+      ['eval', '-m', MODEL, '-'],
+    ]) {
       const r = await cliInProcess(args, dir, bytes);
       expectCleanError(r, 1, pattern);
       expect(r.err).toMatch(hint);
@@ -87,7 +104,12 @@ describe('corpora that cannot be read: exit 1, one line naming the file', () => 
     // The same user reads the model (eval gets as far as the corpus).
     expect(spawnSync('cat', ['m.safetensors'], { cwd: locked, ...unprivileged }).status).toBe(0);
     for (const command of ['train', 'eval']) {
-      const r = cliChild(command === 'train' ? ['train', 'secret.txt'] : ['eval', '-m', 'm.safetensors', 'secret.txt'], locked, undefined, unprivileged);
+      const r = cliChild(
+        command === 'train' ? ['train', 'secret.txt'] : ['eval', '-m', 'm.safetensors', 'secret.txt'],
+        locked,
+        undefined,
+        unprivileged,
+      );
       expectCleanError(r, 1, /^charnn: cannot read secret\.txt: permission denied$/m);
     }
   });
@@ -104,7 +126,11 @@ describe('empty texts', () => {
   });
 
   it('an empty file or stdin: eval says there is no text (exit 1), not NaN', async () => {
-    expectCleanError(await cliInProcess(['eval', '-m', MODEL, at('empty.txt')], dir), 1, /^charnn: .*empty\.txt is empty: no text to evaluate$/m);
+    expectCleanError(
+      await cliInProcess(['eval', '-m', MODEL, at('empty.txt')], dir),
+      1,
+      /^charnn: .*empty\.txt is empty: no text to evaluate$/m,
+    );
     expectCleanError(await cliInProcess(['eval', '-m', MODEL, '-'], dir, ''), 1, /^charnn: stdin is empty: no text to evaluate$/m);
     expectCleanError(await cliInProcess(['eval', '-m', MODEL, '-'], dir, '\ufeff'), 1, /stdin is empty/);
   });
@@ -122,7 +148,10 @@ describe('empty texts', () => {
 describe('a pipe given as a path', () => {
   // Through a shell pipe: Node's own child stdin is a socket, which /dev/stdin cannot reopen.
   const piped = (file: string, args: string[]) => {
-    const r = spawnSync('sh', ['-c', 'node=$1 bin=$2; shift 2; cat "$0" | "$node" "$bin" "$@"', file, process.execPath, BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('sh', ['-c', 'node=$1 bin=$2; shift 2; cat "$0" | "$node" "$bin" "$@"', file, process.execPath, BIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: r.status, out: String(r.stdout), err: String(r.stderr) };
   };
 
@@ -149,13 +178,19 @@ describe('short texts', () => {
     const r = await train(at('short.txt'), '--min-count', '1', '--batch', '50', '--seq', '50');
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/^note: the training text \(\d+ characters\) is shorter than --batch x --seq \(50 x 50\): training with 1 stream\(s\) of \d+ steps$/m);
+    expect(r.err).toMatch(
+      /^note: the training text \(\d+ characters\) is shorter than --batch x --seq \(50 x 50\): training with 1 stream\(s\) of \d+ steps$/m,
+    );
     expect(r.err).toMatch(/^Trained 2 steps/m);
   });
 
   it('every character rarer than --min-count: a usage error naming it, not a model of <UNK>', async () => {
     const r = await train(at('singletons.txt'));
-    expectCleanError(r, 2, /^charnn: --min-count 2 leaves no characters in the vocabulary: the most frequent character of singletons occurs 1 time$/m);
+    expectCleanError(
+      r,
+      2,
+      /^charnn: --min-count 2 leaves no characters in the vocabulary: the most frequent character of singletons occurs 1 time$/m,
+    );
     expect(r.err).toMatch(/^hint: lower --min-count \(1 keeps every character\)$/m);
     const ok = await train(at('singletons.txt'), '--min-count', '1');
     expect(ok.code).toBe(0);
@@ -165,7 +200,11 @@ describe('short texts', () => {
 describe('line ends and the BOM: one text whatever its conventions', () => {
   it('CRLF, CR, mixed line ends and a leading BOM train exactly as LF', async () => {
     // 'NAME: N training and M validation tokens, vocabulary V', without the name.
-    const summary = (err: string) => err.split('\n').find((l) => /^\w+: [\d,]+ training/.test(l))!.replace(/^\w+:/, '');
+    const summary = (err: string) =>
+      err
+        .split('\n')
+        .find((l) => /^\w+: [\d,]+ training/.test(l))!
+        .replace(/^\w+:/, '');
     const base = await train(at('tiny.txt'));
     expect(base.code).toBe(0);
     for (const file of ['crlf.txt', 'cr.txt', 'mixed.txt', 'bom.txt']) {
@@ -192,7 +231,29 @@ describe('one 10 MB line', () => {
     let s = '';
     for (let i = 0; s.length < 10_000_000; i++) s += letters.repeat(1000).slice(i % 9) + letters.slice(0, i % 9);
     writeFileSync(at('one-line.txt'), s.slice(0, 10_000_000));
-    const r = cliChild(['train', 'one-line.txt', '--hidden', '4', '--layers', '1', '--batch', '4', '--seq', '8', '--steps', '1', '--samples', '0', '--val-frac', '0', '-o', 'long.safetensors'], dir);
+    const r = cliChild(
+      [
+        'train',
+        'one-line.txt',
+        '--hidden',
+        '4',
+        '--layers',
+        '1',
+        '--batch',
+        '4',
+        '--seq',
+        '8',
+        '--steps',
+        '1',
+        '--samples',
+        '0',
+        '--val-frac',
+        '0',
+        '-o',
+        'long.safetensors',
+      ],
+      dir,
+    );
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^one-line: 10,000,002 training and 0 validation tokens, vocabulary 11$/m);

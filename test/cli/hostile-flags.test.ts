@@ -105,15 +105,22 @@ describe('numeric flags: the range ends are accepted', () => {
   it.each(goodCases)('%s %s %j', async (command, flag, value) => {
     const r = await cliInProcess([command, ...REST[command], flag, value], empty);
     // Parsing passed: the run stopped at the missing corpus or model, a runtime error.
-    expectCleanError(r, 1, command === 'train' ? /no such file: missing\.txt/ : command === 'plot' ? /no such file: missing\.jsonl/ : /no checkpoint found/);
+    expectCleanError(
+      r,
+      1,
+      command === 'train' ? /no such file: missing\.txt/ : command === 'plot' ? /no such file: missing\.jsonl/ : /no checkpoint found/,
+    );
   });
 });
 
 describe('durations (--time)', () => {
-  it.each(['0', '0s', '0.5', '999ms', 'abc', '-5s', '1e9h', '10 m', '9000h', '', '1h30', 'NaN'])('--time %j -> exit 2 with the range', async (value) => {
-    const r = await cliInProcess(['train', 'missing.txt', '--time', value], empty);
-    expectCleanError(r, 2, /'--time <duration>'.*from 1s to 8760h/);
-  });
+  it.each(['0', '0s', '0.5', '999ms', 'abc', '-5s', '1e9h', '10 m', '9000h', '', '1h30', 'NaN'])(
+    '--time %j -> exit 2 with the range',
+    async (value) => {
+      const r = await cliInProcess(['train', 'missing.txt', '--time', value], empty);
+      expectCleanError(r, 2, /'--time <duration>'.*from 1s to 8760h/);
+    },
+  );
   it.each(['1', '1s', '1000ms', '90s', '10m', '1h30m', '1.5h', '8760h'])('--time %j is accepted', async (value) => {
     const r = await cliInProcess(['train', 'missing.txt', '--time', value], empty);
     expectCleanError(r, 1, /no such file/);
@@ -122,10 +129,22 @@ describe('durations (--time)', () => {
 
 describe('sizes too big to train: a usage error before the corpus is read', () => {
   it.each([
-    [['--hidden', '4096', '--layers', '2'], /--cell lstm --hidden 4096 --layers 2 is a model of 201,392,128 parameters; at most 50,000,000/, /lower --hidden or --layers/],
-    [['--cell', 'bilstm', '--hidden', '2048', '--layers', '2'], /--cell bilstm --hidden 2048 --layers 2 is a model of [\d,]+ parameters/, /lower --hidden/],
+    [
+      ['--hidden', '4096', '--layers', '2'],
+      /--cell lstm --hidden 4096 --layers 2 is a model of 201,392,128 parameters; at most 50,000,000/,
+      /lower --hidden or --layers/,
+    ],
+    [
+      ['--cell', 'bilstm', '--hidden', '2048', '--layers', '2'],
+      /--cell bilstm --hidden 2048 --layers 2 is a model of [\d,]+ parameters/,
+      /lower --hidden/,
+    ],
     [['--cell', 'rnn', '--hidden', '4096', '--layers', '16'], /is a model of [\d,]+ parameters; at most 50,000,000/, /lower/],
-    [['--batch', '1000', '--seq', '1000'], /--batch 1000 x --seq 1000 x --layers 2 x --hidden 128 = 256,000,000 activations per step; at most 67,108,864/, /lower --batch or --seq/],
+    [
+      ['--batch', '1000', '--seq', '1000'],
+      /--batch 1000 x --seq 1000 x --layers 2 x --hidden 128 = 256,000,000 activations per step; at most 67,108,864/,
+      /lower --batch or --seq/,
+    ],
     [['--batch', '100000', '--seq', '100000', '--hidden', '1', '--layers', '1'], /activations per step/, /lower --batch or --seq/],
     [['--cell', 'bilstm', '--batch', '512', '--seq', '512', '--hidden', '128', '--layers', '1'], /x 2 directions = 67,108,864/, null],
   ])('train %j', async (flags, message, hint) => {
@@ -172,7 +191,27 @@ describe('sampling controls at their edges work as documented', () => {
   beforeAll(() => {
     const lines = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.'];
     writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 60 }, (_, i) => lines[i % 3]).join('\n') + '\n');
-    const r = cliChild(['train', 'tiny.txt', '--hidden', '16', '--layers', '1', '--batch', '4', '--seq', '16', '--steps', '30', '--samples', '0', '-o', 'm.safetensors'], dir);
+    const r = cliChild(
+      [
+        'train',
+        'tiny.txt',
+        '--hidden',
+        '16',
+        '--layers',
+        '1',
+        '--batch',
+        '4',
+        '--seq',
+        '16',
+        '--steps',
+        '30',
+        '--samples',
+        '0',
+        '-o',
+        'm.safetensors',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
   });
 
@@ -206,14 +245,39 @@ describe('sampling controls at their edges work as documented', () => {
   });
 
   it('--min-count above every character count is a usage error naming it (nothing would be left but <UNK>)', async () => {
-    const r = await cliInProcess(['train', join(dir, 'tiny.txt'), '--min-count', '1000000', '--steps', '1', '-o', join(dir, 'x.safetensors')], dir);
-    expectCleanError(r, 2, /--min-count 1000000 leaves no characters in the vocabulary: the most frequent character of tiny occurs \d+ times/);
+    const r = await cliInProcess(
+      ['train', join(dir, 'tiny.txt'), '--min-count', '1000000', '--steps', '1', '-o', join(dir, 'x.safetensors')],
+      dir,
+    );
+    expectCleanError(
+      r,
+      2,
+      /--min-count 1000000 leaves no characters in the vocabulary: the most frequent character of tiny occurs \d+ times/,
+    );
     expect(r.err).toMatch(/^hint: lower --min-count/m);
   });
 
   it('--dropout with --layers 1 trains but says it has no effect (it applies between layers); with 2 layers, no note', async () => {
     const run = (layers: string) =>
-      cliInProcess(['train', join(dir, 'tiny.txt'), '--dropout', '0.3', '--layers', layers, '--hidden', '8', '--steps', '1', '--samples', '0', '-o', join(dir, `d${layers}.safetensors`)], dir);
+      cliInProcess(
+        [
+          'train',
+          join(dir, 'tiny.txt'),
+          '--dropout',
+          '0.3',
+          '--layers',
+          layers,
+          '--hidden',
+          '8',
+          '--steps',
+          '1',
+          '--samples',
+          '0',
+          '-o',
+          join(dir, `d${layers}.safetensors`),
+        ],
+        dir,
+      );
     const one = await run('1');
     expect(one.code).toBe(0);
     expect(one.err).toMatch(/^note: --dropout 0\.3 has no effect with --layers 1: dropout applies between layers$/m);

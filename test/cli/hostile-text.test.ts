@@ -12,12 +12,19 @@ const dir = mkdtempSync(join(tmpdir(), 'charnn-text-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const LINES = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.'];
 const charnn = (args: string[], input?: string | Buffer) => cliChild(args, dir, input);
-const json = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l));
+const json = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 beforeAll(() => {
   writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 60 }, (_, i) => LINES[i % 3]).join('\n') + '\n');
   const small = ['--hidden', '4', '--layers', '1', '--batch', '4', '--seq', '16', '--steps', '5', '--samples', '0'];
-  for (const [cell, out] of [['lstm', 'm.safetensors'], ['bilstm', 'bi.safetensors']]) {
+  for (const [cell, out] of [
+    ['lstm', 'm.safetensors'],
+    ['bilstm', 'bi.safetensors'],
+  ]) {
     const r = charnn(['train', 'tiny.txt', '--cell', cell, ...small, '-o', out]);
     expect(r.code).toBe(0);
   }
@@ -49,7 +56,10 @@ describe('score: odd sentences', () => {
     const rows = r.out.trimEnd().split('\n');
     expect(rows).toHaveLength(2);
     expect(rows[0].split('\t')[3]).toBe(long);
-    const huge = charnn(['score', '-m', 'm.safetensors', '-'], Buffer.concat([Buffer.from('the cat\n'), Buffer.alloc((1 << 24) + 1, 0x61), Buffer.from('\nthe dog\n')]));
+    const huge = charnn(
+      ['score', '-m', 'm.safetensors', '-'],
+      Buffer.concat([Buffer.from('the cat\n'), Buffer.alloc((1 << 24) + 1, 0x61), Buffer.from('\nthe dog\n')]),
+    );
     expectCleanError(huge, 1, /^charnn: stdin: line 2 is longer than 16,777,216 bytes$/m, true);
     expect(huge.err).toMatch(/^hint: a sentence is held in memory whole/m);
     expect(huge.out.trimEnd().split('\n')).toHaveLength(1); // the first line was scored
@@ -62,13 +72,30 @@ describe('score: odd sentences', () => {
   });
 
   it.each([
-    ['a NUL byte', Buffer.from('the cat\nthe d\x00og\nthe end\n', 'latin1'), /^charnn: stdin looks like a binary file \(NUL byte at offset 13\)$/m],
-    ['invalid UTF-8', Buffer.from('the cat\nthe d\xe9og\nthe end\n', 'latin1'), /^charnn: stdin is not valid UTF-8 \(invalid byte at offset 13\)$/m],
-    ['UTF-8 cut short at the end', Buffer.concat([Buffer.from('the cat\nthe '), Buffer.from([0xe2, 0x82])]), /^charnn: stdin is not valid UTF-8 \(invalid byte at offset 12\)$/m],
+    [
+      'a NUL byte',
+      Buffer.from('the cat\nthe d\x00og\nthe end\n', 'latin1'),
+      /^charnn: stdin looks like a binary file \(NUL byte at offset 13\)$/m,
+    ],
+    [
+      'invalid UTF-8',
+      Buffer.from('the cat\nthe d\xe9og\nthe end\n', 'latin1'),
+      /^charnn: stdin is not valid UTF-8 \(invalid byte at offset 13\)$/m,
+    ],
+    [
+      'UTF-8 cut short at the end',
+      Buffer.concat([Buffer.from('the cat\nthe '), Buffer.from([0xe2, 0x82])]),
+      /^charnn: stdin is not valid UTF-8 \(invalid byte at offset 12\)$/m,
+    ],
   ])('%s on stdin: the lines before it are scored, then one error line (exit 1)', (_what, input, pattern) => {
     const r = charnn(['score', '-m', 'm.safetensors', '-'], input);
     expectCleanError(r, 1, pattern, true);
-    expect(r.out.trimEnd().split('\n').map((l) => l.split('\t')[3])).toEqual(['the cat']);
+    expect(
+      r.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split('\t')[3]),
+    ).toEqual(['the cat']);
   });
 });
 
@@ -136,7 +163,8 @@ describe('many lines on stdin, in bounded memory', () => {
 
 describe('pipes closed early end quietly (exit 0, nothing on stderr)', () => {
   // pipefail: the pipeline fails if charnn does.
-  const pipeline = (command: string) => spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const pipeline = (command: string) =>
+    spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
   beforeAll(() => writeFileSync(join(dir, 'many.txt'), 'the cat sat\n'.repeat(500_000)));
   const node = `"${process.execPath}" "${BIN}"`;
 
@@ -147,7 +175,10 @@ describe('pipes closed early end quietly (exit 0, nothing on stderr)', () => {
     ['score --detail - | head -1', `${node} score --detail -m m.safetensors - < many.txt | head -1`],
     // cat may die of SIGPIPE when charnn stops reading: charnn's own status is the one checked.
     ['cat | score - | head -1', `set +o pipefail; cat many.txt | ${node} score -m m.safetensors - | head -1; exit \${PIPESTATUS[1]}`],
-    ['train 2>&1 | head -1 (the checkpoint still saved)', `${node} train tiny.txt --hidden 4 --layers 1 --steps 3 --samples 3 -o piped.safetensors 2>&1 | head -1 && test -s piped.safetensors`],
+    [
+      'train 2>&1 | head -1 (the checkpoint still saved)',
+      `${node} train tiny.txt --hidden 4 --layers 1 --steps 3 --samples 3 -o piped.safetensors 2>&1 | head -1 && test -s piped.safetensors`,
+    ],
   ])('%s', (_what, command) => {
     const r = pipeline(command);
     expect(r.stderr).toBe('');

@@ -10,7 +10,26 @@ const dir = mkdtempSync(join(tmpdir(), 'charnn-pictures-'));
 const LINES = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.'];
 // Absolute paths: train resolves its corpus, -o and --log against the process's directory, not io.cwd.
 const at = (f: string) => join(dir, f);
-const TRAIN = ['train', at('tiny.txt'), '--steps', '12', '--hidden', '16', '--batch', '4', '--seq', '16', '--eval-every', '4', '--samples', '1', '--seed', '3', '--threads', '1'];
+const TRAIN = [
+  'train',
+  at('tiny.txt'),
+  '--steps',
+  '12',
+  '--hidden',
+  '16',
+  '--batch',
+  '4',
+  '--seq',
+  '16',
+  '--eval-every',
+  '4',
+  '--samples',
+  '1',
+  '--seed',
+  '3',
+  '--threads',
+  '1',
+];
 let plain: CliResult;
 
 beforeAll(async () => {
@@ -19,7 +38,14 @@ beforeAll(async () => {
   expect(plain.code).toBe(0);
 });
 
-const losses = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => { const e = JSON.parse(l); return [e.step, e.loss_nats, e.val_nats]; });
+const losses = (file: string) =>
+  readFileSync(join(dir, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const e = JSON.parse(l);
+      return [e.step, e.loss_nats, e.val_nats];
+    });
 
 describe('train: a sample at each evaluation', () => {
   it('one line per evaluation on stderr, never on stdout', () => {
@@ -38,7 +64,9 @@ describe('train: a sample at each evaluation', () => {
     expect(off.out).toBe(plain.out);
     // And the samples themselves are the same for the same seed and step.
     const again = await cliIn(dir, [...TRAIN, '-o', at('m3.safetensors')]);
-    expect(again.err.split('\n').filter((l) => l.startsWith('sample at'))).toEqual(plain.err.split('\n').filter((l) => l.startsWith('sample at')));
+    expect(again.err.split('\n').filter((l) => l.startsWith('sample at'))).toEqual(
+      plain.err.split('\n').filter((l) => l.startsWith('sample at')),
+    );
   });
 });
 

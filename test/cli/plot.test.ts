@@ -7,8 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { cliIn } from '../helpers/cli.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 
-const entry = (step: number, loss: number, val?: number) => JSON.stringify({ step, epoch: step / 50, loss_nats: loss, ...(val !== undefined ? { val_nats: val } : {}), chars_per_s: 900, elapsed_s: step / 5, lr: 0.002 });
-const log = (scale: number) => [10, 20, 30, 40, 50].map((s) => entry(s, scale * (1 + 3 / s), s % 20 === 0 ? scale * (1.1 + 3 / s) : undefined)).join('\n') + '\n';
+const entry = (step: number, loss: number, val?: number) =>
+  JSON.stringify({
+    step,
+    epoch: step / 50,
+    loss_nats: loss,
+    ...(val !== undefined ? { val_nats: val } : {}),
+    chars_per_s: 900,
+    elapsed_s: step / 5,
+    lr: 0.002,
+  });
+const log = (scale: number) =>
+  [10, 20, 30, 40, 50].map((s) => entry(s, scale * (1 + 3 / s), s % 20 === 0 ? scale * (1.1 + 3 / s) : undefined)).join('\n') + '\n';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'charnn-plot-'));
@@ -17,7 +27,10 @@ function workspace(): string {
   return dir;
 }
 
-const legend = (svg: string) => allElements(parseXml(svg)).filter((e) => e.attrs.class === 'legend-label').map((e) => e.text);
+const legend = (svg: string) =>
+  allElements(parseXml(svg))
+    .filter((e) => e.attrs.class === 'legend-label')
+    .map((e) => e.text);
 
 describe('charnn plot', () => {
   it('writes one SVG for several logs, labelled by file name; nothing on stdout', async () => {
@@ -34,10 +47,28 @@ describe('charnn plot', () => {
 
   it('--label, --x steps, --title, and -o - for stdout', async () => {
     const dir = workspace();
-    const r = await cliIn(dir, ['plot', 'lstm.jsonl', 'gru.jsonl', '--label', 'LSTM 2x64', '--label', 'GRU <2x64>', '--x', 'steps', '--title', 'cells', '-o', '-']);
+    const r = await cliIn(dir, [
+      'plot',
+      'lstm.jsonl',
+      'gru.jsonl',
+      '--label',
+      'LSTM 2x64',
+      '--label',
+      'GRU <2x64>',
+      '--x',
+      'steps',
+      '--title',
+      'cells',
+      '-o',
+      '-',
+    ]);
     expect(r.code).toBe(0);
     expect(legend(r.out)).toEqual(['LSTM 2x64', 'GRU <2x64>']);
-    expect(allElements(parseXml(r.out)).filter((e) => e.attrs.class === 'panel').map((e) => e.attrs['data-x'])).toEqual(['steps']);
+    expect(
+      allElements(parseXml(r.out))
+        .filter((e) => e.attrs.class === 'panel')
+        .map((e) => e.attrs['data-x']),
+    ).toEqual(['steps']);
   });
 
   it('replaces an existing file whole', async () => {

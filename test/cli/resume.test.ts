@@ -19,7 +19,14 @@ function charnn(args: string[]) {
 
 const MODEL = ['--hidden', '16', '--batch', '4', '--seq', '16', '--samples', '0', '--seed', '7', '--dropout', '0.1', '--layers', '2'];
 /** step -> training loss, from a --log file (a step logged twice, as a report and an evaluation, once). */
-const losses = (file: string) => new Map(readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((e) => [e.step, e.loss_nats]));
+const losses = (file: string) =>
+  new Map(
+    readFileSync(join(dir, file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((e) => [e.step, e.loss_nats]),
+  );
 
 beforeAll(() => {
   const lines = ['the cat sat on the mat.', 'the dog sat on the log.', 'a cat and a dog ate.'];

@@ -19,7 +19,27 @@ const BI = ['-m', 'bi.safetensors'];
 
 beforeAll(() => {
   writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 20 }, () => LINES.join('\n')).join('\n') + '\n');
-  const common = ['tiny.txt', '--hidden', '32', '--layers', '1', '--batch', '8', '--seq', '24', '--lr', '1e-2', '--min-count', '1', '--val-frac', '0.05', '--samples', '0', '--threads', '1'];
+  const common = [
+    'tiny.txt',
+    '--hidden',
+    '32',
+    '--layers',
+    '1',
+    '--batch',
+    '8',
+    '--seq',
+    '24',
+    '--lr',
+    '1e-2',
+    '--min-count',
+    '1',
+    '--val-frac',
+    '0.05',
+    '--samples',
+    '0',
+    '--threads',
+    '1',
+  ];
   expect(charnn(['train', ...common, '--cell', 'bilstm', '--steps', '250', '-o', 'bi.safetensors']).code).toBe(0);
   expect(charnn(['train', ...common, '--steps', '5', '-o', 'uni.safetensors']).code).toBe(0);
 });
@@ -36,7 +56,9 @@ describe('charnn sample: new flags', () => {
     expect(r.stdout).toBe('the ' + generated.slice(0, at) + '\n');
     const nl = generated.indexOf('.\n');
     expect(nl).toBeGreaterThan(0);
-    expect(charnn(['sample', ...BI, '--seed', '5', '--prime', 'the ', '--stop', '.\\n', '--stop', 'zzz']).stdout).toBe('the ' + generated.slice(0, nl) + '\n');
+    expect(charnn(['sample', ...BI, '--seed', '5', '--prime', 'the ', '--stop', '.\\n', '--stop', 'zzz']).stdout).toBe(
+      'the ' + generated.slice(0, nl) + '\n',
+    );
   });
 
   it('--lines N prints N lines (the prime starts the first), and may run past the default 500 characters', () => {
@@ -111,7 +133,10 @@ describe('charnn fill', () => {
   it('prints --top candidates: log10 P (mean), forward, backward, the sentence; best first', () => {
     const r = charnn(['fill', ...BI, '--top', '3', 'the cat sat on the m_t.']);
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows).toHaveLength(3);
     expect(rows[0][3]).toBe('the cat sat on the mat.');
     for (const row of rows) {
@@ -124,12 +149,24 @@ describe('charnn fill', () => {
   it('--json: one object per sentence with the candidates, scores in log10 and ln per direction; stdin lines', () => {
     const r = charnn(['fill', ...BI, '--json', '--top', '2', '-'], 'a dog ate my *.\nthe c_t s_t.\n');
     expect(r.code).toBe(0);
-    const [a, b] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [a, b] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(a.text).toBe('a dog ate my *.');
     expect(a.ranking).toBe('mean of forward and backward');
     expect(a.candidates).toHaveLength(2);
     expect(a.candidates[0].text).toBe('a dog ate my hat.');
-    expect(Object.keys(a.candidates[0])).toEqual(['text', 'fills', 'logprob_log10', 'logprob_ln', 'forward_logprob_log10', 'forward_logprob_ln', 'backward_logprob_log10', 'backward_logprob_ln']);
+    expect(Object.keys(a.candidates[0])).toEqual([
+      'text',
+      'fills',
+      'logprob_log10',
+      'logprob_ln',
+      'forward_logprob_log10',
+      'forward_logprob_ln',
+      'backward_logprob_log10',
+      'backward_logprob_ln',
+    ]);
     expect(a.candidates[0].fills).toEqual(['hat']);
     expect(b.candidates[0].fills).toEqual(['a', 'a']);
     const c = a.candidates[0];

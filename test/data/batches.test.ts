@@ -41,7 +41,12 @@ describe('planBatches', () => {
 
   it('always yields at least one batch', () => {
     for (let tokens = 2; tokens < 200; tokens++) {
-      for (const [B, T] of [[1, 1], [3, 7], [16, 32], [50, 3]]) {
+      for (const [B, T] of [
+        [1, 1],
+        [3, 7],
+        [16, 32],
+        [50, 3],
+      ]) {
         const p = planBatches(tokens, B, T);
         expect(p.batchesPerEpoch).toBeGreaterThanOrEqual(1);
         expect(p.streams * p.streamLength).toBeLessThanOrEqual(tokens - 1);

@@ -216,14 +216,21 @@ describe('readCorpusFile', () => {
       const code = `const { readCorpusFile } = await import(${JSON.stringify(pathToFileURL(CORPUS_TEXT_TS).href)});
         try { process.stdout.write(JSON.stringify({ text: readCorpusFile(${JSON.stringify(join(locked, name))}) })); }
         catch (e) { process.stdout.write(JSON.stringify({ error: e.constructor.name, message: e.message })); }`;
-      const r = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, TSX_DISABLE_CACHE: '1' }, ...unprivileged });
+      const r = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', code], {
+        encoding: 'utf8',
+        env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+        ...unprivileged,
+      });
       expect(String(r.stderr)).toBe('');
       expect(r.status).toBe(0);
       return JSON.parse(String(r.stdout));
     };
     const read = runningAsRoot ? inChild : (name: string) => outcome(() => readCorpusFile(join(locked, name)));
     expect(read('open.txt')).toEqual({ text: 'abc' }); // the directory is reachable: only the mode stops it
-    expect(read('secret.txt')).toEqual({ error: 'CharnnError', message: expect.stringMatching(/^cannot read .*secret\.txt: permission denied$/) });
+    expect(read('secret.txt')).toEqual({
+      error: 'CharnnError',
+      message: expect.stringMatching(/^cannot read .*secret\.txt: permission denied$/),
+    });
   });
 
   it('decodeCorpusBytes applies the same checks to bytes from elsewhere (stdin)', () => {

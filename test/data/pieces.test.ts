@@ -11,7 +11,16 @@ import { CharnnError } from '../../src/errors.js';
 import { EOS_ID, Vocab } from '../../src/tokenizer/vocab.js';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
-const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['é', 5], ['😀', 5], [' ', 5]]), 1);
+const vocab = Vocab.build(
+  new Map([
+    ['a', 5],
+    ['b', 5],
+    ['é', 5],
+    ['😀', 5],
+    [' ', 5],
+  ]),
+  1,
+);
 const TEXT = '\ufeffab a\r\n\r\né😀 b\rzz\n\na😀' + '\nab'.repeat(50) + '\n' + 'b'.repeat(300) + '\nlast';
 
 /** Bytes cut every `size` bytes (inside sequences, CRLFs, the BOM). */

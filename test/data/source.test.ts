@@ -33,7 +33,7 @@ function codePoints(source: CodePointSource): number[] {
 /** The reference: the string's code points (codePointAt), CRLF / CR / LF -> one LF. */
 function referenceCodePoints(text: string): number[] {
   const out: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     if (cp === 0x0d) {
       out.push(0x0a);
@@ -123,7 +123,7 @@ describe('code point sources', () => {
     for (const text of TRICKY) {
       const bytes = utf8(text);
       const pieces: Uint8Array[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const n = 1 + Math.floor(rng.next() * 5);
         pieces.push(bytes.slice(at, at + n));
         at += n;
@@ -239,8 +239,12 @@ describe('byte checks', () => {
 
   it('a NUL byte anywhere is a binary file, even after invalid UTF-8 in an earlier chunk', () => {
     for (const chunk of [1, 2, 4, 64]) {
-      expect(errorOf(() => codePoints(bytesSource(new Uint8Array([0x61, 0x62, 0x00, 0xff]), 'bin', chunk))).message).toBe('bin looks like a binary file (NUL byte at offset 2)');
-      expect(errorOf(() => codePoints(bytesSource(new Uint8Array([0x61, 0xff, 0x62, 0x63, 0x64, 0x00]), 'bin', chunk))).message).toMatch(/binary file \(NUL byte at offset 5\)/);
+      expect(errorOf(() => codePoints(bytesSource(new Uint8Array([0x61, 0x62, 0x00, 0xff]), 'bin', chunk))).message).toBe(
+        'bin looks like a binary file (NUL byte at offset 2)',
+      );
+      expect(errorOf(() => codePoints(bytesSource(new Uint8Array([0x61, 0xff, 0x62, 0x63, 0x64, 0x00]), 'bin', chunk))).message).toMatch(
+        /binary file \(NUL byte at offset 5\)/,
+      );
     }
   });
 
@@ -258,9 +262,13 @@ describe('byte checks', () => {
       const chunk = 1 + Math.floor(rng.next() * 4);
       if (valid) {
         const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-        expect(codePoints(bytesSource(bytes, 'r', chunk))).toEqual(referenceCodePoints(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+        expect(codePoints(bytesSource(bytes, 'r', chunk))).toEqual(
+          referenceCodePoints(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text),
+        );
       } else {
-        expect(errorOf(() => codePoints(bytesSource(bytes, 'r', chunk))).message).toMatch(new RegExp(`offset ${firstInvalidUtf8(bytes)}\\)$`));
+        expect(errorOf(() => codePoints(bytesSource(bytes, 'r', chunk))).message).toMatch(
+          new RegExp(`offset ${firstInvalidUtf8(bytes)}\\)$`),
+        );
       }
     }
   });
@@ -311,7 +319,9 @@ describe('fileSource', () => {
     expect(b.split.val).toEqual(a.split.val);
     expect(b.split.valStartLine).toBe(a.split.valStartLine);
     expect(b.corpus.unk).toBeGreaterThan(0); // ☃ and the other single characters
-    expect(errorOf(() => prepareCorpus(fileSource(file('blank.txt', '\r\n\n')), 'blank', 2, 0.1)).message).toMatch(/no characters to learn from/);
+    expect(errorOf(() => prepareCorpus(fileSource(file('blank.txt', '\r\n\n')), 'blank', 2, 0.1)).message).toMatch(
+      /no characters to learn from/,
+    );
   });
 
   it('the library evaluate() gives the same result for a file source as for the text', async () => {
@@ -322,7 +332,9 @@ describe('fileSource', () => {
     const loaded = { model: new CharLM(config, initParams(config, new Rng(1))), vocab: v, meta: {} as LoadedModel['meta'] };
     for (const reset of ['line', 'none'] as const) {
       for (const direction of ['forward', 'both'] as const) {
-        expect(await evaluate(loaded, fileSource(p, 3), { reset, direction })).toEqual(await evaluate(loaded, text.slice(1), { reset, direction }));
+        expect(await evaluate(loaded, fileSource(p, 3), { reset, direction })).toEqual(
+          await evaluate(loaded, text.slice(1), { reset, direction }),
+        );
       }
     }
     expect((await evaluate(loaded, fileSource(p))).unk).toBe(1);

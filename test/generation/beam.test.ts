@@ -21,7 +21,16 @@ beforeAll(async () => {
 });
 
 async function greedy(extra: Partial<SampleOptions>) {
-  const gen = sampleText(m.model, m.vocab, { temperature: 0, topK: 0, topP: 1, prime: '', length: 80, direction: 'forward', rng: new Rng(1), ...extra });
+  const gen = sampleText(m.model, m.vocab, {
+    temperature: 0,
+    topK: 0,
+    topP: 1,
+    prime: '',
+    length: 80,
+    direction: 'forward',
+    rng: new Rng(1),
+    ...extra,
+  });
   let text = '';
   for (let r = await gen.next(); ; r = await gen.next()) {
     if (r.done) return { text, end: r.value };
@@ -29,7 +38,8 @@ async function greedy(extra: Partial<SampleOptions>) {
   }
 }
 
-const search = (extra: Partial<BeamOptions>): Promise<BeamResult> => beamSearch(m.model, m.vocab, { width: 1, prime: '', length: 80, direction: 'forward', ...extra });
+const search = (extra: Partial<BeamOptions>): Promise<BeamResult> =>
+  beamSearch(m.model, m.vocab, { width: 1, prime: '', length: 80, direction: 'forward', ...extra });
 
 /** ln P of the generated symbols (with the stop string or last line end) given the prime, by the scorer. */
 async function scorerLogprob(prime: string, generated: string[], direction: Direction): Promise<number> {

@@ -9,7 +9,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../src/index.js';
 import { penalizeLogit, RepeatWindow } from '../../src/generation/repeat-penalty.js';
-import { checkSampleOptions, drawSymbol, primeContext, sampleText, type SampleEnd, type SampleOptions } from '../../src/generation/sample.js';
+import {
+  checkSampleOptions,
+  drawSymbol,
+  primeContext,
+  sampleText,
+  type SampleEnd,
+  type SampleOptions,
+} from '../../src/generation/sample.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import { InferenceRunner } from '../../src/model/inference-runner.js';
 import { EOS_ID, Vocab } from '../../src/tokenizer/vocab.js';
@@ -45,7 +52,13 @@ describe('drawSymbol', () => {
 
   it('never draws <UNK>, greedy or sampled, with or without top-k / top-p', () => {
     expect(draw(unkHeavy, { temperature: 0 })).toBe(3);
-    for (const options of [{ temperature: 1 }, { temperature: 5 }, { temperature: 1, topK: 1 }, { temperature: 1, topK: 2 }, { temperature: 1, topP: 0.3 }]) {
+    for (const options of [
+      { temperature: 1 },
+      { temperature: 5 },
+      { temperature: 1, topK: 1 },
+      { temperature: 1, topK: 2 },
+      { temperature: 1, topP: 0.3 },
+    ]) {
       expect(histogram(unkHeavy, options, 3000)[UNK]).toBe(0);
     }
   });
@@ -153,7 +166,16 @@ describe('sampleText', () => {
   const vocab = Vocab.fromSymbols(['<EOS>', '<UNK>', 'a', 'b', 'c', 'd']);
   const config = { cell: 'bilstm' as const, vocabSize: V, hidden: 8, layers: 1, dropout: 0 };
   const model = new CharLM(config, initParams(config, new Rng(3)));
-  const opts = (seed: number, extra = {}) => ({ temperature: 1, topK: 0, topP: 1, prime: 'ab', length: 200, direction: 'forward' as const, rng: new Rng(seed), ...extra });
+  const opts = (seed: number, extra = {}) => ({
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    prime: 'ab',
+    length: 200,
+    direction: 'forward' as const,
+    rng: new Rng(seed),
+    ...extra,
+  });
 
   it('the same seed gives the same text, another seed another text', async () => {
     const a = (await chars(sampleText(model, vocab, opts(1)))).join('');
@@ -191,7 +213,16 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
   beforeAll(async () => {
     m = await tinyLM('bilstm', 120);
   });
-  const base = (extra: Partial<SampleOptions> = {}): SampleOptions => ({ temperature: 1, topK: 0, topP: 1, prime: 'the ', length: 400, direction: 'forward', rng: new Rng(11), ...extra });
+  const base = (extra: Partial<SampleOptions> = {}): SampleOptions => ({
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    prime: 'the ',
+    length: 400,
+    direction: 'forward',
+    rng: new Rng(11),
+    ...extra,
+  });
 
   it('a stop string ends the sample at its first occurrence and is not yielded', async () => {
     const full = (await run(m.model, m.vocab, base())).text;
@@ -217,7 +248,8 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
   });
 
   it('the backward model stops when the text, as printed, begins with the stop string', async () => {
-    const b = async (extra: Partial<SampleOptions>) => (await run(m.model, m.vocab, base({ direction: 'backward', prime: 'mat.', ...extra }))).text;
+    const b = async (extra: Partial<SampleOptions>) =>
+      (await run(m.model, m.vocab, base({ direction: 'backward', prime: 'mat.', ...extra }))).text;
     const printed = [...(await b({}))].reverse().join('');
     const at = printed.lastIndexOf('the');
     expect(at).toBeGreaterThan(0);
@@ -239,7 +271,10 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
   });
 
   it('the repetition penalty samples exactly as a reference that applies the rule to the window by hand', async () => {
-    for (const [penalty, repeatLast] of [[1.8, 5], [3, 64]] as const) {
+    for (const [penalty, repeatLast] of [
+      [1.8, 5],
+      [3, 64],
+    ] as const) {
       const options = base({ repeatPenalty: penalty, repeatLast, length: 300 });
       const got = (await run(m.model, m.vocab, options)).text;
       expect(got).toBe(referencePenalised(m, base({ repeatPenalty: penalty, repeatLast, length: 300 })));
@@ -283,7 +318,9 @@ function referencePenalised(m: LoadedModel, options: SampleOptions): string {
   let out = '';
   for (let n = 0; n < options.length; n++) {
     const recent = new Set(window.slice(-options.repeatLast!));
-    const shaped = Float32Array.from(logits.subarray(0, V), (l, v) => (recent.has(v) && v !== EOS_ID ? (l > 0 ? l / options.repeatPenalty! : l * options.repeatPenalty!) : l));
+    const shaped = Float32Array.from(logits.subarray(0, V), (l, v) =>
+      recent.has(v) && v !== EOS_ID ? (l > 0 ? l / options.repeatPenalty! : l * options.repeatPenalty!) : l,
+    );
     const id = drawSymbol(shaped, V, options, new Float64Array(V), new Int32Array(V));
     out += id === EOS_ID ? '\n' : m.vocab.symbolOf(id);
     window.push(id);

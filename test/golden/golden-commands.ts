@@ -19,7 +19,24 @@ export interface GoldenCommand {
   log?: string;
 }
 
-const SMALL = ['--hidden', '24', '--layers', '2', '--batch', '8', '--seq', '16', '--steps', '30', '--eval-every', '15', '--seed', '5', '--samples', '2'];
+const SMALL = [
+  '--hidden',
+  '24',
+  '--layers',
+  '2',
+  '--batch',
+  '8',
+  '--seq',
+  '16',
+  '--steps',
+  '30',
+  '--eval-every',
+  '15',
+  '--seed',
+  '5',
+  '--samples',
+  '2',
+];
 
 function trainRun(name: string, extra: string[]): GoldenCommand {
   return {
@@ -38,7 +55,27 @@ function inference(model: string, engine: string): GoldenCommand[] {
   return [
     { name: `sample ${tag}`, args: ['sample', ...m, '--seed', '7', '--length', '120', '--prime', 'ALICE: '] },
     { name: `sample json num ${tag}`, args: ['sample', ...m, '--seed', '8', '--length', '60', '--num', '3', '--json', '--temp', '0.7'] },
-    { name: `sample filters ${tag}`, args: ['sample', ...m, '--seed', '9', '--length', '90', '--top-k', '5', '--top-p', '0.9', '--min-p', '0.05', '--repeat-penalty', '1.3', '--repeat-last', '16'] },
+    {
+      name: `sample filters ${tag}`,
+      args: [
+        'sample',
+        ...m,
+        '--seed',
+        '9',
+        '--length',
+        '90',
+        '--top-k',
+        '5',
+        '--top-p',
+        '0.9',
+        '--min-p',
+        '0.05',
+        '--repeat-penalty',
+        '1.3',
+        '--repeat-last',
+        '16',
+      ],
+    },
     { name: `sample stop lines ${tag}`, args: ['sample', ...m, '--seed', '10', '--lines', '2', '--stop', '.', '--stop', 'the'] },
     { name: `sample beam ${tag}`, args: ['sample', ...m, '--beam', '6', '--prime', 'The ', '--lines', '1', '--json', '--seed', '1'] },
     { name: `score ${tag}`, args: ['score', ...m, ...SENTENCES] },
@@ -60,7 +97,10 @@ function bilstmInference(model: string, engine: string): GoldenCommand[] {
   const m = ['-m', model, '--engine', engine];
   const tag = `${model} ${engine}`;
   return [
-    { name: `sample backward ${tag}`, args: ['sample', ...m, '--seed', '7', '--direction', 'backward', '--prime', 'the river.', '--length', '60'] },
+    {
+      name: `sample backward ${tag}`,
+      args: ['sample', ...m, '--seed', '7', '--direction', 'backward', '--prime', 'the river.', '--length', '60'],
+    },
     { name: `score both ${tag}`, args: ['score', ...m, '--direction', 'both', '--json', ...SENTENCES] },
     { name: `score backward top ${tag}`, args: ['score', ...m, '--direction', 'backward', '--top', '2', SENTENCES[0]] },
     { name: `eval both ${tag}`, args: ['eval', ...m, '--direction', 'both', '--json', 'held-out.txt'] },
@@ -82,7 +122,23 @@ export const GOLDEN_COMMANDS: GoldenCommand[] = [
   // A run stopped at step 15 and resumed to 30.
   {
     name: 'train resume first half',
-    args: ['train', 'corpus.txt', ...SMALL.slice(0, -6), '--steps', '15', '--eval-every', '5', '--seed', '5', '--samples', '0', '--threads', '2', '-o', 'resumed.safetensors'],
+    args: [
+      'train',
+      'corpus.txt',
+      ...SMALL.slice(0, -6),
+      '--steps',
+      '15',
+      '--eval-every',
+      '5',
+      '--seed',
+      '5',
+      '--samples',
+      '0',
+      '--threads',
+      '2',
+      '-o',
+      'resumed.safetensors',
+    ],
   },
   {
     name: 'train resume second half',
@@ -103,7 +159,16 @@ export const GOLDEN_COMMANDS: GoldenCommand[] = [
   ...bilstmInference('$FIXTURES/golden/old-bilstm.safetensors', 'wasm').slice(1, 4),
   {
     name: 'import torch lstm',
-    args: ['import', '$FIXTURES/torch-import/lstm.safetensors', '--vocab', '$FIXTURES/torch-import/vocab.json', '--cell', 'lstm', '-o', 'imported.safetensors'],
+    args: [
+      'import',
+      '$FIXTURES/torch-import/lstm.safetensors',
+      '--vocab',
+      '$FIXTURES/torch-import/vocab.json',
+      '--cell',
+      'lstm',
+      '-o',
+      'imported.safetensors',
+    ],
     files: ['imported.safetensors'],
   },
   { name: 'score imported', args: ['score', '-m', 'imported.safetensors', '--json', 'hello world'] },

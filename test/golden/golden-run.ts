@@ -77,7 +77,12 @@ function normalise(text: string, dir: string): string {
     .join('$FIXTURES')
     .split('\n')
     .filter((line) => !(/^step \d+/.test(line) && !line.includes(' val ')))
-    .map((line) => line.replace(/\d+ chars\/s/, 'N chars/s').replace(/elapsed \S+/, 'elapsed T').replace(/eta \S+/, 'eta T'))
+    .map((line) =>
+      line
+        .replace(/\d+ chars\/s/, 'N chars/s')
+        .replace(/elapsed \S+/, 'elapsed T')
+        .replace(/eta \S+/, 'eta T'),
+    )
     .join('\n');
 }
 
@@ -91,7 +96,9 @@ function checkpointDigest(path: string, dir: string): GoldenOutput['files'][stri
   for (const key of Object.keys(meta)) meta[key] = normalise(meta[key], dir);
   return {
     header: { ...header, __metadata__: meta },
-    tensorsSha256: createHash('sha256').update(bytes.subarray(8 + headerLength)).digest('hex'),
+    tensorsSha256: createHash('sha256')
+      .update(bytes.subarray(8 + headerLength))
+      .digest('hex'),
   };
 }
 

@@ -19,7 +19,13 @@ export async function cliInProcess(args: string[], cwd: string, stdin?: string |
 
 /** The real binary in a child process. */
 export function cliChild(args: string[], cwd: string, input?: string | Buffer, options: SpawnSyncOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input: input ?? '', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28, ...options });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    input: input ?? '',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 1 << 28,
+    ...options,
+  });
   return { code: r.status, out: String(r.stdout ?? ''), err: String(r.stderr ?? '') };
 }
 

@@ -43,4 +43,3 @@ export function decodeCorpusBytes(bytes: Uint8Array, name: string): string {
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
-

@@ -24,7 +24,7 @@ export function decodePng(buf: Uint8Array): Png {
   let height = 0;
   let channels = 0;
   const idat: Uint8Array[] = [];
-  for (let o = 8; o < buf.length; ) {
+  for (let o = 8; o < buf.length;) {
     const length = view.getUint32(o);
     const type = String.fromCharCode(...buf.subarray(o + 4, o + 8));
     const body = buf.subarray(o + 8, o + 8 + length);
@@ -33,7 +33,8 @@ export function decodePng(buf: Uint8Array): Png {
       height = view.getUint32(o + 12);
       const depth = body[8];
       const colourType = body[9];
-      if (depth !== 8 || !(colourType in CHANNELS) || body[12] !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colourType}, interlace ${body[12]}`);
+      if (depth !== 8 || !(colourType in CHANNELS) || body[12] !== 0)
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colourType}, interlace ${body[12]}`);
       channels = CHANNELS[colourType];
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') break;

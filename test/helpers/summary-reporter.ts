@@ -38,7 +38,8 @@ export default class SummaryReporter implements Reporter {
     files.forEach((f) => walk(f, []));
     const lines = [...explained];
     for (const name of unexplained.slice(0, UNEXPLAINED_SHOWN)) lines.push(`skipped without a reason: ${name}`);
-    if (unexplained.length > UNEXPLAINED_SHOWN) lines.push(`... and ${unexplained.length - UNEXPLAINED_SHOWN} more skipped without a reason (filtered out by -t or .only?)`);
+    if (unexplained.length > UNEXPLAINED_SHOWN)
+      lines.push(`... and ${unexplained.length - UNEXPLAINED_SHOWN} more skipped without a reason (filtered out by -t or .only?)`);
     const list = lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
     process.stdout.write(`${list}\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped\n`);
   }

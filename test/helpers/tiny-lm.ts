@@ -9,7 +9,17 @@ export const TINY_SENTENCES = ['the cat sat on the mat.', 'a dog ate my hat.', '
 
 export async function tinyLM(cell: CellType, steps: number, sentences = TINY_SENTENCES): Promise<LoadedModel> {
   const text = Array.from({ length: 20 }, () => sentences.join('\n')).join('\n') + '\n';
-  const r = await train(text, 'tiny', { cell, hidden: 32, layers: 1, batch: 8, seq: 24, lr: 1e-2, steps, valFrac: 0.05, minCount: 1, seed: 3, threads: 1, out: null }, {});
-  const meta = { model: r.model.config, vocab: [...r.vocab.symbols], training: {}, progress: { step: r.steps, epoch: r.epoch, bestValNats: null, valNats: null, charsSeen: 0 } };
-  return { model: r.model, vocab: r.vocab, meta } as LoadedModel;
+  const r = await train(
+    text,
+    'tiny',
+    { cell, hidden: 32, layers: 1, batch: 8, seq: 24, lr: 1e-2, steps, valFrac: 0.05, minCount: 1, seed: 3, threads: 1, out: null },
+    {},
+  );
+  const meta = {
+    model: r.model.config,
+    vocab: [...r.vocab.symbols],
+    training: {},
+    progress: { step: r.steps, epoch: r.epoch, bestValNats: null, valNats: null, charsSeen: 0 },
+  };
+  return { model: r.model, vocab: r.vocab, meta };
 }

@@ -29,7 +29,8 @@ export function whyPermissionsDoNotApply(dir: string): string | null {
   try {
     const r = spawnSync('cat', ['.permission-probe'], { cwd: dir, ...unprivileged });
     const who = runningAsRoot ? 'uid 65534 (nobody)' : `uid ${process.getuid?.()}`;
-    if (r.error) return `cannot start a process as ${who} (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}): root's privileges cannot be dropped here`;
+    if (r.error)
+      return `cannot start a process as ${who} (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}): root's privileges cannot be dropped here`;
     if (r.status === 0) return `${who} reads a mode-000 file here: file permissions are not enforced`;
     return null;
   } finally {

@@ -27,7 +27,11 @@ function decode(raw: string, where: string): string {
     const m = ENTITY.exec(raw.slice(i));
     if (!m) throw new Error(`stray '&' in ${where}: ${raw.slice(i, i + 12)}`);
     const e = m[1];
-    out += e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : DECODE[e];
+    out += e.startsWith('#x')
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith('#')
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : DECODE[e];
     i += m[0].length - 1;
   }
   return out;

@@ -71,8 +71,22 @@ function oddValue(rng: Rng): unknown {
   const pick = Math.floor(rng.next() * 16);
   const deep = (d: number): unknown => (d === 0 ? 1 : [deep(d - 1)]);
   return [
-    -1, 0, 1.5, 2 ** 53, 2 ** 31, 1e308, -0, null, true, '', 'x'.repeat(1000), [], {}, [1, -2, 3.5],
-    { __proto__: { polluted: 1 }, constructor: { prototype: { polluted: 1 } } }, deep(20),
+    -1,
+    0,
+    1.5,
+    2 ** 53,
+    2 ** 31,
+    1e308,
+    -0,
+    null,
+    true,
+    '',
+    'x'.repeat(1000),
+    [],
+    {},
+    [1, -2, 3.5],
+    { __proto__: { polluted: 1 }, constructor: { prototype: { polluted: 1 } } },
+    deep(20),
   ][pick];
 }
 
@@ -81,7 +95,19 @@ const intBelow = (rng: Rng, n: number) => Math.floor(rng.next() * n);
 
 /** One mutation of `b`; `sealed` says whether the result was resealed. */
 function mutate(b: Buffer, rng: Rng): { bytes: Buffer; kind: string; sealed: boolean } {
-  const kind = pickOf(rng, ['truncate', 'flip', 'flip-header', 'length', 'offsets', 'shape', 'dtype', 'metadata', 'metadata-json', 'append', 'tensor-name']);
+  const kind = pickOf(rng, [
+    'truncate',
+    'flip',
+    'flip-header',
+    'length',
+    'offsets',
+    'shape',
+    'dtype',
+    'metadata',
+    'metadata-json',
+    'append',
+    'tensor-name',
+  ]);
   const headerEdit = (edit: (h: Header) => void) => {
     const { header, data } = splitFile(b);
     edit(header);
@@ -104,7 +130,19 @@ function mutate(b: Buffer, rng: Rng): { bytes: Buffer; kind: string; sealed: boo
     case 'length': {
       const out = Buffer.from(b);
       const n = out.readBigUInt64LE(0);
-      const value = pickOf(rng, [0n, 1n, 7n, n - 1n, n + 1n, n + 8n, n * 2n, BigInt(b.length), 2n ** 63n, 2n ** 64n - 1n, BigInt(intBelow(rng, 2 ** 31))]);
+      const value = pickOf(rng, [
+        0n,
+        1n,
+        7n,
+        n - 1n,
+        n + 1n,
+        n + 8n,
+        n * 2n,
+        BigInt(b.length),
+        2n ** 63n,
+        2n ** 64n - 1n,
+        BigInt(intBelow(rng, 2 ** 31)),
+      ]);
       out.writeBigUInt64LE(value < 0n ? 0n : value, 0);
       return { bytes: out, kind, sealed: false };
     }
@@ -112,12 +150,33 @@ function mutate(b: Buffer, rng: Rng): { bytes: Buffer; kind: string; sealed: boo
       return headerEdit((h) => {
         const t = h[pickOf(rng, tensorNames(h))];
         const [x, y] = t.data_offsets;
-        t.data_offsets = pickOf(rng, [[x, y + 4], [x - 4, y], [y, x], [x, 2 ** 60], [-4, y], [x + 0.5, y], [x], [x, y, 0], 'x', oddValue(rng)]);
+        t.data_offsets = pickOf(rng, [
+          [x, y + 4],
+          [x - 4, y],
+          [y, x],
+          [x, 2 ** 60],
+          [-4, y],
+          [x + 0.5, y],
+          [x],
+          [x, y, 0],
+          'x',
+          oddValue(rng),
+        ]);
       });
     case 'shape':
       return headerEdit((h) => {
         const t = h[pickOf(rng, tensorNames(h))];
-        t.shape = pickOf(rng, [[], [0], [2 ** 40, 2 ** 40], [-1, t.shape[0]], [...t.shape].reverse(), [t.shape[0] + 1], [1.5], ['4'], oddValue(rng)]);
+        t.shape = pickOf(rng, [
+          [],
+          [0],
+          [2 ** 40, 2 ** 40],
+          [-1, t.shape[0]],
+          [...t.shape].reverse(),
+          [t.shape[0] + 1],
+          [1.5],
+          ['4'],
+          oddValue(rng),
+        ]);
       });
     case 'dtype':
       return headerEdit((h) => {
@@ -130,7 +189,10 @@ function mutate(b: Buffer, rng: Rng): { bytes: Buffer; kind: string; sealed: boo
       });
     case 'metadata-json':
       return headerEdit((h) => {
-        const key = pickOf(rng, ['model', 'vocab', 'training', 'progress', 'train_state'].filter((k) => k in h.__metadata__));
+        const key = pickOf(
+          rng,
+          ['model', 'vocab', 'training', 'progress', 'train_state'].filter((k) => k in h.__metadata__),
+        );
         const value = JSON.parse(h.__metadata__[key]);
         if (Array.isArray(value)) value[intBelow(rng, value.length)] = oddValue(rng);
         else value[pickOf(rng, [...Object.keys(value), '__proto__', 'extra'])] = oddValue(rng);
@@ -201,7 +263,10 @@ describe('checkpoint fuzzing', () => {
       while (bytes.equals(originals[i % 2]));
       const path = join(dir, `cli-${i}.safetensors`);
       writeFileSync(path, bytes);
-      const r = spawnSync(process.execPath, [BIN, 'score', '-m', path, 'the cat'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const r = spawnSync(process.execPath, [BIN, 'score', '-m', path, 'the cat'], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       if (r.status === 0) continue; // a resealed edit that is still a valid model
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^charnn: [^\n]+\n(hint: [^\n]+\n)?$/);

@@ -255,7 +255,9 @@ describe('atomic saves', () => {
     const { params, meta, path, before } = saved();
     params.data[0] += 1;
     inject.fsyncError = Object.assign(new Error('ENOSPC: no space left on device, fsync'), { code: 'ENOSPC' });
-    expect(() => saveCheckpoint(path, params, meta)).toThrow(/cannot save checkpoint .*model\.safetensors: ENOSPC: no space left on device/);
+    expect(() => saveCheckpoint(path, params, meta)).toThrow(
+      /cannot save checkpoint .*model\.safetensors: ENOSPC: no space left on device/,
+    );
     inject.fsyncError = undefined;
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
@@ -283,25 +285,33 @@ describe('atomic saves', () => {
 
 describe('corrupt checkpoints', () => {
   type Corruption = (path: string) => void;
-  const meta = (key: string, value: unknown): Corruption => (p) =>
-    rewrite(p, (h) => (h.__metadata__[key] = typeof value === 'string' ? value : JSON.stringify(value)));
-  const model = (patch: Record<string, unknown>): Corruption => (p) =>
-    rewrite(p, (h) => (h.__metadata__.model = JSON.stringify({ ...JSON.parse(h.__metadata__.model), ...patch })));
-  const setFloat = (name: string, value: number): Corruption => (p) => {
-    const buf = readFileSync(p);
-    const n = Number(buf.readBigUInt64LE(0));
-    const [b] = JSON.parse(buf.subarray(8, 8 + n).toString())[name].data_offsets;
-    buf.writeFloatLE(value, 8 + n + b);
-    writeFileSync(p, buf);
-    reseal(p);
-  };
+  const meta =
+    (key: string, value: unknown): Corruption =>
+    (p) =>
+      rewrite(p, (h) => (h.__metadata__[key] = typeof value === 'string' ? value : JSON.stringify(value)));
+  const model =
+    (patch: Record<string, unknown>): Corruption =>
+    (p) =>
+      rewrite(p, (h) => (h.__metadata__.model = JSON.stringify({ ...JSON.parse(h.__metadata__.model), ...patch })));
+  const setFloat =
+    (name: string, value: number): Corruption =>
+    (p) => {
+      const buf = readFileSync(p);
+      const n = Number(buf.readBigUInt64LE(0));
+      const [b] = JSON.parse(buf.subarray(8, 8 + n).toString())[name].data_offsets;
+      buf.writeFloatLE(value, 8 + n + b);
+      writeFileSync(p, buf);
+      reseal(p);
+    };
   /** Flips one bit of the byte `skip` places into the first occurrence of `marker` in the header. */
-  const flip = (marker: string, bit: number, skip = 0): Corruption => (p) => {
-    const buf = readFileSync(p);
-    const at = buf.indexOf(marker) + skip;
-    buf[at] ^= bit;
-    writeFileSync(p, buf);
-  };
+  const flip =
+    (marker: string, bit: number, skip = 0): Corruption =>
+    (p) => {
+      const buf = readFileSync(p);
+      const at = buf.indexOf(marker) + skip;
+      buf[at] ^= bit;
+      writeFileSync(p, buf);
+    };
 
   const cases: [string, Corruption, RegExp][] = [
     ['truncated file', (p) => writeFileSync(p, readFileSync(p).subarray(0, 300)), /truncated or not a safetensors file/],
@@ -318,22 +328,34 @@ describe('corrupt checkpoints', () => {
     ],
     ['bad JSON', flip('{', 0x01), /corrupt header/],
     // A flipped bit that leaves the file well-formed: only the checksum can tell.
-    ['bit-flipped weight', (p) => {
-      const b = readFileSync(p);
-      b[b.length - 10] ^= 0x10;
-      writeFileSync(p, b);
-    }, /checksum mismatch: the file was changed or damaged after charnn wrote it/],
+    [
+      'bit-flipped weight',
+      (p) => {
+        const b = readFileSync(p);
+        b[b.length - 10] ^= 0x10;
+        writeFileSync(p, b);
+      },
+      /checksum mismatch: the file was changed or damaged after charnn wrote it/,
+    ],
     ['bit-flipped metadata digit', flip('"step\\":12', 0x02, '"step\\":'.length), /checksum mismatch/],
     ['edited without a new checksum', (p) => rewrite(p, (h) => (h.__metadata__.progress = '{}'), false), /checksum mismatch/],
     ['no checksum', (p) => rewrite(p, (h) => delete h.__metadata__.checksum, false), /metadata has no "checksum"/],
-    ['training-state tensor without a training state', (p) => {
-      rewrite(p, (h) => {
-        const end = h['decoder.bias'].data_offsets[1];
-        h['charnn.train_state.carried'] = { dtype: 'F32', shape: [1], data_offsets: [end, end + 4] };
-      }, false);
-      writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.alloc(4)]));
-      reseal(p);
-    }, /tensor charnn.train_state.carried belongs to a training state, but the metadata has no "train_state"/],
+    [
+      'training-state tensor without a training state',
+      (p) => {
+        rewrite(
+          p,
+          (h) => {
+            const end = h['decoder.bias'].data_offsets[1];
+            h['charnn.train_state.carried'] = { dtype: 'F32', shape: [1], data_offsets: [end, end + 4] };
+          },
+          false,
+        );
+        writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.alloc(4)]));
+        reseal(p);
+      },
+      /tensor charnn.train_state.carried belongs to a training state, but the metadata has no "train_state"/,
+    ],
     ['training state not an object', meta('train_state', [1]), /metadata train_state is not a JSON object/],
     ['bit-flipped JSON bracket', flip('"shape":[', 0x01, '"shape":'.length), /corrupt header: invalid JSON/],
     ['bit-flipped metadata JSON', flip('"vocab":"[', 0x01, '"vocab":"'.length), /checksum mismatch/],
@@ -347,18 +369,20 @@ describe('corrupt checkpoints', () => {
     ],
     [
       'overlapping offsets',
-      (p) => rewrite(p, (h) => {
-        const [b, e] = h['decoder.bias'].data_offsets;
-        h['decoder.bias'].data_offsets = [b - 4, e - 4];
-      }),
+      (p) =>
+        rewrite(p, (h) => {
+          const [b, e] = h['decoder.bias'].data_offsets;
+          h['decoder.bias'].data_offsets = [b - 4, e - 4];
+        }),
       /tensor decoder.bias overlaps tensor decoder.weight/,
     ],
     [
       'missing tensor',
-      (p) => rewrite(p, (h) => {
-        // Keep the data region tiled: shrink the table and let decoder.bias's bytes become trailing.
-        delete h['decoder.bias'];
-      }),
+      (p) =>
+        rewrite(p, (h) => {
+          // Keep the data region tiled: shrink the table and let decoder.bias's bytes become trailing.
+          delete h['decoder.bias'];
+        }),
       /bytes after the last tensor/,
     ],
     [
@@ -385,7 +409,11 @@ describe('corrupt checkpoints', () => {
     ],
     ['non-finite value', setFloat('rnn.bias_ih_l1', Infinity), /tensor rnn.bias_ih_l1 has a non-finite value \(Infinity\) at index 0/],
     ['NaN value', setFloat('decoder.weight', NaN), /tensor decoder.weight has a non-finite value \(NaN\)/],
-    ['non-string metadata', (p) => rewrite(p, (h) => (h.__metadata__.format_version = 1)), /metadata value "format_version" is a number, not a string/],
+    [
+      'non-string metadata',
+      (p) => rewrite(p, (h) => (h.__metadata__.format_version = 1)),
+      /metadata value "format_version" is a number, not a string/,
+    ],
     ['not charnn', meta('format', 'gpt2'), /not a charnn checkpoint \(format "gpt2"\)/],
     ['no format', (p) => rewrite(p, (h) => delete h.__metadata__), /not a charnn checkpoint \(no "format"/],
     ['future version', meta('format_version', '3'), /unsupported checkpoint format_version "3"/],
@@ -404,7 +432,11 @@ describe('corrupt checkpoints', () => {
     ['multi-character vocab', meta('vocab', ['<EOS>', '<UNK>', 'ab', 'b', ' ', 'é', '𝄞']), /vocab entry 2 "ab" is not a single character/],
     ['non-string vocab', meta('vocab', ['<EOS>', '<UNK>', 3, 'b', ' ', 'é', '𝄞']), /vocab entry 2 is not a string/],
     ['training not an object', meta('training', [1, 2]), /metadata training is not a JSON object/],
-    ['__proto__ in training', meta('training', '{"a": {"__proto__": {"x": 1}}}'), /metadata "training" is not valid JSON \("__proto__" is not allowed/],
+    [
+      '__proto__ in training',
+      meta('training', '{"a": {"__proto__": {"x": 1}}}'),
+      /metadata "training" is not valid JSON \("__proto__" is not allowed/,
+    ],
     ['negative step', meta('progress', { step: -3, epoch: 0 }), /metadata progress: step -3 is not a non-negative integer/],
     ['string epoch', meta('progress', { step: 3, epoch: '1' }), /metadata progress: epoch "1"/],
   ];

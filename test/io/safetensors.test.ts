@@ -8,13 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharnnError } from '../../src/errors.js';
-import {
-  encodeSafetensors,
-  parseSafetensors,
-  readSafetensors,
-  readTensor,
-  type SafetensorsFile,
-} from '../../src/io/safetensors.js';
+import { encodeSafetensors, parseSafetensors, readSafetensors, readTensor, type SafetensorsFile } from '../../src/io/safetensors.js';
 
 /** Independent reader: header length, JSON header, data region. */
 function tinyRead(bytes: Uint8Array): { n: number; header: Record<string, any>; data: Buffer } {
@@ -76,7 +70,9 @@ describe('encodeSafetensors / parseSafetensors', () => {
     expect(n % 8).toBe(0); // padded so the data region is 8-byte aligned
     expect(bytes.length).toBe(8 + n + 4 * (6 + 3));
     // Padding is spaces, after the JSON.
-    const text = Buffer.from(bytes).subarray(8, 8 + n).toString('utf8');
+    const text = Buffer.from(bytes)
+      .subarray(8, 8 + n)
+      .toString('utf8');
     expect(text.trimEnd()).toBe(JSON.stringify(header));
     expect(/^ *$/.test(text.slice(JSON.stringify(header).length))).toBe(true);
     expect(header.__metadata__).toEqual({ format: 'test', note: 'ünïcödé ✓ 𝄞' });
@@ -155,7 +151,11 @@ describe('malformed files', () => {
     ['truncated length field', new Uint8Array(5), /5 bytes/],
     ['header length beyond the file', lengthField(100n, Buffer.from('{}')), /header length 100 but only 2 bytes follow/],
     ['absurd header length', lengthField(2n ** 63n), /exceeds the .*-byte limit/],
-    ['truncated data', build({ t: ok([3], [0, 12]) }, twelve.subarray(0, 8)), /tensor t: data_offsets \[0,12\] outside the 8-byte data region/],
+    [
+      'truncated data',
+      build({ t: ok([3], [0, 12]) }, twelve.subarray(0, 8)),
+      /tensor t: data_offsets \[0,12\] outside the 8-byte data region/,
+    ],
     ['bad JSON', build('{"t": {"dtype": "F32",'), /invalid JSON/],
     ['not UTF-8', build(Buffer.from([0x7b, 0xff, 0x7d])), /not valid UTF-8/],
     ['JSON array', build('[1, 2]'), /does not start with "\{"/],
@@ -169,11 +169,7 @@ describe('malformed files', () => {
     ['bad offsets', build({ t: ok([3], [0]) }, twelve), /data_offsets \[0\] is not a pair/],
     ['reversed offsets', build({ t: ok([0], [12, 0]) }, twelve), /data_offsets \[12,0\] outside/],
     ['size mismatch', build({ t: ok([2], [0, 12]) }, twelve), /tensor t: shape \[2\] of F32 needs 8 bytes, data_offsets \[0,12\] hold 12/],
-    [
-      'overlapping offsets',
-      build({ a: ok([2], [0, 8]), b: ok([2], [4, 12]) }, twelve),
-      /tensor b overlaps tensor a/,
-    ],
+    ['overlapping offsets', build({ a: ok([2], [0, 8]), b: ok([2], [4, 12]) }, twelve), /tensor b overlaps tensor a/],
     ['hole', build({ a: ok([1], [0, 4]), b: ok([1], [8, 12]) }, twelve), /hole in the data region before tensor b/],
     ['trailing bytes', build({ a: ok([2], [0, 8]) }, twelve), /4 bytes after the last tensor/],
     ['metadata not an object', build({ __metadata__: 'x' }), /__metadata__ is not an object/],

@@ -51,13 +51,24 @@ describe('importing PyTorch state_dicts', () => {
 
   it('through the CLI: import, then score gives the same numbers', () => {
     const out = join(dir, 'imported.safetensors');
-    const r = spawnSync(process.execPath, [BIN, 'import', join(FIXTURES, 'lstm.safetensors'), '--vocab', join(FIXTURES, 'vocab.json'), '--cell', 'lstm', '-o', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'import', join(FIXTURES, 'lstm.safetensors'), '--vocab', join(FIXTURES, 'vocab.json'), '--cell', 'lstm', '-o', out],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^Imported a lstm 2 x 5 model \(8 symbols, 588 parameters\) from .*lstm\.safetensors\nSaved .*imported\.safetensors\n$/);
+    expect(r.stderr).toMatch(
+      /^Imported a lstm 2 x 5 model \(8 symbols, 588 parameters\) from .*lstm\.safetensors\nSaved .*imported\.safetensors\n$/,
+    );
     expect(loadCheckpoint(out).meta.training).toEqual({ imported_from: join(FIXTURES, 'lstm.safetensors') });
-    const scored = spawnSync(process.execPath, [BIN, 'score', '-m', out, '--json', ...expected.sentences.slice(0, 3)], { encoding: 'utf8' });
+    const scored = spawnSync(process.execPath, [BIN, 'score', '-m', out, '--json', ...expected.sentences.slice(0, 3)], {
+      encoding: 'utf8',
+    });
     expect(scored.status).toBe(0);
-    const lines = scored.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = scored.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     lines.forEach((l, i) => closeTo(l.logprob_ln, expected.models.lstm.forward_ln[i]));
   });
 
@@ -66,7 +77,13 @@ describe('importing PyTorch state_dicts', () => {
     const params = initParams(config, new Rng(3));
     const symbols = ['<EOS>', '<UNK>', 'x', 'y', 'z', ' '];
     const weights = join(dir, 'bare.safetensors');
-    writeFileSync(weights, encodeSafetensors(params.specs.map((s) => ({ name: s.name, shape: s.shape, data: params.get(s.name) })), new Map()));
+    writeFileSync(
+      weights,
+      encodeSafetensors(
+        params.specs.map((s) => ({ name: s.name, shape: s.shape, data: params.get(s.name) })),
+        new Map(),
+      ),
+    );
     const imported = importStateDict(weights, symbols, 'gru');
     expect(imported.meta.model).toEqual(config);
     expect(imported.meta.vocab).toEqual(symbols);
@@ -75,13 +92,44 @@ describe('importing PyTorch state_dicts', () => {
 
   const vocabFile = join(FIXTURES, 'vocab.json');
   const cases: [string, () => unknown, RegExp][] = [
-    ['the wrong cell', () => importStateDict(join(FIXTURES, 'lstm.safetensors'), readVocabJson(vocabFile), 'gru'), /rnn\.weight_hh_l0 has shape \[20,5\], but a gru with 5 hidden units .* needs \[15,5\]/],
-    ['a bilstm without its backward model', () => importStateDict(join(FIXTURES, 'lstm.safetensors'), readVocabJson(vocabFile), 'bilstm'), /a bilstm needs the backward model too/],
-    ['a backward model for an lstm', () => importStateDict(join(FIXTURES, 'bilstm.safetensors'), readVocabJson(vocabFile), 'lstm'), /unexpected tensor backward\.[a-z_.0-9]+: a lstm 1 x 4 model has rnn\.weight_ih_l0/],
-    ['a vocabulary of another size', () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', '<UNK>', 'a'], 'lstm'), /the model has 8 symbols .* but the vocabulary lists 3/],
-    ['a vocabulary without <UNK>', () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'lstm'), /must include "<EOS>" and "<UNK>"/],
-    ['a vocabulary with a duplicate', () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', '<UNK>', 'a', 'a', 'c', 'd', 'e', 'f'], 'lstm'), /appears twice/],
-    ['a vocabulary that is not an array', () => { writeFileSync(join(dir, 'v.json'), '{"a": 1}'); return readVocabJson(join(dir, 'v.json')); }, /must be a JSON array of strings/],
+    [
+      'the wrong cell',
+      () => importStateDict(join(FIXTURES, 'lstm.safetensors'), readVocabJson(vocabFile), 'gru'),
+      /rnn\.weight_hh_l0 has shape \[20,5\], but a gru with 5 hidden units .* needs \[15,5\]/,
+    ],
+    [
+      'a bilstm without its backward model',
+      () => importStateDict(join(FIXTURES, 'lstm.safetensors'), readVocabJson(vocabFile), 'bilstm'),
+      /a bilstm needs the backward model too/,
+    ],
+    [
+      'a backward model for an lstm',
+      () => importStateDict(join(FIXTURES, 'bilstm.safetensors'), readVocabJson(vocabFile), 'lstm'),
+      /unexpected tensor backward\.[a-z_.0-9]+: a lstm 1 x 4 model has rnn\.weight_ih_l0/,
+    ],
+    [
+      'a vocabulary of another size',
+      () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', '<UNK>', 'a'], 'lstm'),
+      /the model has 8 symbols .* but the vocabulary lists 3/,
+    ],
+    [
+      'a vocabulary without <UNK>',
+      () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'lstm'),
+      /must include "<EOS>" and "<UNK>"/,
+    ],
+    [
+      'a vocabulary with a duplicate',
+      () => importStateDict(join(FIXTURES, 'lstm.safetensors'), ['<EOS>', '<UNK>', 'a', 'a', 'c', 'd', 'e', 'f'], 'lstm'),
+      /appears twice/,
+    ],
+    [
+      'a vocabulary that is not an array',
+      () => {
+        writeFileSync(join(dir, 'v.json'), '{"a": 1}');
+        return readVocabJson(join(dir, 'v.json'));
+      },
+      /must be a JSON array of strings/,
+    ],
     ['a missing weights file', () => importStateDict(join(dir, 'nope.safetensors'), readVocabJson(vocabFile), 'lstm'), /cannot read file/],
   ];
   it.each(cases)('refuses %s with a clear error', (_label, run, message) => {

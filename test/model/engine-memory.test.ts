@@ -13,7 +13,16 @@ function tinyModel(cell: 'lstm' | 'bilstm'): LoadedModel {
   const vocab = Vocab.fromSymbols(['<EOS>', '<UNK>', ' ', 'a', 'b', 'c']);
   const config = { cell, vocabSize: vocab.size, hidden: 8, layers: 2, dropout: 0 };
   const model = new CharLM(config, initParams(config, new Rng(1)));
-  return { model, vocab, meta: { model: config, vocab: [...vocab.symbols], training: {}, progress: { step: 0, epoch: 0, bestValNats: null, valNats: null, charsSeen: 0 } } };
+  return {
+    model,
+    vocab,
+    meta: {
+      model: config,
+      vocab: [...vocab.symbols],
+      training: {},
+      progress: { step: 0, epoch: 0, bestValNats: null, valNats: null, charsSeen: 0 },
+    },
+  };
 }
 
 async function collect(chars: AsyncIterable<string>): Promise<string[]> {
@@ -48,7 +57,8 @@ describe('engine memory', () => {
     const alone = (await collect(sample(m, { length: 30, seed: 5 }))).join('');
     const a = sample(m, { length: 30, seed: 5 });
     const b = sample(m, { length: 30, seed: 5 });
-    let x = '', y = '';
+    let x = '',
+      y = '';
     for (let i = 0; i < 30; i++) {
       x += (await a.next()).value;
       y += (await b.next()).value;

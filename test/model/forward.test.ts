@@ -26,7 +26,14 @@ function makeModel(cell: CellType, V: number, H: number, L: number, seed: number
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: L, dropout: 0 };
   const specs = paramSpecs(config);
   const rng = new Rng(seed);
-  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), scale)), JS64);
+  return new CharLM(
+    config,
+    hostParams(
+      specs,
+      randomFill(new Float64Array(totalSize(specs)), () => rng.next(), scale),
+    ),
+    JS64,
+  );
 }
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
@@ -51,7 +58,12 @@ interface NaiveState {
  * PyTorch's formulas, one step and one stream at a time. seqs[b] is stream b's input ids.
  * Returns logits[t][b][v] and the final state.
  */
-function naiveForward(model: CharLM, direction: Direction, seqs: number[][], init: NaiveState): { logits: number[][][]; state: NaiveState } {
+function naiveForward(
+  model: CharLM,
+  direction: Direction,
+  seqs: number[][],
+  init: NaiveState,
+): { logits: number[][][]; state: NaiveState } {
   const { vocabSize: V, hidden: H, layers: L } = model.config;
   const base = model.config.cell === 'bilstm' ? 'lstm' : model.config.cell;
   const p = prefixOf(direction);
@@ -107,10 +119,12 @@ function toRecurrent(s: NaiveState, H: number): RecurrentState {
   const L = s.h.length;
   const B = s.h[0].length;
   const r = zeroState(JS64, L, B, H);
-  for (let k = 0; k < L; k++) for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) {
-    floatsOf(JS64, r.h[k])[b * H + j] = s.h[k][b][j];
-    floatsOf(JS64, r.c[k])[b * H + j] = s.c[k][b][j];
-  }
+  for (let k = 0; k < L; k++)
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < H; j++) {
+        floatsOf(JS64, r.h[k])[b * H + j] = s.h[k][b][j];
+        floatsOf(JS64, r.c[k])[b * H + j] = s.c[k][b][j];
+      }
   return r;
 }
 
@@ -128,7 +142,9 @@ function directionsOfCell(cell: CellType): Direction[] {
 }
 
 describe('(a) naive PyTorch-formula forward == forwardLogits / DirectionRunner', () => {
-  const V = 9, H = 6, L = 2;
+  const V = 9,
+    H = 6,
+    L = 2;
   for (const cell of CELLS) {
     for (const direction of directionsOfCell(cell)) {
       it(`${cell} ${direction}: one stream from the zero state (forwardLogits)`, () => {
@@ -146,7 +162,8 @@ describe('(a) naive PyTorch-formula forward == forwardLogits / DirectionRunner',
       it(`${cell} ${direction}: B = 3 streams from a random non-zero state (DirectionRunner), final state too`, () => {
         const model = makeModel(cell, V, H, L, 200 + cell.length);
         const rng = new Rng(6);
-        const T = 7, B = 3;
+        const T = 7,
+          B = 3;
         const seqs = Array.from({ length: B }, () => Array.from({ length: T }, () => Math.floor(rng.next() * V)));
         const init = naiveZero(L, B, H);
         for (const part of [init.h, init.c]) for (const l of part) for (const v of l) for (let j = 0; j < H; j++) v[j] = rng.next() * 2 - 1;
@@ -175,7 +192,10 @@ describe('(a) naive PyTorch-formula forward == forwardLogits / DirectionRunner',
 });
 
 describe('(b) chunks 5 + 4 + 3 with the state carried == one chunk of 12', () => {
-  const V = 8, H = 5, L = 2, T = 12;
+  const V = 8,
+    H = 5,
+    L = 2,
+    T = 12;
   for (const cell of CELLS) {
     for (const direction of directionsOfCell(cell)) {
       for (const B of [1, 3]) {
@@ -217,7 +237,10 @@ describe('(b) chunks 5 + 4 + 3 with the state carried == one chunk of 12', () =>
 });
 
 describe('(c) StreamScorer (internal chunks) == plain log-softmax over forwardLogits', () => {
-  const V = 10, H = 6, L = 2, N = 613; // > 2 chunks of 256
+  const V = 10,
+    H = 6,
+    L = 2,
+    N = 613; // > 2 chunks of 256
   for (const cell of CELLS) {
     for (const direction of directionsOfCell(cell)) {
       it(`${cell} ${direction}: ${N} ids`, async () => {

@@ -40,7 +40,14 @@ function model64(cell: CellType, V: number, H: number, L: number, seed: number):
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: L, dropout: 0 };
   const specs = paramSpecs(config);
   const rng = new Rng(seed);
-  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.8)), JS64);
+  return new CharLM(
+    config,
+    hostParams(
+      specs,
+      randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.8),
+    ),
+    JS64,
+  );
 }
 
 /** A generator's text (its characters joined). */
@@ -62,7 +69,9 @@ describe('(a) InferenceRunner == DirectionRunner, bit for bit', () => {
     expect(model64('lstm', 5, 4, 1, 1).engine.precision).toBe('float64');
   });
 
-  const V = 23, H = 20, L = 2;
+  const V = 23,
+    H = 20,
+    L = 2;
   for (const precision of ['float32', 'float64'] as const) {
     for (const cell of CELLS) {
       for (const direction of directionsOf(cell)) {
@@ -128,7 +137,13 @@ describe('(a) InferenceRunner == DirectionRunner, bit for bit', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** drawSymbol as it was before the lazy normalisation: every probability divided first. */
-function eagerDraw(logits: Float32Array, V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'rng'>, probs: Float64Array, order: Int32Array): number {
+function eagerDraw(
+  logits: Float32Array,
+  V: number,
+  options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'rng'>,
+  probs: Float64Array,
+  order: Int32Array,
+): number {
   if (options.temperature === 0) {
     let best = -1;
     for (let v = 0; v < V; v++) if (v !== UNK_ID && (best < 0 || logits[v] > logits[best])) best = v;
@@ -239,7 +254,15 @@ describe('(b) sampleText == the DirectionRunner reference sampler, bit for bit',
 
   it('two interleaved generators of one model each give their own text', async () => {
     const model = model32('lstm', V, 16, 2, 31);
-    const options = (seed: number, prime: string): SampleOptions => ({ temperature: 0.8, topK: 0, topP: 1, prime, length: 300, direction: 'forward', rng: new Rng(seed) });
+    const options = (seed: number, prime: string): SampleOptions => ({
+      temperature: 0.8,
+      topK: 0,
+      topP: 1,
+      prime,
+      length: 300,
+      direction: 'forward',
+      rng: new Rng(seed),
+    });
     const alone = await textOf(sampleText(model, vocab, options(1, 'abc')));
     const other = await textOf(sampleText(model, vocab, options(2, 'xyz')));
     expect(alone).not.toBe(other);
@@ -293,7 +316,10 @@ describe('(c) drawSymbol == the eager-normalisation draw', () => {
 describe('(d) StreamScorer: any id array type, equal to log-softmax over DirectionRunner logits', () => {
   for (const cell of CELLS) {
     it(`${cell}`, async () => {
-      const V = 30, H = 16, L = 2, N = 700; // > 2 chunks
+      const V = 30,
+        H = 16,
+        L = 2,
+        N = 700; // > 2 chunks
       const model = model32(cell, V, H, L, 41);
       const rng = new Rng(8);
       const ids32 = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));

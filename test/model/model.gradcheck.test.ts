@@ -18,7 +18,11 @@ import { Rng } from '../../src/util/rng.js';
 import { floatsOf, JS64 } from '../helpers/cpu.js';
 import { numericGradient, randomFill, relativeError } from '../helpers/gradcheck.js';
 
-const V = 7, H = 5, L = 2, T = 4, B = 2;
+const V = 7,
+  H = 5,
+  L = 2,
+  T = 4,
+  B = 2;
 
 /** A tensor's Float64Array, in place: perturbing it perturbs what the engine computes with. */
 const f64 = (t: Tensor) => floatsOf(JS64, t) as Float64Array;
@@ -88,7 +92,8 @@ for (const dropoutP of [0, 0.4]) {
 
       it('the carried state is non-zero and step with grads returns the same loss as without', async () => {
         for (const s of carried) for (let k = 0; k < L; k++) expect(maxAbs(f64(s.h[k]))).toBeGreaterThan(0.05);
-        if (cell === 'lstm' || cell === 'bilstm') for (const s of carried) for (let k = 0; k < L; k++) expect(maxAbs(f64(s.c[k]))).toBeGreaterThan(0.05);
+        if (cell === 'lstm' || cell === 'bilstm')
+          for (const s of carried) for (let k = 0; k < L; k++) expect(maxAbs(f64(s.c[k]))).toBeGreaterThan(0.05);
         expect(await loss()).toBe(lossWithGrad);
       });
 
@@ -140,7 +145,9 @@ for (const dropoutP of [0, 0.4]) {
             }
           }
           // A repeated backward from the same state into fresh buffers gives the same gradients.
-          expect(f64(directionViews(scratch, config, direction).layers[0].wHh)).toEqual(f64(directionViews(grads, config, direction).layers[0].wHh));
+          expect(f64(directionViews(scratch, config, direction).layers[0].wHh)).toEqual(
+            f64(directionViews(grads, config, direction).layers[0].wHh),
+          );
         }
       });
     });

@@ -9,7 +9,9 @@ import { Rng } from '../../src/util/rng.js';
 import { floatsOf, JS64 } from '../helpers/cpu.js';
 import { numericGradient, randomFill, relativeError } from '../helpers/gradcheck.js';
 
-const T = 4, B = 3, H = 5;
+const T = 4,
+  B = 3,
+  H = 5;
 
 /** A tensor's Float64Array, in place: perturbing it perturbs what the engine computes with. */
 const f64 = (t: Tensor) => floatsOf(JS64, t) as Float64Array;

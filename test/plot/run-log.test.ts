@@ -5,7 +5,15 @@ import { parseRunLog } from '../../src/plot/run-log.js';
 
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
 const entry = (step: number, elapsed: number, loss: number | null, val?: number) =>
-  line({ step, epoch: step / 100, loss_nats: loss, ...(val !== undefined ? { val_nats: val } : {}), chars_per_s: 1000, elapsed_s: elapsed, lr: 0.002 });
+  line({
+    step,
+    epoch: step / 100,
+    loss_nats: loss,
+    ...(val !== undefined ? { val_nats: val } : {}),
+    chars_per_s: 1000,
+    elapsed_s: elapsed,
+    lr: 0.002,
+  });
 
 describe('parseRunLog', () => {
   it('reads the fields train writes; blank lines and CRLF are fine; null losses stay null', () => {
@@ -44,13 +52,25 @@ describe('parseRunLog', () => {
     const text = [entry(10, 5, 3), entry(20, 10, 2.5, 2.6), entry(30, 2, 2.2), entry(40, 4, 2)].join('\n');
     const { points, notes } = parseRunLog(text, 'r');
     expect(notes).toEqual([]);
-    expect(points.map((p) => [p.step, p.elapsedS])).toEqual([[10, 5], [20, 10], [30, 12], [40, 14]]);
+    expect(points.map((p) => [p.step, p.elapsedS])).toEqual([
+      [10, 5],
+      [20, 10],
+      [30, 12],
+      [40, 14],
+    ]);
   });
 
   it('steps going back replace the lines from that step on, with a note', () => {
-    const text = [entry(10, 1, 3), entry(20, 2, 2.5), entry(30, 3, 2.2), entry(40, 4, 2.1), entry(30, 1, 2.3), entry(40, 2, 2.15)].join('\n');
+    const text = [entry(10, 1, 3), entry(20, 2, 2.5), entry(30, 3, 2.2), entry(40, 4, 2.1), entry(30, 1, 2.3), entry(40, 2, 2.15)].join(
+      '\n',
+    );
     const { points, notes } = parseRunLog(text, 'r.jsonl');
-    expect(points.map((p) => [p.step, p.elapsedS, p.lossNats])).toEqual([[10, 1, 3], [20, 2, 2.5], [30, 3, 2.3], [40, 4, 2.15]]);
+    expect(points.map((p) => [p.step, p.elapsedS, p.lossNats])).toEqual([
+      [10, 1, 3],
+      [20, 2, 2.5],
+      [30, 3, 2.3],
+      [40, 4, 2.15],
+    ]);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^r\.jsonl:5: the steps go back to 30 .* 2 earlier line\(s\)/);
   });

@@ -6,15 +6,24 @@ import type { RunPoint } from '../../src/plot/run-log.js';
 import { lossSvg, RUN_COLOURS, type PlotRun } from '../../src/plot/svg.js';
 import { allElements, parseXml, type XmlElement } from '../helpers/xml.js';
 
-const point = (step: number, loss: number | null, val: number | null = null): RunPoint => ({ step, elapsedS: step / 10, lossNats: loss, valNats: val });
+const point = (step: number, loss: number | null, val: number | null = null): RunPoint => ({
+  step,
+  elapsedS: step / 10,
+  lossNats: loss,
+  valNats: val,
+});
 
 const tricky = `a<b & "c" 'd'\u0001>`;
 const runs: PlotRun[] = [
-  { label: 'lstm', points: [point(10, 4.2), point(20, 3.1), point(20, 3.1, 3.3), point(30, 2.5), point(40, 2.2), point(40, 2.2, 2.4), point(50, 2)] },
+  {
+    label: 'lstm',
+    points: [point(10, 4.2), point(20, 3.1), point(20, 3.1, 3.3), point(30, 2.5), point(40, 2.2), point(40, 2.2, 2.4), point(50, 2)],
+  },
   { label: tricky, points: [point(10, 4.1), point(20, 3.6), point(25, 3.4, 3.5)] },
 ];
 
-const byClass = (root: XmlElement, name: string, cls: string) => allElements(root).filter((e) => e.name === name && (e.attrs.class ?? '').split(' ').includes(cls));
+const byClass = (root: XmlElement, name: string, cls: string) =>
+  allElements(root).filter((e) => e.name === name && (e.attrs.class ?? '').split(' ').includes(cls));
 const pointsOf = (polyline: XmlElement) => polyline.attrs.points.split(' ').map((p) => p.split(',').map(Number));
 
 describe('lossSvg', () => {

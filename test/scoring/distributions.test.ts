@@ -22,7 +22,12 @@ function model(cell: CellType): CharLM {
 const long = 'abcd é.'.repeat(45); // 315 characters: the 257th prediction starts a second chunk
 
 describe('sentenceDistributions', () => {
-  for (const [cell, direction] of [['lstm', 'forward'], ['gru', 'forward'], ['bilstm', 'forward'], ['bilstm', 'backward']] as [CellType, Direction][]) {
+  for (const [cell, direction] of [
+    ['lstm', 'forward'],
+    ['gru', 'forward'],
+    ['bilstm', 'forward'],
+    ['bilstm', 'backward'],
+  ] as [CellType, Direction][]) {
     it(`${cell} ${direction}: at the scored symbol, exactly the scorer's per-token log-probability`, async () => {
       const m = model(cell);
       const scorer = new SentenceScorer(m, vocab);

@@ -11,12 +11,23 @@ import type { ScoreDirection } from '../../src/scoring/sentence-scorer.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
-const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5]]), 1);
+const vocab = Vocab.build(
+  new Map([
+    ['a', 5],
+    ['b', 5],
+    ['c', 5],
+    [' ', 5],
+    ['é', 5],
+  ]),
+  1,
+);
 
 function makeText(n: number, maxLen: number, seed: number): string {
   const rng = new Rng(seed);
   const alphabet = ['a', 'b', 'c', ' ', 'é', 'x'];
-  const lines = Array.from({ length: n }, () => Array.from({ length: Math.floor(rng.next() * (maxLen + 1)) }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join(''));
+  const lines = Array.from({ length: n }, () =>
+    Array.from({ length: Math.floor(rng.next() * (maxLen + 1)) }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join(''),
+  );
   lines[3] = 'ab'.repeat(400); // longer than a piece and than a time chunk
   return lines.join('\n') + '\n';
 }

@@ -22,17 +22,35 @@ function makeModel(cell: CellType, V: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: 6, layers: 2, dropout: 0 };
   const specs = paramSpecs(config);
   const rng = new Rng(seed);
-  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7)), JS64);
+  return new CharLM(
+    config,
+    hostParams(
+      specs,
+      randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7),
+    ),
+    JS64,
+  );
 }
 
-const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5], ['😀', 5]]), 1);
+const vocab = Vocab.build(
+  new Map([
+    ['a', 5],
+    ['b', 5],
+    ['c', 5],
+    [' ', 5],
+    ['é', 5],
+    ['😀', 5],
+  ]),
+  1,
+);
 
 // Lines of varied length, an empty line, CRLF and CR line ends, unseen characters ('x', '🎉')
 // and no final line end; long enough (> 256 ids) that the stream pass crosses chunk boundaries.
 const lines: string[] = [];
 const rng = new Rng(3);
 const alphabet = ['a', 'b', 'c', ' ', 'é', '😀'];
-for (let i = 0; i < 40; i++) lines.push(Array.from({ length: 4 + Math.floor(rng.next() * 24) }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join(''));
+for (let i = 0; i < 40; i++)
+  lines.push(Array.from({ length: 4 + Math.floor(rng.next() * 24) }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join(''));
 lines[3] = '';
 lines[7] = 'abx ca';
 lines[12] = '🎉🎉 b';

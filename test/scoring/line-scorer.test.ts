@@ -20,10 +20,27 @@ function float64Model(cell: CellType, V: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: 5, layers: 2, dropout: 0 };
   const specs = paramSpecs(config);
   const rng = new Rng(seed);
-  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7)), JS64);
+  return new CharLM(
+    config,
+    hostParams(
+      specs,
+      randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7),
+    ),
+    JS64,
+  );
 }
 
-const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5], ['😀', 5]]), 1);
+const vocab = Vocab.build(
+  new Map([
+    ['a', 5],
+    ['b', 5],
+    ['c', 5],
+    [' ', 5],
+    ['é', 5],
+    ['😀', 5],
+  ]),
+  1,
+);
 
 /** Lines of every kind: short and varied, empty, with unknown characters, and a few long ones
  *  (past the chunk limits and at / past the counting sort's cap of 4096 steps). */
@@ -40,7 +57,10 @@ function makeText(): string {
     const j = Math.floor(rng.next() * (i + 1));
     [lines[i], lines[j]] = [lines[j], lines[i]];
   }
-  return lines.map((l, i) => l + (i % 3 === 0 ? '\r\n' : i % 3 === 1 ? '\n' : '\r')).join('').replace(/(\r\n|\r|\n)$/, '');
+  return lines
+    .map((l, i) => l + (i % 3 === 0 ? '\r\n' : i % 3 === 1 ? '\n' : '\r'))
+    .join('')
+    .replace(/(\r\n|\r|\n)$/, '');
 }
 
 const corpus = encodeCorpus(makeText(), vocab);
@@ -125,7 +145,8 @@ describe('LineScorer', () => {
       const perLine = new Float64Array(corpus.lines);
       const r = await withLineScorer(model, direction, (scorer) => scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, perLine));
       // Float32 logits: each stream's arithmetic does not depend on the other rows of the batch.
-      for (let i = 0; i < corpus.lines; i++) expect(Math.abs(perLine[i] - expected.perLine[i])).toBeLessThanOrEqual(1e-6 * Math.abs(expected.perLine[i]));
+      for (let i = 0; i < corpus.lines; i++)
+        expect(Math.abs(perLine[i] - expected.perLine[i])).toBeLessThanOrEqual(1e-6 * Math.abs(expected.perLine[i]));
       expect(Math.abs(r.ln - expected.ln)).toBeLessThanOrEqual(1e-6 * Math.abs(expected.ln));
       expect(r.unkCount).toBe(expected.unkCount);
     }
@@ -134,7 +155,11 @@ describe('LineScorer', () => {
   it('no lines: zero totals', async () => {
     const model = float64Model('lstm', vocab.size, 1);
     const empty = encodeCorpus('', vocab);
-    expect(await new LineScorer(model, 'forward').score(empty.ids, empty.lineStarts, empty.lines)).toEqual({ ln: 0, unkCount: 0, unkLn: 0 });
+    expect(await new LineScorer(model, 'forward').score(empty.ids, empty.lineStarts, empty.lines)).toEqual({
+      ln: 0,
+      unkCount: 0,
+      unkLn: 0,
+    });
   });
 
   it('compact ids (Uint8Array, Uint16Array) score as Int32Array', async () => {

@@ -14,7 +14,16 @@ import { openRound } from '../../src/util/round-counter.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { Rng } from '../../src/util/rng.js';
 
-const vocab = Vocab.build(new Map([['a', 5], ['b', 5], ['c', 5], [' ', 5], ['é', 5]]), 1);
+const vocab = Vocab.build(
+  new Map([
+    ['a', 5],
+    ['b', 5],
+    ['c', 5],
+    [' ', 5],
+    ['é', 5],
+  ]),
+  1,
+);
 
 /** n lines of random length (0..maxLen), with a few characters outside the vocabulary. */
 function makeText(n: number, maxLen: number, seed: number): string {
@@ -41,7 +50,11 @@ function oneThread(m: CharLM, direction: 'forward' | 'backward', c: EncodedCorpu
 describe('line scoring on several threads', () => {
   const corpus = encodeCorpus(makeText(600, 60, 3), vocab);
 
-  for (const [cell, direction] of [['lstm', 'forward'], ['gru', 'forward'], ['bilstm', 'backward']] as const) {
+  for (const [cell, direction] of [
+    ['lstm', 'forward'],
+    ['gru', 'forward'],
+    ['bilstm', 'backward'],
+  ] as const) {
     it(`${cell} ${direction}: 2 and 3 threads give one thread's totals bit for bit`, async () => {
       const m = model(cell);
       const one = await oneThread(m, direction, corpus);

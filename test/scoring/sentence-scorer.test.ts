@@ -19,7 +19,14 @@ function makeModel(cell: CellType, V: number, H: number, seed: number): CharLM {
   const config: ModelConfig = { cell, vocabSize: V, hidden: H, layers: 2, dropout: 0 };
   const specs = paramSpecs(config);
   const rng = new Rng(seed);
-  return new CharLM(config, hostParams(specs, randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7)), JS64);
+  return new CharLM(
+    config,
+    hostParams(
+      specs,
+      randomFill(new Float64Array(totalSize(specs)), () => rng.next(), 0.7),
+    ),
+    JS64,
+  );
 }
 
 /** Every string of exactly length n over the alphabet. */
@@ -32,7 +39,13 @@ function stringsOfLength(alphabet: string[], n: number): string[] {
 const reverse = (s: string) => [...s].reverse().join('');
 
 // Vocabulary {<EOS>, <UNK>, a, b}.
-const vocabAB = Vocab.build(new Map([['a', 3], ['b', 3]]), 1);
+const vocabAB = Vocab.build(
+  new Map([
+    ['a', 3],
+    ['b', 3],
+  ]),
+  1,
+);
 
 describe('SentenceScorer: a proper distribution', () => {
   const model = makeModel('bilstm', vocabAB.size, 6, 21);
@@ -67,7 +80,8 @@ describe('SentenceScorer: a proper distribution', () => {
     const s = new SentenceScorer(plain, vocabAB);
     const N = 5;
     let sum = 0;
-    for (let n = 0; n <= N; n++) for (const t of stringsOfLength(['a', 'b', 'c'], n)) sum += Math.exp((await s.score(t, 'forward')).logprobLn);
+    for (let n = 0; n <= N; n++)
+      for (const t of stringsOfLength(['a', 'b', 'c'], n)) sum += Math.exp((await s.score(t, 'forward')).logprobLn);
     expect(sum).toBeLessThan(0.999);
     for (const t of stringsOfLength(['a', 'b', 'c'], N + 1)) {
       const per = (await s.score(t, 'forward')).perToken;
@@ -80,7 +94,17 @@ describe('SentenceScorer: a proper distribution', () => {
 });
 
 describe('SentenceScorer: values and directions', () => {
-  const vocab = Vocab.build(new Map([['a', 2], ['b', 2], ['c', 2], [' ', 2], ['é', 2], ['😀', 2]]), 1);
+  const vocab = Vocab.build(
+    new Map([
+      ['a', 2],
+      ['b', 2],
+      ['c', 2],
+      [' ', 2],
+      ['é', 2],
+      ['😀', 2],
+    ]),
+    1,
+  );
   const model = makeModel('bilstm', vocab.size, 7, 31);
   const scorer = new SentenceScorer(model, vocab);
   const texts = ['', 'a', 'abc cab', 'é😀a b😀', 'aaaa bbbb cccc'];
@@ -117,7 +141,8 @@ describe('SentenceScorer: values and directions', () => {
   it('backward == a forward model with the backward weights over the reversed text (per token too)', async () => {
     // An lstm whose forward tensors are the bilstm's backward.* tensors.
     const lstm = makeModel('lstm', vocab.size, 7, 0);
-    for (const spec of lstm.params.specs) floatsOf(lstm, lstm.params.get(spec.name)).set(floatsOf(model, model.params.get(`backward.${spec.name}`)));
+    for (const spec of lstm.params.specs)
+      floatsOf(lstm, lstm.params.get(spec.name)).set(floatsOf(model, model.params.get(`backward.${spec.name}`)));
     const fwd = new SentenceScorer(lstm, vocab);
     for (const text of texts) {
       const back = await scorer.score(text, 'backward');
@@ -129,7 +154,9 @@ describe('SentenceScorer: values and directions', () => {
       expect(Math.abs(back.perToken[n] - rev.perToken[n])).toBeLessThan(1e-12);
     }
     // And the two directions really differ (the check above is not comparing a model to itself).
-    expect(Math.abs((await scorer.score('abc cab', 'forward')).logprobLn - (await scorer.score('abc cab', 'backward')).logprobLn)).toBeGreaterThan(1e-3);
+    expect(
+      Math.abs((await scorer.score('abc cab', 'forward')).logprobLn - (await scorer.score('abc cab', 'backward')).logprobLn),
+    ).toBeGreaterThan(1e-3);
   });
 
   it('characters outside the vocabulary are scored and counted as <UNK>', async () => {

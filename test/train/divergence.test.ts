@@ -28,7 +28,17 @@ function ngramEntropy(text: string, order: 0 | 1): number {
   for (const [k, c] of joint) h -= (c / n) * Math.log(c / context.get(k.split('\u0001')[0])!);
   return h;
 }
-const SMALL: Partial<TrainOptions> = { hidden: 16, layers: 1, batch: 4, seq: 8, steps: 40, out: null, threads: 1, optimizer: 'sgd', clip: 0 };
+const SMALL: Partial<TrainOptions> = {
+  hidden: 16,
+  layers: 1,
+  batch: 4,
+  seq: 8,
+  steps: 40,
+  out: null,
+  threads: 1,
+  optimizer: 'sgd',
+  clip: 0,
+};
 
 describe('divergence', () => {
   it('recovers: a learning rate that blows the weights up is rolled back and halved until it does not', async () => {
@@ -36,7 +46,9 @@ describe('divergence', () => {
     const losses: number[] = [];
     const r = await train(TEXT, 't', { ...SMALL, lr: 1000 }, { onNotice: (m) => notices.push(m), onStep: (s) => losses.push(s.lossNats) });
     expect(notices.length).toBeGreaterThan(0);
-    expect(notices[0]).toMatch(/^step \d+: the (loss|gradient norm) became .*; rolled back the last update, skipped that batch and halved the learning rate to 500$/);
+    expect(notices[0]).toMatch(
+      /^step \d+: the (loss|gradient norm) became .*; rolled back the last update, skipped that batch and halved the learning rate to 500$/,
+    );
     expect(r.steps).toBe(40);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect((await r.model.hostWeights()).data.every(Number.isFinite)).toBe(true);
@@ -45,7 +57,12 @@ describe('divergence', () => {
   it('recovers from --lr 100 with Adam: a finite loss that blew up is rolled back too, until the rate is sane', async () => {
     const notices: string[] = [];
     const losses: number[] = [];
-    const r = await train(TEXT, 't', { ...SMALL, optimizer: 'adam', clip: 5, lr: 100, steps: 80 }, { onNotice: (m) => notices.push(m), onStep: (s) => losses.push(s.lossNats) });
+    const r = await train(
+      TEXT,
+      't',
+      { ...SMALL, optimizer: 'adam', clip: 5, lr: 100, steps: 80 },
+      { onNotice: (m) => notices.push(m), onStep: (s) => losses.push(s.lossNats) },
+    );
     expect(notices.some((n) => /the loss became [\d.e+]+ nats \(over 3 x ln V = [\d.]+: the weights blew up\)/.test(n))).toBe(true);
     expect(r.steps).toBe(80);
     // It learned something after all, more than character frequencies (a unigram model scores
@@ -61,8 +78,12 @@ describe('divergence', () => {
     const notices: string[] = [];
     const run = train(TEXT, 't', { ...SMALL, lr: Infinity }, { onNotice: (m) => notices.push(m) });
     await expect(run).rejects.toThrow(CharnnError);
-    await expect(train(TEXT, 't', { ...SMALL, lr: Infinity })).rejects.toThrow(/training diverged at step \d+: the (loss|gradient norm) became .* 11 times without a good update in between/);
+    await expect(train(TEXT, 't', { ...SMALL, lr: Infinity })).rejects.toThrow(
+      /training diverged at step \d+: the (loss|gradient norm) became .* 11 times without a good update in between/,
+    );
     expect(notices.length).toBe(10);
-    await expect(train(TEXT, 't', { ...SMALL, lr: Infinity })).rejects.toMatchObject({ hint: expect.stringMatching(/lower --lr .* and gradient clipping \(--clip 5\)/) });
+    await expect(train(TEXT, 't', { ...SMALL, lr: Infinity })).rejects.toMatchObject({
+      hint: expect.stringMatching(/lower --lr .* and gradient clipping \(--clip 5\)/),
+    });
   });
 });

@@ -8,16 +8,32 @@ import { train } from '../../src/train/loop.js';
 import { Rng } from '../../src/util/rng.js';
 import { floatsOf } from '../helpers/cpu.js';
 
-const TEXT = Array.from({ length: 120 }, (_, i) => ['the cat sat on the mat', 'a dog ran far away', 'we sing, they dance!'][i % 3]).join('\n');
+const TEXT = Array.from({ length: 120 }, (_, i) => ['the cat sat on the mat', 'a dog ran far away', 'we sing, they dance!'][i % 3]).join(
+  '\n',
+);
 
 async function run(engine: 'js' | 'wasm', cell: 'rnn' | 'lstm' | 'gru' | 'bilstm') {
   setEngine(engine);
   const losses: number[] = [];
-  const result = await train(TEXT, 't', { cell, hidden: 24, layers: 2, batch: 8, seq: 20, steps: 25, evalEvery: 25, dropout: 0.1, lr: 1e-2, out: null, seed: 5 }, {
-    onStep: (r) => losses.push(r.lossNats),
-  });
+  const result = await train(
+    TEXT,
+    't',
+    { cell, hidden: 24, layers: 2, batch: 8, seq: 20, steps: 25, evalEvery: 25, dropout: 0.1, lr: 1e-2, out: null, seed: 5 },
+    {
+      onStep: (r) => losses.push(r.lossNats),
+    },
+  );
   let greedy = '';
-  for await (const ch of sampleText(result.model, result.vocab, { temperature: 0, topK: 0, topP: 1, prime: 'the ', length: 60, direction: 'forward', rng: new Rng(1) })) greedy += ch;
+  for await (const ch of sampleText(result.model, result.vocab, {
+    temperature: 0,
+    topK: 0,
+    topP: 1,
+    prime: 'the ',
+    length: 60,
+    direction: 'forward',
+    rng: new Rng(1),
+  }))
+    greedy += ch;
   const model = result.model;
   const inArena = (engineNamed('wasm') as WasmEngine).kernels.arena.owns(floatsOf(model, model.params.data));
   return { losses, val: result.valNats!, greedy, engine: model.engine.name, inArena };

@@ -23,16 +23,27 @@ async function run(options: Partial<TrainOptions>, text = TEXT) {
   const losses: number[] = [];
   const notices: string[] = [];
   let threads = 0;
-  const result = await train(text, 'tiny', { ...BASE, ...options }, {
-    onStart: (s) => (threads = s.threads),
-    onStep: (r) => losses.push(r.lossNats),
-    onNotice: (m) => notices.push(m),
-  });
+  const result = await train(
+    text,
+    'tiny',
+    { ...BASE, ...options },
+    {
+      onStart: (s) => (threads = s.threads),
+      onStep: (r) => losses.push(r.lossNats),
+      onNotice: (m) => notices.push(m),
+    },
+  );
   return { losses, notices, result, threads, params: Array.from((await result.model.hostWeights()).data) };
 }
 
 describe('resume is exact', () => {
-  const cases: [string, number][] = (['rnn', 'lstm', 'gru', 'bilstm'] as const).flatMap((cell) => [[cell, 1], [cell, 2]] as [string, number][]);
+  const cases: [string, number][] = (['rnn', 'lstm', 'gru', 'bilstm'] as const).flatMap(
+    (cell) =>
+      [
+        [cell, 1],
+        [cell, 2],
+      ] as [string, number][],
+  );
   for (const [cell, threads] of cases) {
     it(`${cell}, ${threads} thread(s): stopped at step 5 and resumed to 14 = 14 steps straight`, async () => {
       const opts = { cell: cell as TrainOptions['cell'], threads };

@@ -15,7 +15,12 @@ import { train } from '../../src/train/loop.js';
 
 // Temp-file writes fail with `error` once `failAfter` of them have succeeded; everything else
 // goes to the real fs.
-const inject = vi.hoisted(() => ({ error: undefined as (Error & { code: string }) | undefined, failAfter: 0, writes: 0, at: 'open' as 'open' | 'write' }));
+const inject = vi.hoisted(() => ({
+  error: undefined as (Error & { code: string }) | undefined,
+  failAfter: 0,
+  writes: 0,
+  at: 'open',
+}));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const failing = () => inject.error !== undefined && inject.writes >= inject.failAfter;
@@ -80,7 +85,11 @@ describe('failed checkpoint writes during training', () => {
     }
     expect(thrown).toBeInstanceOf(CharnnError);
     const message = (thrown as CharnnError).message;
-    expect(message).toMatch(new RegExp(`^cannot save checkpoint .*: ${error.code}: .*; the last checkpoint \\(${out.replace(/[.]/g, '\\.')}, step 2\\) is intact$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^cannot save checkpoint .*: ${error.code}: .*; the last checkpoint \\(${out.replace(/[.]/g, '\\.')}, step 2\\) is intact$`,
+      ),
+    );
     expect((thrown as CharnnError).hint).toMatch(/--resume/);
     inject.error = undefined;
     const kept = loadCheckpoint(out);

@@ -23,7 +23,13 @@ describe('shards', () => {
     expect(sizes(5, 3, 4)).toEqual([2, 2, 1]);
     expect(sizes(2, 8, 4)).toEqual([1, 1]);
     expect(sizes(7, 1, 4)).toEqual([4, 3]);
-    for (const [B, threads, min] of [[50, 2, 4], [64, 3, 4], [1000, 2, 8], [9, 4, 4], [1, 2, 4]]) {
+    for (const [B, threads, min] of [
+      [50, 2, 4],
+      [64, 3, 4],
+      [1000, 2, 8],
+      [9, 4, 4],
+      [1, 2, 4],
+    ]) {
       const chunks = planChunks(B, threads, min);
       let next = 0;
       for (const c of chunks) {
@@ -40,7 +46,8 @@ describe('shards', () => {
   });
 
   it("gatherShard takes the shard's columns of a time-major batch", () => {
-    const T = 3, B = 5;
+    const T = 3,
+      B = 5;
     const batch = Int32Array.from({ length: T * B }, (_, i) => i); // value = t*B + b
     const out = new Int32Array(T * 2);
     gatherShard(out, batch, T, B, { first: 2, count: 2 });
@@ -64,7 +71,10 @@ describe('shards', () => {
 });
 
 describe('dropout masks', () => {
-  const T = 4, B = 6, H = 10, p = 0.3;
+  const T = 4,
+    B = 6,
+    H = 10,
+    p = 0.3;
   const whole = new Float32Array(T * B * H);
   fillDropoutMask(whole, { p, seed: 99, gap: 1, firstStream: 0, totalStreams: B, T, B, H });
 
@@ -103,10 +113,15 @@ const TEXT = Array.from({ length: 8 }, () => LINES.join('\n') + '\n').join('');
 async function losses(options: Partial<TrainOptions>) {
   const steps: number[] = [];
   let threads = 0;
-  const result = await train(TEXT, 'tiny', { hidden: 12, layers: 2, batch: 6, seq: 8, lr: 1e-2, out: null, seed: 3, evalEvery: 1000, ...options }, {
-    onStart: (s) => (threads = s.threads),
-    onStep: (r) => steps.push(r.lossNats),
-  });
+  const result = await train(
+    TEXT,
+    'tiny',
+    { hidden: 12, layers: 2, batch: 6, seq: 8, lr: 1e-2, out: null, seed: 3, evalEvery: 1000, ...options },
+    {
+      onStart: (s) => (threads = s.threads),
+      onStep: (r) => steps.push(r.lossNats),
+    },
+  );
   return { steps, params: (await result.model.hostWeights()).data, result, threads };
 }
 
@@ -199,7 +214,12 @@ describe('threaded training equals one-thread training up to rounding', () => {
 
   it('reports the threads it used', async () => {
     let threads = 0;
-    await train(TEXT, 'tiny', { hidden: 8, layers: 1, batch: 3, seq: 8, steps: 1, out: null, threads: 8 }, { onStart: (s) => (threads = s.threads) });
+    await train(
+      TEXT,
+      'tiny',
+      { hidden: 8, layers: 1, batch: 3, seq: 8, steps: 1, out: null, threads: 8 },
+      { onStart: (s) => (threads = s.threads) },
+    );
     expect(threads).toBe(3);
   });
 });

@@ -92,7 +92,10 @@ describe('training matches PyTorch step for step', () => {
         for (let i = 0; i < fixture.K; i++) {
           const step = `step ${i + 1}`;
           expect(Math.abs(got.losses[i] - ref.losses[i]), `${step} loss ${got.losses[i]} vs torch ${ref.losses[i]}`).toBeLessThan(LOSS_TOL);
-          expect(Math.abs(got.gradNorms[i] - ref.grad_norms[i]) / ref.grad_norms[i], `${step} grad norm ${got.gradNorms[i]} vs torch ${ref.grad_norms[i]}`).toBeLessThan(NORM_TOL);
+          expect(
+            Math.abs(got.gradNorms[i] - ref.grad_norms[i]) / ref.grad_norms[i],
+            `${step} grad norm ${got.gradNorms[i]} vs torch ${ref.grad_norms[i]}`,
+          ).toBeLessThan(NORM_TOL);
         }
       });
     }

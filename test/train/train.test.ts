@@ -37,14 +37,19 @@ interface Recorded {
 
 async function run(text: string, options: Partial<TrainOptions>) {
   const rec: Recorded = { steps: [], evals: [], notices: [], start: null };
-  const result = await train(text, 'tiny', { ...SMALL, ...options }, {
-    onStart: (s) => (rec.start = s),
-    onStep: (s) => rec.steps.push(s),
-    onEval: (e) => {
-      rec.evals.push(e);
+  const result = await train(
+    text,
+    'tiny',
+    { ...SMALL, ...options },
+    {
+      onStart: (s) => (rec.start = s),
+      onStep: (s) => rec.steps.push(s),
+      onEval: (e) => {
+        rec.evals.push(e);
+      },
+      onNotice: (m) => rec.notices.push(m),
     },
-    onNotice: (m) => rec.notices.push(m),
-  });
+  );
   return { result, ...rec, losses: rec.steps.map((s) => s.lossNats) };
 }
 
@@ -201,7 +206,11 @@ describe('train: bilstm', () => {
 });
 
 describe('train: optimizers', () => {
-  for (const [optimizer, lr] of [['adam', 2e-2], ['rmsprop', 1e-2], ['sgd', 1]] as const) {
+  for (const [optimizer, lr] of [
+    ['adam', 2e-2],
+    ['rmsprop', 1e-2],
+    ['sgd', 1],
+  ] as const) {
     it(`${optimizer} reduces the loss below the unigram level`, async () => {
       const r = await run(TINY, { optimizer, lr, steps: 150 });
       expect(r.losses[0]).toBeGreaterThan(1.6);

@@ -30,7 +30,9 @@ export function registerFill(program: Command, io: CliIO): void {
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
     if (model.config.cell !== 'bilstm') {
-      io.stderr.write(`note: a ${model.config.cell} model has no backward direction: candidates are proposed and ranked by the forward model alone (a bilstm uses both)\n`);
+      io.stderr.write(
+        `note: a ${model.config.cell} model has no backward direction: candidates are proposed and ranked by the forward model alone (a bilstm uses both)\n`,
+      );
     }
     let first = true;
     for await (const text of sentences(texts, io, 'fill')) {

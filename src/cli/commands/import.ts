@@ -34,6 +34,8 @@ export function registerImport(program: Command, io: CliIO): void {
       const { params, meta } = importStateDict(weightsPath, readVocabJson(resolve(io.cwd, flags.vocab)), flags.cell, weights);
       saveCheckpoint(out, params, meta);
       const m = meta.model;
-      io.stderr.write(`Imported a ${m.cell} ${m.layers} x ${m.hidden} model (${m.vocabSize} symbols, ${formatCount(params.data.length)} parameters) from ${weights}\nSaved ${flags.out ?? out}\n`);
+      io.stderr.write(
+        `Imported a ${m.cell} ${m.layers} x ${m.hidden} model (${m.vocabSize} symbols, ${formatCount(params.data.length)} parameters) from ${weights}\nSaved ${flags.out ?? out}\n`,
+      );
     });
 }

@@ -19,7 +19,10 @@ export function registerInspect(program: Command, io: CliIO): void {
         io.stdout.write(jsonLine({ path, ...model, parameters, vocab, progress, training }) + '\n');
         return;
       }
-      const shown = vocab.slice(2).map((c) => (c === ' ' ? '␠' : c === '\t' ? '\\t' : c)).join('');
+      const shown = vocab
+        .slice(2)
+        .map((c) => (c === ' ' ? '␠' : c === '\t' ? '\\t' : c))
+        .join('');
       const lines = [
         `Model: ${path}`,
         `Cell: ${model.cell}${model.cell === 'bilstm' ? ' (a forward and a backward LSTM language model)' : ''}`,

@@ -26,13 +26,21 @@ export function registerPlot(program: Command, io: CliIO): void {
     .description('draw the losses of charnn train --log files as an SVG chart (several files: one colour each)')
     .argument('<logs...>', 'JSON-lines files written by charnn train --log')
     .requiredOption('-o, --out <file>', 'SVG file to write (- for stdout)')
-    .addOption(new Option('--x <axis>', 'x axis: steps, time (wall time) or both (two panels)').choices(['steps', 'time', 'both']).default('both'))
-    .addOption(new Option('--label <name>', 'legend label of a file, in order (repeat once per file)').argParser((v: string, all: string[]) => [...all, v]).default([], 'the file names'))
+    .addOption(
+      new Option('--x <axis>', 'x axis: steps, time (wall time) or both (two panels)').choices(['steps', 'time', 'both']).default('both'),
+    )
+    .addOption(
+      new Option('--label <name>', 'legend label of a file, in order (repeat once per file)')
+        .argParser((v: string, all: string[]) => [...all, v])
+        .default([], 'the file names'),
+    )
     .option('--title <text>', 'a title above the chart')
     .option('--width <px>', 'width of the chart', integer(400, 4000), 900)
     .action((logs: string[], flags: PlotFlags) => {
       if (flags.label.length > 0 && flags.label.length !== logs.length) {
-        throw new UsageError(`--label was given ${flags.label.length} time(s) for ${logs.length} log file(s): give one per file, in order, or none`);
+        throw new UsageError(
+          `--label was given ${flags.label.length} time(s) for ${logs.length} log file(s): give one per file, in order, or none`,
+        );
       }
       const labels = flags.label.length > 0 ? flags.label : defaultLabels(logs);
       const runs: PlotRun[] = logs.map((file, i) => {
@@ -50,7 +58,10 @@ function writeOutput(path: string, svg: string): void {
   try {
     writeFileAtomic(path, svg);
   } catch (e) {
-    throw new CharnnError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the directory exists and is writable');
+    throw new CharnnError(
+      `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'check that the directory exists and is writable',
+    );
   }
 }
 

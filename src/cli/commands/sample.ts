@@ -21,7 +21,8 @@ export function registerSample(program: Command, io: CliIO): void {
   addFlags(command, SAMPLE_OPTIONS).action(async function (this: Command, flags: Record<string, unknown>) {
     const ask = optionsFromFlags(SAMPLE_OPTIONS, flags) as SampleValues;
     const cli = cliOptionsFromFlags(SAMPLE_OPTIONS, flags);
-    if (ask.beam !== null && cli.num > 1) throw new UsageError('--beam is deterministic: --num would print the same text again', 'drop --num, or sample without --beam');
+    if (ask.beam !== null && cli.num > 1)
+      throw new UsageError('--beam is deterministic: --num would print the same text again', 'drop --num, or sample without --beam');
     let seed = 0;
     const options = sampleSettings(
       ask,

@@ -34,7 +34,10 @@ export function registerScore(program: Command, io: CliIO): void {
     .addOption(modelFlag());
   addFlags(command, SCORE_OPTIONS).action(async (texts: string[], parsed: Record<string, unknown>) => {
     checkInputArgs(texts, io, 'score');
-    const flags: ScoreFlags = { ...(optionsFromFlags(SCORE_OPTIONS, parsed) as ScoreOptions), ...cliOptionsFromFlags(SCORE_OPTIONS, parsed) };
+    const flags: ScoreFlags = {
+      ...(optionsFromFlags(SCORE_OPTIONS, parsed) as ScoreOptions),
+      ...cliOptionsFromFlags(SCORE_OPTIONS, parsed),
+    };
     checkScoreOptions(flags, 'cli');
     const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
@@ -42,7 +45,10 @@ export function registerScore(program: Command, io: CliIO): void {
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
     const scorer = new SentenceScorer(model, vocab);
     // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
-    const colour = flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0 ? chalk : null;
+    const colour =
+      flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0
+        ? chalk
+        : null;
     for await (const text of sentences(texts, io, 'score')) {
       const s = await scorer.score(text, flags.direction);
       if (flags.heatmap) {
@@ -59,7 +65,13 @@ export function registerScore(program: Command, io: CliIO): void {
   });
 }
 
-async function alternatives(model: CharLM, vocab: Vocab, text: string, direction: 'forward' | 'backward', k: number): Promise<Alternatives> {
+async function alternatives(
+  model: CharLM,
+  vocab: Vocab,
+  text: string,
+  direction: 'forward' | 'backward',
+  k: number,
+): Promise<Alternatives> {
   const d = await sentenceDistributions(model, vocab, text, direction);
   return Array.from(d.targets, (_, i) => topSymbols(d, i, k).map((t) => ({ symbol: vocab.symbolOf(t.id), logprobLn: t.logprobLn })));
 }
@@ -98,7 +110,15 @@ function toText(s: SentenceScore, flags: ScoreFlags, top: Alternatives | null): 
     s.symbols.forEach((symbol, i) => {
       const shown = symbol === '\t' ? '\\t' : symbol;
       // Alternatives: characters quoted as JSON strings (a space stays visible), <EOS>/<UNK> by name.
-      const alts = top ? '\t' + top[i].map((t) => `${t.symbol === '<EOS>' || t.symbol === '<UNK>' ? t.symbol : JSON.stringify(t.symbol)} ${Math.exp(t.logprobLn).toFixed(3)}`).join('  ') : '';
+      const alts = top
+        ? '\t' +
+          top[i]
+            .map(
+              (t) =>
+                `${t.symbol === '<EOS>' || t.symbol === '<UNK>' ? t.symbol : JSON.stringify(t.symbol)} ${Math.exp(t.logprobLn).toFixed(3)}`,
+            )
+            .join('  ')
+        : '';
       out += `  ${shown}\t${(s.perToken[i] / k).toFixed(4)}${alts}\n`;
     });
   }

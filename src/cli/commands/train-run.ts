@@ -23,7 +23,14 @@ const LOG_EVERY = 10;
 
 /** `options` are what train() takes: all of them for a new run, only the explicit ones (and
  *  resume, out, corpusPath) when resuming, where the rest come from the checkpoint. */
-export async function runTraining(source: CodePointSource, name: string, options: Partial<TrainOptions>, flags: TrainCliOptions, io: CliIO, setExitCode: (code: number) => void) {
+export async function runTraining(
+  source: CodePointSource,
+  name: string,
+  options: Partial<TrainOptions>,
+  flags: TrainCliOptions,
+  io: CliIO,
+  setExitCode: (code: number) => void,
+) {
   if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
   const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
@@ -58,7 +65,7 @@ export async function runTraining(source: CodePointSource, name: string, options
       name,
       options,
       {
-        onNotice: (message) => (view ? (view).note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
+        onNotice: (message) => (view ? view.note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
         onStart: (info) => {
           spinner?.stop();
           io.stderr.write(
@@ -82,7 +89,7 @@ export async function runTraining(source: CodePointSource, name: string, options
             // A sample is a look at the run, not part of it: one that fails says so and training goes on.
             let text: string;
             try {
-              text = await sampler.sample(r.checkpoint, (resolved)?.seed ?? 0, r.step);
+              text = await sampler.sample(r.checkpoint, resolved?.seed ?? 0, r.step);
             } catch (e) {
               text = `(none: ${e instanceof Error ? e.message : String(e)})`;
             }
@@ -95,8 +102,11 @@ export async function runTraining(source: CodePointSource, name: string, options
     (view as ProgressView | null)?.stop();
     if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80));
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
-    io.stderr.write(bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n');
-    if (result.checkpoint) io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');
+    io.stderr.write(
+      bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n',
+    );
+    if (result.checkpoint)
+      io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');
     if (result.stoppedBy === 'abort') {
       setExitCode(130);
       return;
@@ -106,7 +116,15 @@ export async function runTraining(source: CodePointSource, name: string, options
       const rng = new Rng((resolved as TrainOptions | null)?.seed ?? 0); // set in onStart (TS cannot see that)
       for (let i = 0; i < flags.samples; i++) {
         let line = '';
-        for await (const ch of sampleText(result.model, result.vocab, { temperature: 0.8, topK: 0, topP: 1, prime: '', length: 400, direction: 'forward', rng })) {
+        for await (const ch of sampleText(result.model, result.vocab, {
+          temperature: 0.8,
+          topK: 0,
+          topP: 1,
+          prime: '',
+          length: 400,
+          direction: 'forward',
+          rng,
+        })) {
           if (ch === '\n') {
             if (line.length > 0) break;
             continue;
@@ -131,7 +149,10 @@ function checkWritableDir(dir: string, what: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {
-    throw new CharnnError(`cannot write the ${what} to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose another path with -o');
+    throw new CharnnError(
+      `cannot write the ${what} to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'choose another path with -o',
+    );
   }
 }
 

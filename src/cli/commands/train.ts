@@ -25,7 +25,10 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
   const command = program
     .command('train')
     .description('learn a character language model from a text file (one sentence per line)')
-    .argument('[corpus]', `text file to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`);
+    .argument(
+      '[corpus]',
+      `text file to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`,
+    );
   addFlags(command, TRAIN_OPTIONS).action(async (corpusArg: string | undefined, flags: Flags, action: Command) => {
     const cli = cliOptionsFromFlags(TRAIN_OPTIONS, flags);
     if (flags.resume !== undefined) {
@@ -43,7 +46,10 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       timeMs: given.timeMs ?? (quickStart ? QUICK_START_MS : null),
       out: given.out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
     };
-    if (quickStart) io.stderr.write(`Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`);
+    if (quickStart)
+      io.stderr.write(
+        `Training on the bundled corpus for ${formatDuration(QUICK_START_MS / 1000)} (give --time, --steps or --epochs to change that).\n`,
+      );
     // Loaded on demand: the progress bar and sampler are only needed when training runs.
     const { runTraining } = await import('./train-run.js');
     await runTraining(source, name, options, cli, io, setExitCode);
@@ -69,19 +75,36 @@ const NOT_SETTINGS: readonly (keyof TrainOptions)[] = ['resume', 'out'];
  * corpus's default checkpoint), its corpus (default: the path recorded in it), and only the flags
  * given on the command line, so that the checkpoint's own options fill in the rest.
  */
-async function resumeTraining(corpusArg: string | undefined, flags: Flags, command: Command, cli: TrainCliOptions, io: CliIO, setExitCode: (code: number) => void) {
+async function resumeTraining(
+  corpusArg: string | undefined,
+  flags: Flags,
+  command: Command,
+  cli: TrainCliOptions,
+  io: CliIO,
+  setExitCode: (code: number) => void,
+) {
   const out = typeof flags.out === 'string' ? flags.out : undefined;
-  const given = typeof flags.resume === 'string' ? flags.resume : out ?? (corpusArg && corpusArg !== '-' ? join(CHECKPOINT_DIR, `${basename(corpusArg, extname(corpusArg)) || 'corpus'}.safetensors`) : undefined);
-  if (given === undefined) throw new UsageError('--resume needs the checkpoint to continue: --resume PATH (or give -o PATH, or the corpus)');
+  const given =
+    typeof flags.resume === 'string'
+      ? flags.resume
+      : (out ??
+        (corpusArg && corpusArg !== '-'
+          ? join(CHECKPOINT_DIR, `${basename(corpusArg, extname(corpusArg)) || 'corpus'}.safetensors`)
+          : undefined));
+  if (given === undefined)
+    throw new UsageError('--resume needs the checkpoint to continue: --resume PATH (or give -o PATH, or the corpus)');
   const checkpointPath = resolve(io.cwd, given);
   const { checkpoint } = loadModelFile(checkpointPath, io.cwd);
   const recorded = checkpoint.meta.training.corpusPath;
   const corpusPath = corpusArg ?? (typeof recorded === 'string' ? recorded : undefined);
   if (corpusPath === undefined) {
-    throw new UsageError(`${given} does not record where its corpus is (it was read from stdin): give it, as in charnn train CORPUS --resume ${given}`);
+    throw new UsageError(
+      `${given} does not record where its corpus is (it was read from stdin): give it, as in charnn train CORPUS --resume ${given}`,
+    );
   }
   const { source } = await loadCorpus(corpusPath, io);
-  const name = typeof checkpoint.meta.training.corpus === 'string' ? checkpoint.meta.training.corpus : basename(corpusPath, extname(corpusPath));
+  const name =
+    typeof checkpoint.meta.training.corpus === 'string' ? checkpoint.meta.training.corpus : basename(corpusPath, extname(corpusPath));
   const overrides: Partial<TrainOptions> = { resume: checkpointPath, out: out ? resolve(io.cwd, out) : checkpointPath };
   if (corpusPath !== '-') overrides.corpusPath = resolve(io.cwd, corpusPath);
   const values = optionsFromFlags(TRAIN_OPTIONS, flags) as Record<string, unknown>;

@@ -21,10 +21,15 @@ export function matmulNT(C: Floats, A: Floats, W: Floats, M: number, N: number, 
     for (; n + 1 < N; n += 2) {
       const w0 = n * K;
       const w1 = w0 + K;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let k = 0; k < K; k++) {
-        const x0 = A[a0 + k], x1 = A[a1 + k];
-        const y0 = W[w0 + k], y1 = W[w1 + k];
+        const x0 = A[a0 + k],
+          x1 = A[a1 + k];
+        const y0 = W[w0 + k],
+          y1 = W[w1 + k];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
@@ -37,7 +42,8 @@ export function matmulNT(C: Floats, A: Floats, W: Floats, M: number, N: number, 
     }
     for (; n < N; n++) {
       const w0 = n * K;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let k = 0; k < K; k++) {
         s0 += A[a0 + k] * W[w0 + k];
         s1 += A[a1 + k] * W[w0 + k];
@@ -66,8 +72,14 @@ export function matmulNN(C: Floats, A: Floats, W: Floats, M: number, N: number, 
     const c0 = m * N;
     let k = 0;
     for (; k + 3 < K; k += 4) {
-      const s0 = A[a0 + k], s1 = A[a0 + k + 1], s2 = A[a0 + k + 2], s3 = A[a0 + k + 3];
-      const w0 = k * N, w1 = w0 + N, w2 = w1 + N, w3 = w2 + N;
+      const s0 = A[a0 + k],
+        s1 = A[a0 + k + 1],
+        s2 = A[a0 + k + 2],
+        s3 = A[a0 + k + 3];
+      const w0 = k * N,
+        w1 = w0 + N,
+        w2 = w1 + N,
+        w3 = w2 + N;
       for (let n = 0; n < N; n++) C[c0 + n] += s0 * W[w0 + n] + s1 * W[w1 + n] + s2 * W[w2 + n] + s3 * W[w3 + n];
     }
     for (; k < K; k++) {
@@ -83,10 +95,19 @@ export function matmulTN(C: Floats, A: Floats, X: Floats, M: number, N: number, 
   // is read and written once per four rows of X instead of once per row.
   let k = 0;
   for (; k + 3 < K; k += 4) {
-    const a0 = k * M, a1 = a0 + M, a2 = a1 + M, a3 = a2 + M;
-    const x0 = k * N, x1 = x0 + N, x2 = x1 + N, x3 = x2 + N;
+    const a0 = k * M,
+      a1 = a0 + M,
+      a2 = a1 + M,
+      a3 = a2 + M;
+    const x0 = k * N,
+      x1 = x0 + N,
+      x2 = x1 + N,
+      x3 = x2 + N;
     for (let m = 0; m < M; m++) {
-      const s0 = A[a0 + m], s1 = A[a1 + m], s2 = A[a2 + m], s3 = A[a3 + m];
+      const s0 = A[a0 + m],
+        s1 = A[a1 + m],
+        s2 = A[a2 + m],
+        s3 = A[a3 + m];
       const c0 = m * N;
       for (let n = 0; n < N; n++) C[c0 + n] += s0 * X[x0 + n] + s1 * X[x1 + n] + s2 * X[x2 + n] + s3 * X[x3 + n];
     }

@@ -9,7 +9,14 @@
 import { rowMax, sumExp } from '../../numerics/log-softmax.js';
 import type { Floats } from '../floats.js';
 
-export function softmaxCrossEntropy(logits: Floats, targets: Int32Array, N: number, V: number, dLogits: Floats | null, scale: number): number {
+export function softmaxCrossEntropy(
+  logits: Floats,
+  targets: Int32Array,
+  N: number,
+  V: number,
+  dLogits: Floats | null,
+  scale: number,
+): number {
   let loss = 0;
   for (let r = 0; r < N; r++) {
     const o = r * V;

@@ -12,7 +12,7 @@ import type { CellBackward, CellForward, CpuEngine, DropoutMaskSpec, Tensor } fr
 import type { Floats } from '../floats.js';
 import { applyMask, applyMaskAccumulate, fillDropoutMask } from '../js/dropout-mask.js';
 import { rmspropUpdate, sgdUpdate } from '../js/optimizer-steps.js';
-import type { WasmKernels } from './kernels.js';
+import type { WasmKernels } from './wasm-kernels.js';
 
 const f32 = (t: Tensor): Float32Array => t as unknown as Float32Array;
 const tensor = (x: Float32Array): Tensor => x as unknown as Tensor;
@@ -95,7 +95,23 @@ export class WasmEngine implements CpuEngine {
 
   lstmBackward({ cache: c, w, c0, dh, dh0, dc0, dims: { T, B, H } }: CellBackward): void {
     const k = this.kernels;
-    k.lstmBackward(f32(c.dGates), f32(dh0), f32(dc0), f32(c.dhCarry), f32(c.dcCarry), f32(dh), f32(c.gates), f32(c.c), f32(c.aux), f32(c0), f32(w.wHh), f32(c.wPack), T, B, H);
+    k.lstmBackward(
+      f32(c.dGates),
+      f32(dh0),
+      f32(dc0),
+      f32(c.dhCarry),
+      f32(c.dcCarry),
+      f32(dh),
+      f32(c.gates),
+      f32(c.c),
+      f32(c.aux),
+      f32(c0),
+      f32(w.wHh),
+      f32(c.wPack),
+      T,
+      B,
+      H,
+    );
   }
 
   gruForward({ cache: c, w, h0, dims: { T, B, H } }: CellForward): void {
@@ -104,7 +120,22 @@ export class WasmEngine implements CpuEngine {
 
   gruBackward({ cache: c, w, h0, dh, dh0, dims: { T, B, H } }: CellBackward): void {
     const k = this.kernels;
-    k.gruBackward(f32(c.dGates), f32(c.dGatesH), f32(dh0), f32(c.dhCarry), f32(dh), f32(c.gates), f32(c.h), f32(c.aux), f32(h0), f32(w.wHh), f32(c.wPack), T, B, H);
+    k.gruBackward(
+      f32(c.dGates),
+      f32(c.dGatesH),
+      f32(dh0),
+      f32(c.dhCarry),
+      f32(dh),
+      f32(c.gates),
+      f32(c.h),
+      f32(c.aux),
+      f32(h0),
+      f32(w.wHh),
+      f32(c.wPack),
+      T,
+      B,
+      H,
+    );
   }
 
   rnnForward({ cache: c, w, h0, dims: { T, B, H } }: CellForward): void {

@@ -17,7 +17,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, options
   try {
     if (options.makeDirs) mkdirSync(dir, { recursive: true });
     fd = openSync(tmp, 'wx', 0o644);
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -88,7 +88,8 @@ function tryCreate(path: string): boolean {
 function readOwner(path: string): Owner | null {
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    if (Number.isSafeInteger(raw.pid) && (raw.pid as number) > 0 && typeof raw.host === 'string') return { pid: raw.pid as number, host: raw.host };
+    if (Number.isSafeInteger(raw.pid) && (raw.pid as number) > 0 && typeof raw.host === 'string')
+      return { pid: raw.pid as number, host: raw.host };
   } catch {
     // empty, half-written or not ours
   }

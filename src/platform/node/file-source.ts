@@ -32,18 +32,23 @@ export function fileSource(path: string, chunkBytes = BYTE_CHUNK): CodePointSour
       try {
         const size = fstatSync(fd).size;
         const buffer = new Uint8Array(Math.max(1, Math.min(chunkBytes, size || chunkBytes)));
-        decodePass(path, (each) => {
-          for (;;) {
-            let got: number;
-            try {
-              got = readSync(fd, buffer, 0, buffer.length, null);
-            } catch (e) {
-              throw fsError(path, e);
+        decodePass(
+          path,
+          (each) => {
+            for (;;) {
+              let got: number;
+              try {
+                got = readSync(fd, buffer, 0, buffer.length, null);
+              } catch (e) {
+                throw fsError(path, e);
+              }
+              if (got === 0) break;
+              each(buffer.subarray(0, got));
             }
-            if (got === 0) break;
-            each(buffer.subarray(0, got));
-          }
-        }, chunkBytes, sink);
+          },
+          chunkBytes,
+          sink,
+        );
       } finally {
         closeSync(fd);
       }

@@ -17,7 +17,18 @@ import type { ParamSet } from '../../model/param-set.js';
 import { platform, type PlatformWorker } from '../../platform/platform.js';
 import { openRound, takeNext, waitForCount } from '../../util/round-counter.js';
 import { ChunkRunner, type SharedStep } from './chunk-runner.js';
-import { CTRL, ERROR_TEXT_BYTES, KIND_EXIT, KIND_STEP, STATUS_FAILED, controlSlots, readErrorText, statusSlot, type StepDropout, type WorkerSetup } from './protocol.js';
+import {
+  CTRL,
+  ERROR_TEXT_BYTES,
+  KIND_EXIT,
+  KIND_STEP,
+  STATUS_FAILED,
+  controlSlots,
+  readErrorText,
+  statusSlot,
+  type StepDropout,
+  type WorkerSetup,
+} from './protocol.js';
 import { carriedStateSize, planChunks, type Shard } from './shards.js';
 
 export type { StepDropout };
@@ -118,7 +129,14 @@ export class ThreadedGradients implements GradientSource {
 
   /** This thread and threads - 1 workers share the chunks. Resolves once every worker has
    *  loaded and built its copy of the model. */
-  static async create(model: CharLM, engine: CpuEngine, maxT: number, B: number, threads: number, dropout: number): Promise<ThreadedGradients> {
+  static async create(
+    model: CharLM,
+    engine: CpuEngine,
+    maxT: number,
+    B: number,
+    threads: number,
+    dropout: number,
+  ): Promise<ThreadedGradients> {
     const chunks = planChunks(B, threads, minChunkStreams(model.config.hidden));
     const P = model.parameterCount();
     const D = model.directions.length;
@@ -236,7 +254,13 @@ function checkStateSize(flat: Float32Array, size: number): void {
 }
 
 /** Chooses the gradient source: threads > 1, at least two streams and a CPU engine start workers. */
-export async function createGradientSource(model: CharLM, maxT: number, B: number, threads: number, dropout: number): Promise<GradientSource> {
+export async function createGradientSource(
+  model: CharLM,
+  maxT: number,
+  B: number,
+  threads: number,
+  dropout: number,
+): Promise<GradientSource> {
   const engine = model.engine;
   if (threads <= 1 || B < 2 || !isCpuEngine(engine)) return new LocalGradients(model, maxT, B);
   return ThreadedGradients.create(model, engine, maxT, B, threads, dropout);

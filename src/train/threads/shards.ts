@@ -69,7 +69,15 @@ export interface ShardStates {
 }
 
 /** Copies a shard's carried state into (toFlat) or out of the flat batch state. */
-export function copyShardState(flat: Float32Array, states: ShardStates[], layers: number, B: number, H: number, shard: Shard, toFlat: boolean): void {
+export function copyShardState(
+  flat: Float32Array,
+  states: ShardStates[],
+  layers: number,
+  B: number,
+  H: number,
+  shard: Shard,
+  toFlat: boolean,
+): void {
   const { first, count } = shard;
   for (let d = 0; d < states.length; d++) {
     for (let k = 0; k < layers; k++) {

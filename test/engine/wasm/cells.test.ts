@@ -58,7 +58,30 @@ function runArray(k: WasmKernels, f: 'expArray' | 'sigmoidArray' | 'tanhArray', 
   return out;
 }
 
-const EXTREMES = [0, -0, 1e-8, -1e-8, 1e-40, -1e-40, 0.625, -0.625, 1, -1, 20, -20, 87, -87, 88, -88, 100, -100, 1e30, -1e30, Infinity, -Infinity];
+const EXTREMES = [
+  0,
+  -0,
+  1e-8,
+  -1e-8,
+  1e-40,
+  -1e-40,
+  0.625,
+  -0.625,
+  1,
+  -1,
+  20,
+  -20,
+  87,
+  -87,
+  88,
+  -88,
+  100,
+  -100,
+  1e30,
+  -1e30,
+  Infinity,
+  -Infinity,
+];
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 describe('wasm f32 exp, sigmoid, tanh against Math.*', () => {
@@ -346,7 +369,8 @@ describe('wasm recurrences agree with the JS reference time loops', () => {
       const half: Shape = { ...s, T: 3 };
       const rowsHalf = 3 * s.B;
       const cache = cell.createCache(engine, rowsHalf, s.B, s.H);
-      const h0 = engine.zeros(s.B * s.H), c0 = engine.zeros(s.B * s.H);
+      const h0 = engine.zeros(s.B * s.H),
+        c0 = engine.zeros(s.B * s.H);
       v(h0).set(v(whole.h0));
       v(c0).set(v(whole.c0));
       const x = v(whole.input.x!);
@@ -384,7 +408,10 @@ describe('wasm recurrences agree with the JS reference time loops', () => {
       const arenaH0 = mixed.h0;
       mixed.h0 = ordinary(mixed, mixed.h0);
       expect(() => cell.forward(wasm, passOf(s, mixed)), name).toThrow(RangeError);
-      expect(f(mixed, mixed.cache.h).every((x) => x === 0), name).toBe(true);
+      expect(
+        f(mixed, mixed.cache.h).every((x) => x === 0),
+        name,
+      ).toBe(true);
       // Backward with an ordinary dh (after a forward that went through): refused, the weight
       // gradients untouched (zero) and dh0's garbage not overwritten.
       mixed.h0 = arenaH0;
@@ -394,7 +421,11 @@ describe('wasm recurrences agree with the JS reference time loops', () => {
       mixed.dh = ordinary(mixed, mixed.dh);
       expect(() => cell.backward(wasm, passOf(s, mixed), gradsOf(mixed)), name).toThrow(RangeError);
       expect(Array.from(f(mixed, mixed.dh0)), name).toEqual(dh0Before);
-      for (const g of [mixed.dw.wIh, mixed.dw.wHh, mixed.dw.bIh, mixed.dw.bHh]) expect(f(mixed, g).every((x) => x === 0), name).toBe(true);
+      for (const g of [mixed.dw.wIh, mixed.dw.wHh, mixed.dw.bIh, mixed.dw.bHh])
+        expect(
+          f(mixed, g).every((x) => x === 0),
+          name,
+        ).toBe(true);
 
       // The js engine on the same problem with arena and ordinary buffers mixed (arena arrays
       // everywhere, an ordinary h0 and dh): the reference, bit for bit, without the wasm kernels.
@@ -439,11 +470,17 @@ describe('wasm recurrence wrappers refuse what would touch memory outside the ar
     expect(() => k.lstmForward(ok[0], ok[1], ok[2], ok[3], ok[4], ok[5], ok[6], T + 1, B, H)).toThrow(RangeError);
     expect(() => k.lstmForward(ok[0], ok[1], ok[2], ok[3], ok[4], ok[5], ok[6], T, B, 1.5)).toThrow(RangeError);
     // One short buffer per other kernel.
-    const g3 = a(rows * 3 * H), hs = a(rows * H), bh = a(B * H), w3 = a(3 * H * H), b3 = a(3 * H);
+    const g3 = a(rows * 3 * H),
+      hs = a(rows * H),
+      bh = a(B * H),
+      w3 = a(3 * H * H),
+      b3 = a(3 * H);
     expect(() => k.gruForward(g3, hs, hs, a(B * 3 * H - 1), bh, w3, b3, T, B, H)).toThrow(RangeError);
     expect(() => k.gruForward(g3, hs, hs, a(B * 3 * H), bh, w3, b3.subarray(1), T, B, H)).toThrow(RangeError);
     expect(() => k.gruBackward(g3, g3, bh, bh, hs, g3, hs, hs, bh, w3.subarray(1), a(3 * H * H), T, B, H)).toThrow(RangeError);
-    expect(() => k.lstmBackward(a(rows * 4 * H), bh, bh, bh, bh.subarray(1), hs, a(rows * 4 * H), hs, hs, bh, a(4 * H * H), a(4 * H * H), T, B, H)).toThrow(RangeError);
+    expect(() =>
+      k.lstmBackward(a(rows * 4 * H), bh, bh, bh, bh.subarray(1), hs, a(rows * 4 * H), hs, hs, bh, a(4 * H * H), a(4 * H * H), T, B, H),
+    ).toThrow(RangeError);
     expect(() => k.rnnForward(hs, hs, bh, a(H * H - 1), T, B, H)).toThrow(RangeError);
     expect(() => k.rnnBackward(hs, bh, bh, hs.subarray(1), hs, a(H * H), a(H * H), T, B, H)).toThrow(RangeError);
     expect(() => k.tanhArray(hs, hs, hs.length + 1)).toThrow(RangeError);

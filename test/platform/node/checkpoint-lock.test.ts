@@ -28,7 +28,9 @@ describe('CheckpointLock', () => {
     const lock = CheckpointLock.acquire(ckpt);
     expect(JSON.parse(readFileSync(`${ckpt}.lock`, 'utf8'))).toEqual({ pid: process.pid, host: hostname() });
     expect(() => CheckpointLock.acquire(ckpt)).toThrow(CharnnError);
-    expect(() => CheckpointLock.acquire(ckpt)).toThrow(`${ckpt} is being written by another charnn train (pid ${process.pid} on ${hostname()})`);
+    expect(() => CheckpointLock.acquire(ckpt)).toThrow(
+      `${ckpt} is being written by another charnn train (pid ${process.pid} on ${hostname()})`,
+    );
     lock.release();
     expect(existsSync(`${ckpt}.lock`)).toBe(false);
     CheckpointLock.acquire(ckpt).release();
@@ -62,8 +64,14 @@ describe('CheckpointLock', () => {
     CheckpointLock.acquire(ckpt).release();
   });
 
-  it("removes the temp files of interrupted saves of its checkpoint and its companions, nothing else", () => {
-    const names = ['.m.safetensors.123.a1b2c3.tmp', '.m.best.safetensors.9.ff.tmp', '.m.safetensors.v2.tmp', '.mm.safetensors.1.ab.tmp', 'notes.tmp'];
+  it('removes the temp files of interrupted saves of its checkpoint and its companions, nothing else', () => {
+    const names = [
+      '.m.safetensors.123.a1b2c3.tmp',
+      '.m.best.safetensors.9.ff.tmp',
+      '.m.safetensors.v2.tmp',
+      '.mm.safetensors.1.ab.tmp',
+      'notes.tmp',
+    ];
     for (const n of names) writeFileSync(join(dir, n), 'x');
     const lock = CheckpointLock.acquire(ckpt, [join(dir, 'm.best.safetensors')]);
     expect(readdirSync(dir).sort()).toEqual(['.m.safetensors.v2.tmp', '.mm.safetensors.1.ab.tmp', 'm.safetensors.lock', 'notes.tmp']);
