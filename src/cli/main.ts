@@ -6,13 +6,10 @@
 import chalk from 'chalk';
 import { CommanderError } from 'commander';
 import { CharnnError, UsageError } from '../errors.js';
-import { nodePlatform } from '../platform/node/node-platform.js';
-import { installPlatform } from '../platform/platform.js';
 import { processIO, type CliIO } from './io.js';
 import { createProgram } from './program.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  installPlatform(nodePlatform);
   let exitCode = 0;
   try {
     const program = await createProgram(

@@ -6,8 +6,7 @@
  * octal forms, no Infinity or NaN, no empty string.
  */
 import { InvalidArgumentError } from 'commander';
-import type { NumberSpec } from '../options/option-spec.js';
-import { DURATION_MAX_MS, DURATION_MIN_MS } from '../train/train-options.js';
+import { DURATION_MAX_MS, DURATION_MIN_MS, type NumberSpec } from '../options/option-spec.js';
 import { formatCount } from './format.js';
 
 /** A number as the messages show it: 100,000 for integers, as typed otherwise. */

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { setEngine } from '../engine/default-engine.js';
 import type { EngineName } from '../engine/engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
@@ -58,9 +57,12 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
       .configureOutput(output(io));
   }
   // The engine must be chosen before any model or buffer is allocated.
-  program.hook('preAction', (_program, action) => {
+  program.hook('preAction', async (_program, action) => {
+    // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
+    const { installPlatform } = await import('../platform/platform.js');
+    installPlatform((await import('../platform/node/node-platform.js')).nodePlatform);
     const engine = action.opts().engine as EngineName | undefined;
-    if (engine) setEngine(engine);
+    if (engine) (await import('../engine/default-engine.js')).setEngine(engine);
   });
   return program;
 }

@@ -22,7 +22,8 @@ import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { InferenceRunner } from '../model/inference-runner.js';
 import { PerModel } from '../model/per-model.js';
-import { loadState, saveState, zeroHostState, type HostState } from '../model/recurrent-state.js';
+import { copyStateOut, loadState, saveState, zeroHostState, type HostState } from '../model/recurrent-state.js';
+import { isCpuEngine, type CpuEngine } from '../engine/engine.js';
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import type { Rng } from '../util/rng.js';
 import { RepeatWindow } from './repeat-penalty.js';
@@ -101,13 +102,18 @@ export async function* sampleText(model: CharLM, vocab: Vocab, options: SampleOp
   const maxLines = options.lines ?? 0;
   let lines = 0;
 
-  const step = (run: (runner: InferenceRunner) => void) => steppers.use(model, options.direction, (s) => s.step(session, run));
+  const engine = model.engine;
+  /** One step of this sample's: at once on a CPU engine (undefined), else a promise to await. */
+  const step: (run: (runner: InferenceRunner) => void) => Promise<void> | undefined = isCpuEngine(engine)
+    ? (run) => void steppers.now(model, options.direction).stepNow(engine, session, run)
+    : (run) => steppers.use(model, options.direction, (s) => s.step(session, run));
   try {
     // Only the last context step's logits are drawn from: the others skip the decoder.
-    await step((runner) => {
+    const first = step((runner) => {
       for (let i = 0; i + 1 < context.length; i++) runner.step(context[i], false);
       runner.step(context[context.length - 1], true);
     });
+    if (first) await first;
     for (let n = 0; n < options.length; n++) {
       const logits = session.logits;
       const id = drawSymbol(penalty ? penalty.apply(logits, penalised!) : logits, V, options, probs, order);
@@ -124,12 +130,16 @@ export async function* sampleText(model: CharLM, vocab: Vocab, options: SampleOp
       }
       yield* released;
       penalty?.push(id);
-      if (n + 1 < options.length) await step((runner) => runner.step(id, true));
+      if (n + 1 < options.length) {
+        const pending = step((runner) => runner.step(id, true));
+        if (pending) await pending; // no await at all on a CPU engine
+      }
     }
     yield* stop.flush();
     return { stoppedBy: 'length', symbols: options.length };
   } finally {
-    await steppers.use(model, options.direction, (s) => s.release(session));
+    if (isCpuEngine(engine)) steppers.now(model, options.direction).release(session);
+    else await steppers.use(model, options.direction, (s) => s.release(session));
   }
 }
 
@@ -160,6 +170,22 @@ class SharedStepper {
     }
     run(runner);
     await runner.engine.read(runner.logits, session.logits, 0, session.logits.length);
+  }
+
+  /**
+   * step() on a CPU engine, whose memory is read in place, at once: the same copies with no await
+   * in between, so no other generator can come in and none needs to wait (a character is a few
+   * microseconds of work, and each await costs about one).
+   */
+  stepNow(engine: CpuEngine, session: SampleSession, run: (runner: InferenceRunner) => void): void {
+    const { runner } = this;
+    if (this.holder !== session) {
+      if (this.holder !== null) copyStateOut(engine, runner.state, this.holder.saved);
+      loadState(engine, runner.state, session.saved);
+      this.holder = session;
+    }
+    run(runner);
+    session.logits.set(engine.floatsOf(runner.logits).subarray(0, session.logits.length));
   }
 
   release(session: SampleSession): void {

@@ -20,16 +20,29 @@ export class PerModel<M extends object, V> {
 
   /** Runs fn with the (model, direction) value once every earlier use of it has ended. */
   use<R>(model: M, direction: Direction, fn: (value: V) => Promise<R> | R): Promise<R> {
-    let byDirection = this.byModel.get(model);
-    if (!byDirection) this.byModel.set(model, (byDirection = new Map()));
-    let slot = byDirection.get(direction);
-    if (slot === undefined) byDirection.set(direction, (slot = { value: this.make(model, direction), tail: Promise.resolve() }));
-    const s = slot;
+    const s = this.slot(model, direction);
     const result = s.tail.then(() => fn(s.value));
     s.tail = result.then(
       () => {},
       () => {},
     );
     return result;
+  }
+
+  /**
+   * The value itself, for a caller that uses it synchronously from start to end (no await in
+   * between: nobody else can come in) and only while no async use can be pending, as on the CPU
+   * engines, where every use of these values is synchronous but for its reads.
+   */
+  now(model: M, direction: Direction): V {
+    return this.slot(model, direction).value;
+  }
+
+  private slot(model: M, direction: Direction): Slot<V> {
+    let byDirection = this.byModel.get(model);
+    if (!byDirection) this.byModel.set(model, (byDirection = new Map()));
+    let slot = byDirection.get(direction);
+    if (slot === undefined) byDirection.set(direction, (slot = { value: this.make(model, direction), tail: Promise.resolve() }));
+    return slot;
   }
 }

@@ -4,7 +4,7 @@
  * values: no gradient flows back across a chunk boundary. A HostState is a copy of one in
  * ordinary memory (a sampling session's while another holds the runner, a search branch's).
  */
-import { hostFloats, type Engine, type Tensor } from '../engine/engine.js';
+import { hostFloats, type CpuEngine, type Engine, type Tensor } from '../engine/engine.js';
 import type { Floats } from '../engine/floats.js';
 
 export interface RecurrentState {
@@ -40,6 +40,14 @@ export async function saveState(engine: Engine, from: RecurrentState, to: HostSt
   for (let k = 0; k < to.h.length; k++) {
     await engine.read(from.h[k], to.h[k]);
     await engine.read(from.c[k], to.c[k]);
+  }
+}
+
+/** saveState on a CPU engine, at once. */
+export function copyStateOut(engine: CpuEngine, from: RecurrentState, to: HostState): void {
+  for (let k = 0; k < to.h.length; k++) {
+    to.h[k].set(engine.floatsOf(from.h[k]).subarray(0, to.h[k].length));
+    to.c[k].set(engine.floatsOf(from.c[k]).subarray(0, to.c[k].length));
   }
 }
 

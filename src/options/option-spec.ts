@@ -6,6 +6,10 @@
  * (src/cli/flags.ts). So a rule is written once and the CLI and the library say the same thing.
  */
 
+/** A duration option takes at least a second (less does nothing) and at most a year. */
+export const DURATION_MIN_MS = 1000;
+export const DURATION_MAX_MS = 365 * 24 * 3_600_000;
+
 interface SpecBase<T> {
   /** The flag with its argument, as the help shows it: '--hidden <n>', '-o, --out <path>'. */
   readonly flag: string;

@@ -8,6 +8,8 @@ import { CELLS } from '../model/config.js';
 import {
   choice,
   defaultsOf,
+  DURATION_MAX_MS,
+  DURATION_MIN_MS,
   int,
   onOff,
   optionalInt,
@@ -18,9 +20,7 @@ import {
 } from '../options/option-spec.js';
 import { OPTIMIZERS } from './optimizer.js';
 
-/** --time: at least a second (less trains nothing), at most a year. */
-export const DURATION_MIN_MS = 1000;
-export const DURATION_MAX_MS = 365 * 24 * 3_600_000;
+export { DURATION_MAX_MS, DURATION_MIN_MS } from '../options/option-spec.js';
 
 /** Open above for the library: there the bound only guards the command line against typos. */
 const open = { openAbove: true };

@@ -8,23 +8,19 @@
  * Arena memory is never freed (WasmArena.release is a stack discipline the model code does not
  * use): whoever allocates per call must reuse its buffers (see model/per-model.ts).
  */
-import type { CellBackward, CellForward, CpuEngine, DropoutMaskSpec, Tensor } from '../engine.js';
-import type { Floats } from '../floats.js';
-import { applyMask, applyMaskAccumulate, fillDropoutMask } from '../js/dropout-mask.js';
-import { rmspropUpdate, sgdUpdate } from '../js/optimizer-steps.js';
+import type { CellBackward, CellForward, CpuEngine, Tensor } from '../engine.js';
+import { TypedArrayEngine } from '../js/typed-array-engine.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 const f32 = (t: Tensor): Float32Array => t as unknown as Float32Array;
 const tensor = (x: Float32Array): Tensor => x as unknown as Tensor;
 
-export class WasmEngine implements CpuEngine {
+export class WasmEngine extends TypedArrayEngine implements CpuEngine {
   readonly name = 'wasm' as const;
   readonly precision = 'float32' as const;
 
-  constructor(readonly kernels: WasmKernels) {}
-
-  floatsOf(t: Tensor): Floats {
-    return f32(t);
+  constructor(readonly kernels: WasmKernels) {
+    super();
   }
 
   zeros(n: number): Tensor {
@@ -34,31 +30,6 @@ export class WasmEngine implements CpuEngine {
   /** The arena's memory is shared: every tensor of this engine can be seen by other threads. */
   sharedZeros(n: number): Tensor {
     return this.zeros(n);
-  }
-
-  size(t: Tensor): number {
-    return f32(t).length;
-  }
-
-  view(t: Tensor, offset: number, length: number): Tensor {
-    return tensor(f32(t).subarray(offset, offset + length));
-  }
-
-  write(dst: Tensor, src: ArrayLike<number>, dstOffset = 0): void {
-    f32(dst).set(src, dstOffset);
-  }
-
-  read(src: Tensor, dst: Floats, srcOffset = 0, n = dst.length): Promise<void> {
-    dst.set(f32(src).subarray(srcOffset, srcOffset + n));
-    return Promise.resolve();
-  }
-
-  copy(dst: Tensor, src: Tensor, n: number, dstOffset = 0, srcOffset = 0): void {
-    f32(dst).set(f32(src).subarray(srcOffset, srcOffset + n), dstOffset);
-  }
-
-  fill(t: Tensor, value: number, from?: number, to?: number): void {
-    f32(t).fill(value, from, to);
   }
 
   matmulNT(C: Tensor, A: Tensor, W: Tensor, M: number, N: number, K: number): void {
@@ -150,28 +121,8 @@ export class WasmEngine implements CpuEngine {
     return Promise.resolve(this.kernels.softmaxCrossEntropy(f32(logits), targets, N, V, dLogits === null ? null : f32(dLogits), scale));
   }
 
-  dropoutMask(mask: Tensor, spec: DropoutMaskSpec): void {
-    fillDropoutMask(f32(mask), spec);
-  }
-
-  applyMask(out: Tensor, x: Tensor, mask: Tensor, n: number): void {
-    applyMask(f32(out), f32(x), f32(mask), n);
-  }
-
-  applyMaskAccumulate(dx: Tensor, dOut: Tensor, mask: Tensor, n: number): void {
-    applyMaskAccumulate(f32(dx), f32(dOut), f32(mask), n);
-  }
-
   adamUpdate(p: Tensor, g: Tensor, m: Tensor, v: Tensor, stepSize: number, sqrtC2: number): void {
     this.kernels.adamUpdate(f32(p), f32(g), f32(m), f32(v), stepSize, sqrtC2);
-  }
-
-  rmspropUpdate(p: Tensor, g: Tensor, v: Tensor, lr: number): void {
-    rmspropUpdate(f32(p), f32(g), f32(v), lr);
-  }
-
-  sgdUpdate(p: Tensor, g: Tensor, u: Tensor, lr: number, first: boolean): void {
-    sgdUpdate(f32(p), f32(g), f32(u), lr, first);
   }
 
   addInto(dst: Tensor, src: Tensor, n: number): void {

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 import { FileReadError, type KernelVariant, type Platform, type PlatformWorker, type WorkerScript } from '../platform.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { CheckpointLock } from './checkpoint-lock.js';
@@ -77,11 +78,14 @@ export const nodePlatform: Platform = {
   },
 
   startWorker(script, data) {
+    // Required here, not imported at start-up: most commands never start a thread, and loading
+    // node:worker_threads is a noticeable part of a short command's start.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     return nodeWorker(new Worker(WORKER_URLS[script], { workerData: data }));
   },
 };
 
-function nodeWorker(worker: Worker): PlatformWorker {
+function nodeWorker(worker: WorkerThread): PlatformWorker {
   const ready = new Promise<void>((resolve, reject) => {
     const onMessage = (m: { ready?: boolean }) => {
       if (m.ready) done(resolve);
