@@ -25,6 +25,7 @@ import { defaultKernels, kernelsLoadError, type WasmKernels } from '../src/engin
 import { nodePlatform } from '../src/platform/node/node-platform.js';
 import { installPlatform } from '../src/platform/platform.js';
 import { Rng } from '../src/util/rng.js';
+import '../src/engine/js/provide-js-engine.js';
 
 installPlatform(nodePlatform); // the kernels module comes from the platform
 

@@ -41,6 +41,7 @@ import { TRAIN_DEFAULTS, type TrainOptions } from '../src/train/train-options.js
 import { prepareCorpus } from '../src/train/prepare.js';
 import { learningRate } from '../src/train/schedule.js';
 import { Rng } from '../src/util/rng.js';
+import '../src/engine/js/provide-js-engine.js';
 
 installPlatform(nodePlatform); // the wasm engine's kernels come from the platform
 

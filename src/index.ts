@@ -15,6 +15,7 @@ import { evaluateCorpus, type EvalResult } from './scoring/evaluate.js';
 import { beamSearch, type BeamResult } from './generation/beam.js';
 import { FILL_DEFAULTS, checkFillOptions, fillGaps, type FillOptions, type FillResult } from './generation/fill.js';
 import { generate, type GenerateOptions } from './generation/generate.js';
+import { charsOf } from './generation/sample.js';
 import { sampleSettings, type SampleAsk } from './generation/sample-options.js';
 import { asAsync } from './util/async-iter.js';
 import { SentenceScorer, type ScoreDirection, type SentenceScore } from './scoring/sentence-scorer.js';
@@ -77,7 +78,7 @@ export type SampleRequest = SampleAsk & {
  */
 export function sample(loaded: LoadedModel, request: SampleRequest = {}): AsyncGenerator<string, void, void> {
   const options = generateOptions(loaded, request);
-  return asAsync(generate(loaded.model, loaded.vocab, options), request.signal);
+  return asAsync(charsOf(generate(loaded.model, loaded.vocab, options)), request.signal);
 }
 
 /** The most likely continuation of the prime by beam search (width `beam`, default 4), with its log-probability. */

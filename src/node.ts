@@ -5,6 +5,7 @@
  */
 import { installPlatform } from './platform/platform.js';
 import { nodePlatform } from './platform/node/node-platform.js';
+import './engine/js/provide-js-engine.js'; // the js reference engine, for --engine js and where wasm does not load
 
 installPlatform(nodePlatform);
 

@@ -62,7 +62,10 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     const { installPlatform } = await import('../platform/platform.js');
     installPlatform((await import('../platform/node/node-platform.js')).nodePlatform);
     const engine = action.opts().engine as EngineName | undefined;
-    if (engine) (await import('../engine/default-engine.js')).setEngine(engine);
+    const engines = await import('../engine/default-engine.js');
+    // The js reference is loaded only when it is asked for or wasm cannot run here.
+    if (engine === 'js' || !engines.wasmAvailable()) await import('../engine/js/provide-js-engine.js');
+    if (engine) engines.setEngine(engine);
   });
   return program;
 }

@@ -9,7 +9,7 @@ import { checkOptions, nameOf, type Naming } from '../options/check-options.js';
 import { choice, defaultsOf, int, onOff, optionalInt, real, text, texts, type CliValuesOf, type ValuesOf } from '../options/option-spec.js';
 import type { Rng } from '../util/rng.js';
 import type { GenerateOptions } from './generate.js';
-import { defaultLength } from './sample.js';
+import { DEFAULT_REPEAT_LAST, defaultLength } from './sample.js';
 
 /** The widest beam. */
 export const MAX_BEAM = 256;
@@ -28,7 +28,13 @@ export const SAMPLE_OPTIONS = {
     1,
     100,
   ),
-  repeatLast: int('--repeat-last <n>', 'the repetition penalty window: the last n characters read or generated', 64, 1, 1_000_000),
+  repeatLast: int(
+    '--repeat-last <n>',
+    'the repetition penalty window: the last n characters read or generated',
+    DEFAULT_REPEAT_LAST,
+    1,
+    1_000_000,
+  ),
   seed: optionalInt('--seed <n>', 'random seed (printed to stderr when not given)', 0, 2 ** 32 - 1),
   prime: text('--prime <text>', 'text to start from (printed first); with --direction backward, the text to end with', ''),
   length: optionalInt(

@@ -9,14 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../src/index.js';
 import { penalizeLogit, RepeatWindow } from '../../src/generation/repeat-penalty.js';
-import {
-  checkSampleOptions,
-  drawSymbol,
-  primeContext,
-  sampleText,
-  type SampleEnd,
-  type SampleOptions,
-} from '../../src/generation/sample.js';
+import { sampleSettings, type SampleAsk } from '../../src/generation/sample-options.js';
+import { drawSymbol, primeContext, sampleText, type SampleEnd, type SampleOptions } from '../../src/generation/sample.js';
 import { CharLM, initParams } from '../../src/model/charlm.js';
 import { InferenceRunner } from '../../src/model/inference-runner.js';
 import { EOS_ID, Vocab } from '../../src/tokenizer/vocab.js';
@@ -296,13 +290,18 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
     expect(await run(m.model, m.vocab, options())).toEqual(a);
   });
 
-  it('option checks name the flag', () => {
-    const ok = { temperature: 1, topK: 0, topP: 1, length: 10 };
-    expect(() => checkSampleOptions({ ...ok, minP: 1.2 })).toThrow(/--min-p/);
-    expect(() => checkSampleOptions({ ...ok, repeatPenalty: 0.5 })).toThrow(/--repeat-penalty/);
-    expect(() => checkSampleOptions({ ...ok, repeatLast: 0 })).toThrow(/--repeat-last/);
-    expect(() => checkSampleOptions({ ...ok, lines: -1 })).toThrow(/--lines/);
-    expect(() => checkSampleOptions({ ...ok, stop: [''] })).toThrow(/--stop/);
+  it('option checks name the option and its flag (sample-options.ts: the table the flags come from)', () => {
+    const settings = (ask: SampleAsk) => sampleSettings(ask, () => new Rng(1), 'library');
+    expect(() => settings({ minP: 1.2 })).toThrow(/^sample option minP is 1\.2: expected a number from 0 to 1 \(--min-p\)$/);
+    expect(() => settings({ repeatPenalty: 0.5 })).toThrow(
+      /^sample option repeatPenalty is 0\.5: expected a number from 1 to 100 \(--repeat-penalty\)$/,
+    );
+    expect(() => settings({ repeatLast: 0 })).toThrow(
+      /^sample option repeatLast is 0: expected an integer from 1 to 1000000 \(--repeat-last\)$/,
+    );
+    expect(() => settings({ lines: -1 })).toThrow(/^sample option lines is -1: expected an integer from 0 up \(--lines\)$/);
+    expect(() => settings({ stop: [''] })).toThrow(/^sample option stop is : expected a list of non-empty strings \(--stop\)$/);
+    expect(() => settings({ temperature: 0.5, topK: 3, repeatLast: 8, length: 10 })).not.toThrow();
   });
 });
 

@@ -47,10 +47,10 @@ export function registerSample(program: Command, io: CliIO): void {
       }
       await writeOut(io.stdout, options.prime);
       let pending = '';
-      const chars = generate(model, vocab, options);
-      for (let r = await chars.next(); !r.done; r = await chars.next()) {
+      const pieces = generate(model, vocab, options);
+      for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
         pending += r.value;
-        if (r.value === '\n' || pending.length >= 64) {
+        if (r.value.endsWith('\n') || pending.length >= 64) {
           await writeOut(io.stdout, pending);
           pending = '';
           // Let a closed pipe (sample | head) be noticed instead of generating on.
@@ -63,25 +63,16 @@ export function registerSample(program: Command, io: CliIO): void {
 }
 
 /**
- * A generator's symbols as one string, in their order or reversed, and how it ended; joined a
- * few thousand at a time (a long string built by += is a chain of small pieces, many times the
- * memory of its text).
+ * A generator's text as one string, in its order or (for the backward model, which generates
+ * right to left) reversed, and how it ended. The pieces are kept apart until the end (a long
+ * string built by += is a chain of small pieces, many times the memory of its text).
  */
-async function collect(symbols: AsyncGenerator<string, GenerateEnd, void>, reversed: boolean): Promise<{ text: string; end: GenerateEnd }> {
+async function collect(pieces: AsyncGenerator<string, GenerateEnd, void>, reversed: boolean): Promise<{ text: string; end: GenerateEnd }> {
   const parts: string[] = [];
-  let batch: string[] = [];
-  const flush = () => {
-    parts.push((reversed ? batch.reverse() : batch).join(''));
-    batch = [];
-  };
   for (;;) {
-    const r = await symbols.next();
-    if (r.done) {
-      flush();
-      return { text: (reversed ? parts.reverse() : parts).join(''), end: r.value };
-    }
-    batch.push(r.value);
-    if (batch.length === 4096) flush();
+    const r = await pieces.next();
+    if (r.done) return { text: (reversed ? parts.reverse() : parts).join(''), end: r.value };
+    parts.push(reversed ? Array.from(r.value).reverse().join('') : r.value);
   }
 }
 
