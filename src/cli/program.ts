@@ -46,10 +46,10 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
   for (const command of program.commands) {
     command.addOption(
-      new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices([
-        'wasm',
-        'js',
-      ]),
+      new Option(
+        '--engine <name>',
+        'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package) or js (plain TypeScript reference)',
+      ).choices(['wasm', 'webgpu', 'js']),
     );
     command
       .exitOverride()
@@ -59,15 +59,25 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', async (_program, action) => {
     // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
-    const { installPlatform } = await import('../platform/platform.js');
+    const { installPlatform, platform } = await import('../platform/platform.js');
     installPlatform((await import('../platform/node/node-platform.js')).nodePlatform);
     const engine = action.opts().engine as EngineName | undefined;
     const engines = await import('../engine/default-engine.js');
     // The js reference is loaded only when it is asked for or wasm cannot run here.
     if (engine === 'js' || !engines.wasmAvailable()) await import('../engine/js/provide-js-engine.js');
+    if (engine === 'webgpu') await openGpuEngine(io, await platform().gpu());
     if (engine) engines.setEngine(engine);
   });
   return program;
+}
+
+/** Opens the GPU for --engine webgpu, saying so on stderr when it is a software adapter (which
+ *  computes correctly, far slower than the CPU engines). */
+async function openGpuEngine(io: CliIO, gpu: GPU): Promise<void> {
+  const { provideWebGpu } = await import('../engine/webgpu/open-webgpu.js');
+  const engine = await provideWebGpu(gpu);
+  if (engine.fallback)
+    io.stderr.write(`charnn: note: the WebGPU adapter is a software one (${engine.description}): correct, but slower than --engine wasm\n`);
 }
 
 /**
