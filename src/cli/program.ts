@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import type { EngineName } from '../engine/engine.js';
+import { ENGINE_CHOICES, type EngineChoice } from './choose-engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -48,8 +48,8 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     command.addOption(
       new Option(
         '--engine <name>',
-        'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package) or js (plain TypeScript reference)',
-      ).choices(['wasm', 'webgpu', 'js']),
+        'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package), js (plain TypeScript reference), auto (webgpu on a hardware GPU, else wasm)',
+      ).choices(ENGINE_CHOICES),
     );
     command
       .exitOverride()
@@ -59,25 +59,13 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', async (_program, action) => {
     // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
-    const { installPlatform, platform } = await import('../platform/platform.js');
-    installPlatform((await import('../platform/node/node-platform.js')).nodePlatform);
-    const engine = action.opts().engine as EngineName | undefined;
-    const engines = await import('../engine/default-engine.js');
-    // The js reference is loaded only when it is asked for or wasm cannot run here.
-    if (engine === 'js' || !engines.wasmAvailable()) await import('../engine/js/provide-js-engine.js');
-    if (engine === 'webgpu') await openGpuEngine(io, await platform().gpu());
-    if (engine) engines.setEngine(engine);
+    const { installPlatform } = await import('../platform/platform.js');
+    const { nodePlatform } = await import('../platform/node/node-platform.js');
+    installPlatform(nodePlatform);
+    const { chooseEngine } = await import('./choose-engine.js');
+    await chooseEngine(action.opts().engine as EngineChoice | undefined, nodePlatform, io);
   });
   return program;
-}
-
-/** Opens the GPU for --engine webgpu, saying so on stderr when it is a software adapter (which
- *  computes correctly, far slower than the CPU engines). */
-async function openGpuEngine(io: CliIO, gpu: GPU): Promise<void> {
-  const { provideWebGpu } = await import('../engine/webgpu/open-webgpu.js');
-  const engine = await provideWebGpu(gpu);
-  if (engine.fallback)
-    io.stderr.write(`charnn: note: the WebGPU adapter is a software one (${engine.description}): correct, but slower than --engine wasm\n`);
 }
 
 /**

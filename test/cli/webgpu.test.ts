@@ -89,6 +89,26 @@ describe('charnn --engine webgpu', () => {
     expect(Math.abs((p.logprob_ln as number) - (q.logprob_ln as number)) / Math.abs(q.logprob_ln as number)).toBeLessThan(1e-5);
   });
 
+  it("auto picks wasm on a software adapter or none, and says why; the result is wasm's", async (ctx) => {
+    const gpu = await gpuOrSkip(ctx);
+    const args = ['sample', '-m', 'wasm.safetensors', '--seed', '3', '--length', '40'];
+    const wasm = run([...args, '--engine', 'wasm']);
+    const auto = run([...args, '--engine', 'auto']);
+    expect(auto.code).toBe(0);
+    if (gpu.fallback) {
+      expect(auto.err).toMatch(/^charnn: engine auto: wasm, because the WebGPU adapter is a software one \(.+\)$/m);
+      expect(auto.out).toBe(wasm.out);
+    } else expect(auto.err).toMatch(/^charnn: engine auto: webgpu, on .+$/m);
+    const none = cliChild([...args, '--engine', 'auto'], dir, '', {
+      env: { ...gpuEnv(), VK_ICD_FILENAMES: join(dir, 'none.json'), NO_COLOR: '1' },
+    });
+    expect(none.code).toBe(0);
+    expect(none.err).toMatch(
+      /(?:^|\n)charnn: engine auto: wasm, because no WebGPU adapter: this system offers no GPU that WebGPU can use\n$/,
+    );
+    expect(none.out).toBe(wasm.out);
+  });
+
   it('no adapter: a line saying so and what to do, exit 1', () => {
     const r = cliChild(['sample', '-m', 'x.safetensors', '--engine', 'webgpu'], dir, '', {
       env: { ...gpuEnv(), VK_ICD_FILENAMES: join(dir, 'no-such-driver.json'), NO_COLOR: '1' },

@@ -10,6 +10,9 @@ const MIB = 1024 * 1024;
 
 export class GpuMemory {
   private lastId = 0;
+  /** Buffers made, and their bytes (the engine never frees one: see stats()). */
+  buffers = 0;
+  bytes = 0;
   /** The largest tensor a kernel can bind, in f32 elements. */
   readonly maxElements: number;
 
@@ -33,6 +36,8 @@ export class GpuMemory {
       );
     }
     const elements = Math.max(4, Math.ceil(n / 4) * 4);
+    this.buffers++;
+    this.bytes += elements * 4;
     return { gpu: this.device.createBuffer({ size: elements * 4, usage }), id: this.nextId(), elements };
   }
 

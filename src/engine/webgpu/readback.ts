@@ -11,6 +11,9 @@ import type { Recorder } from './recorder.js';
 
 export class Readback {
   private readonly free: GPUBuffer[] = [];
+  /** Reads done (each waits for the GPU), and staging buffers made for them. */
+  reads = 0;
+  made = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -26,6 +29,7 @@ export class Readback {
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(src.buf.gpu, src.offset * 4, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
+    this.reads++;
     try {
       await staging.mapAsync(MAP_READ, 0, bytes);
       dst.set(new Float32Array(staging.getMappedRange(0, bytes)));
@@ -42,6 +46,7 @@ export class Readback {
     if (i >= 0) return this.free.splice(i, 1)[0];
     // Sizes in powers of two, so a pool of a few buffers serves reads of every size.
     const size = Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
+    this.made++;
     return this.device.createBuffer({ size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
   }
 }

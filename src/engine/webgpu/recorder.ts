@@ -32,6 +32,9 @@ export class Recorder {
   private readonly idsRing: StagingRing;
   private idsBuffer: GpuBuffer;
   private readonly bindGroups = new Map<string, GPUBindGroup>();
+  /** Dispatches recorded and batches submitted, since the engine was made. */
+  dispatches = 0;
+  submits = 0;
   private readonly floatBits = new Float32Array(1);
   private readonly wordOfFloat = new Uint32Array(this.floatBits.buffer);
 
@@ -59,6 +62,7 @@ export class Recorder {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.bindGroup(spec, layout, tensors), [offset]);
     pass.dispatchWorkgroups(groups[0], groups[1]);
+    this.dispatches++;
   }
 
   /** The ids as u32 in the storage ring, for a kernel of this batch to read. */
@@ -81,6 +85,7 @@ export class Recorder {
     this.uniforms.upload(this.device.queue);
     this.idsRing.upload(this.device.queue);
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     this.encoder = null;
     this.pass = null;
   }

@@ -27,6 +27,18 @@ import { ADAM, ADD_INTO, APPLY_MASK, APPLY_MASK_ACCUMULATE, DROPOUT_MASK, RMSPRO
  *  the final in-order sum is small. */
 const SQUARES_CHUNK = 1024;
 
+/** What the engine has done since it was made: for tests (nothing allocated per training step)
+ *  and benchmarks (how often the host waits). */
+export interface GpuStats {
+  /** GPU buffers made (tensors, scratch, staging), and their bytes. */
+  buffers: number;
+  bytes: number;
+  /** Kernels recorded; batches of them submitted; reads back to the host (each a wait). */
+  dispatches: number;
+  submits: number;
+  reads: number;
+}
+
 /** What the engine is told about the device it runs on. */
 export interface GpuDeviceInfo {
   /** The implementation the device came from: held for the device's life, because Dawn's Node
@@ -281,6 +293,11 @@ export class WebGpuEngine implements Engine {
   scale(x: Tensor, factor: number): void {
     const t = g(x);
     this.d.items(SCALE, [t], [t.length, asF32(factor)], t.length);
+  }
+
+  stats(): GpuStats {
+    const { memory, recorder, readback } = this;
+    return { buffers: memory.buffers + readback.made, bytes: memory.bytes, dispatches: recorder.dispatches, submits: recorder.submits, reads: readback.reads };
   }
 
   // ---- helpers

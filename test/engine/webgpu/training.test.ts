@@ -135,3 +135,19 @@ describe('webgpu engine vs wasm: checkpoints, resume, scoring', () => {
     }
   });
 });
+
+describe('webgpu engine: a training step stays on the device', () => {
+  it('after the first steps, no buffer is made; each step submits a few batches and reads back 2 values', async (ctx) => {
+    const gpu = await useGpu(ctx);
+    const at: ReturnType<WebGpuEngine['stats']>[] = [];
+    setEngine('webgpu');
+    await train(TEXT, 't', { ...BASE, cell: 'lstm', steps: 12, evalEvery: 1000 }, { onStep: () => at.push(gpu.stats()) });
+    const [a, b] = [at[2], at[11]];
+    expect(b.buffers).toBe(a.buffers);
+    expect(b.bytes).toBe(a.bytes);
+    // Per step: the loss and the gradient norm (clipping) come back, one read each.
+    expect((b.reads - a.reads) / 9).toBe(2);
+    expect((b.submits - a.submits) / 9).toBeLessThanOrEqual(3);
+    expect((b.dispatches - a.dispatches) / 9).toBeGreaterThan(50); // the step's work was recorded as kernels
+  });
+});
