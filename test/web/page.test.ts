@@ -76,6 +76,7 @@ beforeAll(async () => {
     'The ',
   ]);
   cli.backward = await cliJson(['sample', ...m, '--json', '--seed', '3', '--lines', '2', '--direction', 'backward', '--prime', 'mill.']);
+  cli.sampleTopP = await cliJson(['sample', ...m, '--json', '--seed', '11', '--length', '300', '--temp', '0.9', '--prime', 'The ']);
   cli.beam = await cliJson(['sample', ...m, '--json', '--beam', '4', '--lines', '1', '--prime', 'The ']);
   cli.fill = await cliJson(['fill', ...m, '--json', 'The qu_ck brown f*x.']);
   chrome = await launchChromium();
@@ -182,6 +183,26 @@ describe.each([
     expect(['The ' + got.beam[0], got.beam[1]]).toEqual([cli.beam[0].text, cli.beam[0].logprob_ln]);
     const candidates = cli.fill[0].candidates as { text: string; logprob_ln: number }[];
     expect(got.fill).toEqual(candidates.map((k) => [k.text, k.logprob_ln]));
+  });
+
+  it("the playground's in-page backend scores and samples as the CLI does", async (ctx) => {
+    if (missing) ctx.skip(missing);
+    const got = await inPage<{ models: { id: string }[]; bits: number; symbols: number; text: string; pieces: string[] }>(
+      page,
+      `async (sentence) => {
+        const b = window.charnnBackend, models = await b.models(), id = models[0].id;
+        const s = await b.score(id, sentence, 3);
+        const pieces = [];
+        const r = await b.sample(id, { prime: 'The ', length: 300, temperature: 0.9, topP: 1, seed: 11 }, (t) => pieces.push(t));
+        return { models, bits: s.bits, symbols: s.symbols.length, text: r.text, pieces };
+      }`,
+      SENTENCES[0],
+    );
+    expect(got.models.map((m) => m.id)).toContain('model.safetensors');
+    expect(got.bits).toBe(-(cli.forward[0].logprob_ln as number) / Math.LN2);
+    expect(got.symbols).toBe([...SENTENCES[0]].length + 1);
+    expect(got.text).toBe(cli.sampleTopP[0].text);
+    expect(got.pieces.join('')).toBe(got.text);
   });
 
   it(`30 training steps in the page (${threads} thread(s)) give the losses Node gives for the same options and seed`, async (ctx) => {

@@ -13,8 +13,8 @@ declare global {
   interface Window {
     charnn: typeof charnn;
     charnnModel: charnn.LoadedModel | null;
-    /** The playground's backend over the model in use (in-page-backend.ts). */
-    charnnBackend: InPageBackend | null;
+    /** The playground's backend over the page's models (in-page-backend.ts). */
+    charnnBackend: InPageBackend;
     /** Resolves once the page has loaded its model (or shown why it could not). */
     charnnReady: Promise<void>;
   }
@@ -25,11 +25,11 @@ const $ = (id: string) => document.getElementById(id)!;
 catchEverything();
 window.charnn = charnn;
 window.charnnModel = null;
-window.charnnBackend = null;
+window.charnnBackend = new InPageBackend();
 
 function useModel(model: charnn.LoadedModel, name: string): void {
   window.charnnModel = model;
-  window.charnnBackend = new InPageBackend(model);
+  window.charnnBackend.add(name, model);
   const { cell, layers, hidden } = model.meta.model;
   const params = model.model.parameterCount().toLocaleString();
   $('model-name').textContent = `${name}: ${cell} ${layers} x ${hidden}, ${params} parameters, ${model.vocab.size} symbols`;
