@@ -65,6 +65,7 @@ const page = await chrome.browser.newPage();
 await page.goto(server.url);
 await page.waitForFunction('window.charnnReady !== undefined');
 await page.evaluate('window.charnnReady');
+const version = chrome.browser.version();
 const env = (await page.evaluate('window.charnn.environment()')) as { engine: string; kernels: string };
 const results: { node: Record<string, number>; browser: Record<string, number> }[] = [];
 for (let r = 0; r < rounds; r++) {
@@ -79,7 +80,6 @@ await chrome.close();
 await server.close();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const version = (await chrome.browser.version?.()) ?? '';
 console.log(`Chromium ${version} (engine ${env.engine}, kernels ${env.kernels}) vs Node ${process.version}; ${rounds} rounds, medians`);
 console.log('| work (lstm 2x128, one stream) | Node | Chromium | Chromium / Node |');
 console.log('|---|---|---|---|');
@@ -91,8 +91,16 @@ const names: Record<string, string> = {
 for (const k of ['sample', 'score', 'eval']) {
   const n = median(results.map((r) => r.node[k]));
   const b = median(results.map((r) => r.browser[k]));
-  console.log(`| ${names[k]} | ${Math.round(n).toLocaleString('en')} chars/s | ${Math.round(b).toLocaleString('en')} chars/s | ${(b / n).toFixed(2)} |`);
+  console.log(
+    `| ${names[k]} | ${Math.round(n).toLocaleString('en')} chars/s | ${Math.round(b).toLocaleString('en')} chars/s | ${(b / n).toFixed(2)} |`,
+  );
 }
-const sizes = JSON.parse(readFileSync(join(root, 'dist/web/sizes.json'), 'utf8')) as { gzipBytes: Record<string, number>; pageLoad: string[]; pageLoadGzipBytes: number };
-console.log(`\nThe page loads (gzipped, level 9): ${sizes.pageLoad.map((f) => `${f} ${(sizes.gzipBytes[f] / 1024).toFixed(1)} KB`).join(', ')}; total ${(sizes.pageLoadGzipBytes / 1024).toFixed(1)} KB, the model excluded`);
+const sizes = JSON.parse(readFileSync(join(root, 'dist/web/sizes.json'), 'utf8')) as {
+  gzipBytes: Record<string, number>;
+  pageLoad: string[];
+  pageLoadGzipBytes: number;
+};
+console.log(
+  `\nThe page loads (gzipped, level 9): ${sizes.pageLoad.map((f) => `${f} ${(sizes.gzipBytes[f] / 1024).toFixed(1)} KB`).join(', ')}; total ${(sizes.pageLoadGzipBytes / 1024).toFixed(1)} KB, the model excluded`,
+);
 rmSync(dir, { recursive: true, force: true });
