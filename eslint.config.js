@@ -105,7 +105,7 @@ export default defineConfig(
   },
   {
     // The exported page's code runs in a browser (src/web, typed with the DOM by src/web/tsconfig.json).
-    files: ['src/web/**'],
+    files: ['src/web/**', 'examples/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
