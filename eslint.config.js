@@ -104,6 +104,11 @@ export default defineConfig(
     },
   },
   {
+    // The exported page's code runs in a browser (src/web, typed with the DOM by src/web/tsconfig.json).
+    files: ['src/web/**', 'examples/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Tests that corrupt checkpoint and safetensors headers edit parsed JSON of any shape.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
