@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU benchmark in one script, for a machine lent for minutes with nothing to download there.
 #
-#   bench/gpu.sh pack          here: builds, and gathers in .gpu-bench/ (ignored by git) what that
+#   bench/gpu.sh pack          here: builds, and gathers in .gpu-bench/ (git-ignored) what that
 #                              machine lacks: Node, the production node_modules (the webgpu
 #                              package's Linux x64 binary only), the Vulkan loader's .deb, the
 #                              PyTorch reference and the corpus (from ../shared), the bundled driver
@@ -19,10 +19,6 @@ pack() {
   npm run build >&2
   rm -rf "$PACK"
   mkdir -p "$PACK/deb"
-  local exclude
-  exclude=$(git rev-parse --git-path info/exclude)
-  mkdir -p "$(dirname "$exclude")"
-  grep -qx "/$PACK/" "$exclude" 2>/dev/null || echo "/$PACK/" >>"$exclude"
   xz -T0 -6 -c "$(command -v node)" >"$PACK/node.xz"
   # The production dependencies as the lockfile pins them, without install scripts.
   local deps

@@ -113,8 +113,7 @@ export class WebGpuEngine implements Engine {
     if (src.length === 0) return;
     // Host data lands in queue order: what was recorded before must be submitted first.
     this.recorder.flush();
-    const data = src instanceof Float32Array ? src : Float32Array.from(src);
-    this.device.queue.writeBuffer(t.buf.gpu, t.offset * 4, data);
+    this.device.queue.writeBuffer(t.buf.gpu, t.offset * 4, plainFloats(src));
   }
 
   async read(src: Tensor, dst: Floats, srcOffset = 0, n = dst.length): Promise<void> {
@@ -297,7 +296,13 @@ export class WebGpuEngine implements Engine {
 
   stats(): GpuStats {
     const { memory, recorder, readback } = this;
-    return { buffers: memory.buffers + readback.made, bytes: memory.bytes, dispatches: recorder.dispatches, submits: recorder.submits, reads: readback.reads };
+    return {
+      buffers: memory.buffers + readback.made,
+      bytes: memory.bytes,
+      dispatches: recorder.dispatches,
+      submits: recorder.submits,
+      reads: readback.reads,
+    };
   }
 
   // ---- helpers
@@ -320,6 +325,13 @@ export class WebGpuEngine implements Engine {
   private check(): void {
     if (this.failure !== null) throw new CharnnError(`the GPU failed: ${this.failure}`);
   }
+}
+
+/** The values as float32 in an ordinary ArrayBuffer (what every WebGPU implementation takes: a
+ *  view of shared memory is copied out). */
+function plainFloats(src: ArrayLike<number>): Float32Array<ArrayBuffer> {
+  if (src instanceof Float32Array && src.buffer instanceof ArrayBuffer) return src as Float32Array<ArrayBuffer>;
+  return Float32Array.from(src);
 }
 
 /** Every tensor at least as long as its operation reads or writes: a kernel past a buffer's end
