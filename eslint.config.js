@@ -18,6 +18,7 @@ export default defineConfig(
   {
     ignores: [
       'dist/',
+      '.gpu-bench/',
       'node_modules/',
       'coverage/',
       'checkpoints/',

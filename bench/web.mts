@@ -66,12 +66,12 @@ await page.goto(server.url);
 await page.waitForFunction('window.charnnReady !== undefined');
 await page.evaluate('window.charnnReady');
 const version = chrome.browser.version();
-const env = (await page.evaluate('window.charnn.environment()')) as { engine: string; kernels: string };
+const env = await page.evaluate<{ engine: string; kernels: string }>('window.charnn.environment()');
 const results: { node: Record<string, number>; browser: Record<string, number> }[] = [];
 for (let r = 0; r < rounds; r++) {
   const browserFirst = r % 2 === 1;
   const run = async (which: 'node' | 'browser') =>
-    which === 'node' ? inNode() : ((await page.evaluate(`(${WORK})(${JSON.stringify({ lines, evalText })})`)) as Record<string, number>);
+    which === 'node' ? inNode() : page.evaluate<Record<string, number>>(`(${WORK})(${JSON.stringify({ lines, evalText })})`);
   const first = await run(browserFirst ? 'browser' : 'node');
   const second = await run(browserFirst ? 'node' : 'browser');
   results.push(browserFirst ? { browser: first, node: second } : { node: first, browser: second });

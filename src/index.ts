@@ -44,6 +44,7 @@ export { saveCheckpoint, loadCheckpoint, decodeCheckpoint } from './io/checkpoin
 export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
 export { lossSvg, type PlotRun, type PlotX, type SvgOptions } from './plot/svg.js';
 export { setEngine, getEngine } from './engine/default-engine.js';
+export { useWebGpu, type GpuInfo } from './engine/webgpu/use-webgpu.js';
 export type { EngineName, Engine } from './engine/engine.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */

@@ -19,13 +19,15 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Chromium> {
+/** With `webgpu`, pages get WebGPU on SwiftShader (a Vulkan driver on the CPU, which chromium
+ *  ships): correct, not fast. Otherwise the GPU is off. */
+export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Chromium> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
+      ...(options.webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] : ['--disable-gpu']),
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

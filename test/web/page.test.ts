@@ -32,7 +32,7 @@ const TRAIN_OPTIONS = { cell: 'lstm', hidden: 32, layers: 1, batch: 8, seq: 32, 
 /** Runs `source` (an async function of one argument, as text: the test's own transpiler must not
  *  touch code that runs in the page) in the page and returns its JSON-able result. */
 function inPage<T>(page: Page, source: string, arg: unknown = null): Promise<T> {
-  return page.evaluate(`(${source})(${JSON.stringify(arg)})`) as Promise<T>;
+  return page.evaluate<T>(`(${source})(${JSON.stringify(arg)})`);
 }
 
 async function cliJson(args: string[]): Promise<Record<string, unknown>[]> {

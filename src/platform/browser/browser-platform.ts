@@ -4,10 +4,11 @@
  * synchronously, and crypto.subtle only answers with a promise), the kernels compiled once when
  * the library loads (kernel-modules.ts), and module Web Workers for threads, only where the
  * page is cross-origin isolated (threads share memory through SharedArrayBuffer, which only
- * such a page has); one thread otherwise.
+ * such a page has); one thread otherwise. WebGPU is the page's navigator.gpu.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { CharnnError } from '../../errors.js';
 import type { Platform } from '../platform.js';
 import type { KernelModules } from './kernel-modules.js';
 import type { MemoryFiles } from './memory-files.js';
@@ -39,6 +40,15 @@ export function browserPlatform(env: BrowserEnv): Platform {
       return module;
     },
     setting: (name) => env.settings[name],
+    gpu() {
+      const gpu = web.navigator?.gpu;
+      if (gpu === undefined) {
+        return Promise.reject(
+          new CharnnError('this browser offers no WebGPU (navigator.gpu)', 'use a browser with WebGPU enabled, or the wasm engine'),
+        );
+      }
+      return Promise.resolve(gpu);
+    },
     startWorker(script, data) {
       if (!canShareMemory()) throw new Error('threads need a cross-origin isolated page (SharedArrayBuffer)');
       return platformWorker(startWebWorker({ role: script, data, kernels: env.kernels, settings: env.settings }));

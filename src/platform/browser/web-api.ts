@@ -51,7 +51,8 @@ export interface WebGlobals {
   readonly Blob?: new (parts: unknown[], options?: { type?: string }) => WebBlob;
   /** True in a page (or its workers) served cross-origin isolated: SharedArrayBuffer exists and threads can share memory. */
   readonly crossOriginIsolated?: boolean;
-  readonly navigator?: { readonly hardwareConcurrency?: number };
+  /** `gpu`: WebGPU, where the browser has it (types from @webgpu/types). */
+  readonly navigator?: { readonly hardwareConcurrency?: number; readonly gpu?: GPU };
   readonly WebAssembly: WebAssemblyApi;
   fetch(url: URL | string): Promise<WebResponse>;
   /** Settings a page sets before loading charnn (CHARNN_WASM=simd), as the environment does in Node. */

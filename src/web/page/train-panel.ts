@@ -73,7 +73,7 @@ export function mountTrainPanel(hooks: TrainPanelHooks): void {
       };
       const corpus: charnn.PageCorpus = file ?? text.value;
       const name = file ? file.name.replace(/\.[^.]*$/, '') || 'text' : 'text';
-      const chart = new LossChart($<SVGSVGElement & HTMLElement>('train-chart') as unknown as SVGSVGElement, steps);
+      const chart = new LossChart($<SVGSVGElement & HTMLElement>('train-chart'), steps);
       samples.textContent = '';
       running = new AbortController();
       start.disabled = true;
