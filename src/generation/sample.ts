@@ -25,6 +25,7 @@ import { copyStateOut, loadState, saveState, zeroHostState, type HostState } fro
 import { isCpuEngine, type CpuEngine } from '../engine/engine.js';
 import type { Floats } from '../engine/floats.js';
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
+import { exp } from '../numerics/fdlibm.js';
 import type { Rng } from '../util/rng.js';
 import { RepeatWindow } from './repeat-penalty.js';
 import { StopMatcher, stopSequences } from './stop.js';
@@ -252,7 +253,7 @@ export function drawSymbol(
   const temperature = options.temperature;
   let sum = 0;
   for (let v = 0; v < V; v++) {
-    probs[v] = v === UNK_ID ? 0 : Math.exp((logits[v] - max) / temperature);
+    probs[v] = v === UNK_ID ? 0 : exp((logits[v] - max) / temperature);
     sum += probs[v];
   }
   const minP = options.minP ?? 0;

@@ -6,9 +6,10 @@
  *
  * The training loss (src/engine/js/softmax-cross-entropy.ts) shares rowMax and sumExp; sampling
  * (src/generation/sample.ts) draws from a softmax with a temperature and <UNK> left out, its own
- * computation.
+ * computation. exp and log are ./fdlibm.ts's, the same bits in Node and in every browser.
  */
 import type { Floats } from '../engine/floats.js';
+import { exp, log } from './fdlibm.js';
 
 /** The largest of x[o .. o+V). */
 export function rowMax(x: Floats, o: number, V: number): number {
@@ -20,19 +21,19 @@ export function rowMax(x: Floats, o: number, V: number): number {
 /** The sum of exp(x[o+v] - shift) over the row, in index order. */
 export function sumExp(x: Floats, o: number, V: number, shift: number): number {
   let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(x[o + v] - shift);
+  for (let v = 0; v < V; v++) sum += exp(x[o + v] - shift);
   return sum;
 }
 
 /** ln softmax(x[o .. o+V))[target]. */
 export function logProbAt(x: Floats, o: number, V: number, target: number): number {
   const max = rowMax(x, o, V);
-  return x[o + target] - max - Math.log(sumExp(x, o, V, max));
+  return x[o + target] - max - log(sumExp(x, o, V, max));
 }
 
 /** out[p .. p+V) = ln softmax(x[o .. o+V)), each entry exactly logProbAt's. */
 export function logSoftmaxRow(x: Floats, o: number, V: number, out: Float64Array, p: number): void {
   const max = rowMax(x, o, V);
-  const logSum = Math.log(sumExp(x, o, V, max));
+  const logSum = log(sumExp(x, o, V, max));
   for (let v = 0; v < V; v++) out[p + v] = x[o + v] - max - logSum;
 }

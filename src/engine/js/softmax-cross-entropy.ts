@@ -6,6 +6,7 @@
  *   if dLogits is given, writes scale * (softmax(logits) - onehot(target)) into it,
  *   the gradient of scale * loss.
  */
+import { exp, log } from '../../numerics/fdlibm.js';
 import { rowMax, sumExp } from '../../numerics/log-softmax.js';
 import type { Floats } from '../floats.js';
 
@@ -21,11 +22,11 @@ export function softmaxCrossEntropy(
   for (let r = 0; r < N; r++) {
     const o = r * V;
     const max = rowMax(logits, o, V);
-    const logSum = Math.log(sumExp(logits, o, V, max)) + max;
+    const logSum = log(sumExp(logits, o, V, max)) + max;
     const target = targets[r];
     loss += logSum - logits[o + target];
     if (dLogits) {
-      for (let v = 0; v < V; v++) dLogits[o + v] = scale * Math.exp(logits[o + v] - logSum);
+      for (let v = 0; v < V; v++) dLogits[o + v] = scale * exp(logits[o + v] - logSum);
       dLogits[o + target] -= scale;
     }
   }

@@ -9,6 +9,7 @@
  * imported, and the playground's UI mounts over it.
  */
 import * as charnn from '../../browser.js';
+import { exp } from '../../numerics/fdlibm.js';
 
 export interface ModelInfo {
   id: string;
@@ -73,11 +74,11 @@ export class InPageBackend {
       text,
       bits,
       bpc: bits / scored.tokens,
-      ppl: Math.exp(-scored.logprobLn / scored.tokens),
+      ppl: exp(-scored.logprobLn / scored.tokens),
       symbols: positions.map((p) => ({
         symbol: p.symbol,
         bits: -p.logprobLn / Math.LN2,
-        top: p.top.map((t) => ({ symbol: t.symbol, prob: Math.exp(t.logprobLn) })),
+        top: p.top.map((t) => ({ symbol: t.symbol, prob: exp(t.logprobLn) })),
       })),
     };
   }
