@@ -36,7 +36,7 @@ export type ScoreOptions = ValuesOf<typeof SCORE_OPTIONS>;
 
 /** The table's checks, and the alternatives at each position need one direction's distribution. */
 export function checkScoreOptions(o: Partial<ScoreOptions>, naming: Naming): void {
-  checkOptions('score', SCORE_OPTIONS, o);
+  checkOptions('score', SCORE_OPTIONS, o, naming);
   if (o.top !== undefined && o.top !== null && o.direction === 'both') {
     const name = (key: keyof typeof SCORE_OPTIONS) => nameOf(SCORE_OPTIONS, key, naming);
     throw new UsageError(

@@ -29,11 +29,14 @@ import { UpdateUndo } from './update-undo.js';
 export type { EvalReport, StepReport, TrainCallbacks, TrainResult, TrainStart } from './reports.js';
 import { carriedStateSize } from './threads/shards.js';
 import { checkTrainOptions } from './check-options.js';
+import { checkTrainArguments } from './train-arguments.js';
+import { expectPath } from '../util/arguments.js';
 import { createGradientSource } from './threads/gradients.js';
 import { resolveThreads } from './threads/count.js';
 
 /** The best checkpoint sits beside the latest: run.safetensors -> run.best.safetensors. */
 export function bestPathOf(out: string): string {
+  expectPath('bestPathOf', 'out', out);
   return out.endsWith('.safetensors') ? out.slice(0, -'.safetensors'.length) + '.best.safetensors' : out + '.best';
 }
 
@@ -52,6 +55,9 @@ export async function train(
   callbacks: TrainCallbacks = {},
   signal?: AbortSignal,
 ): Promise<TrainResult> {
+  checkTrainArguments(text, corpusName, overrides, callbacks, signal);
+  overrides ??= {};
+  callbacks ??= {};
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
   const { options, changed } = resuming
     ? resumedOptions(resuming.checkpoint.meta.training, overrides)
