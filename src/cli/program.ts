@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import type { EngineName } from '../engine/engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
+import { COLOR_CHOICES } from './colour.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -50,6 +51,11 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
         'wasm',
         'js',
       ]),
+    );
+    command.addOption(
+      new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never')
+        .choices(COLOR_CHOICES)
+        .default('auto'),
     );
     command
       .exitOverride()

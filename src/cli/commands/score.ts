@@ -3,7 +3,6 @@
  * in KenLM / SRILM's conventions: log10 P (or --base e / 2), per-token perplexity, <UNK>
  * count, then the text. Tokens are the characters plus the closing <EOS>.
  */
-import chalk from 'chalk';
 import type { Command } from 'commander';
 import { CharLM } from '../../model/charlm.js';
 import { checkDirection } from '../../model/config.js';
@@ -14,7 +13,7 @@ import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
 import { checkInputArgs, sentences } from '../input.js';
-import { writeOut, type CliIO } from '../io.js';
+import { coloursOf, writeOut, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile, modelFlag } from '../model-path.js';
 
@@ -44,11 +43,9 @@ export function registerScore(program: Command, io: CliIO): void {
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
     const scorer = new SentenceScorer(model, vocab);
-    // The heatmap is for a reader: colour only when stdout is a terminal that takes it.
-    const colour =
-      flags.heatmap && (io.stdout as { isTTY?: boolean }).isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb' && chalk.level > 0
-        ? chalk
-        : null;
+    // The heatmap is for a reader: colour as --color and the environment decide for stdout.
+    const stdoutColours = coloursOf(io, 'stdout');
+    const colour = flags.heatmap && stdoutColours.level > 0 ? stdoutColours : null;
     for await (const text of sentences(texts, io, 'score')) {
       const s = await scorer.score(text, flags.direction);
       if (flags.heatmap) {

@@ -5,14 +5,13 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CharnnError } from '../../errors.js';
-import { chalkStderr } from 'chalk';
 import ora from 'ora';
 import type { CodePointSource } from '../../data/source.js';
 import { sampleText } from '../../generation/sample.js';
 import { train, type EvalReport, type StepReport } from '../../train/loop.js';
 import type { TrainCliOptions, TrainOptions } from '../../train/train-options.js';
 import { Rng } from '../../util/rng.js';
-import type { CliIO } from '../io.js';
+import { coloursOf, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../eval-sample.js';
@@ -55,8 +54,7 @@ export async function runTraining(
   let resolved: TrainOptions | null = null; // the run's options, as train() resolved them
   // Reading the vocabulary and encoding a big corpus takes a moment before the first step.
   const spinner = io.fancy ? ora({ text: `Preparing ${name}...`, stream: io.stderr }).start() : null;
-  const bold = io.fancy ? chalkStderr.bold : (s: string) => s;
-  const dim = io.fancy ? chalkStderr.dim : (s: string) => s;
+  const { bold, dim } = coloursOf(io, 'stderr');
   const history = new LossHistory();
   const sampler = flags.evalSamples ? new EvalSampler() : null;
   try {
@@ -100,7 +98,7 @@ export async function runTraining(
       abort.signal,
     );
     (view as ProgressView | null)?.stop();
-    if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80));
+    if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80, coloursOf(io, 'stderr')));
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
     io.stderr.write(
       bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n',
