@@ -32,7 +32,7 @@ export function registerEval(program: Command, io: CliIO): void {
     checkInputArgs(files, io, 'eval', 'give one or more text files');
     const flags: EvalFlags = { ...(optionsFromFlags(EVAL_OPTIONS, parsed) as EvalOptions), ...cliOptionsFromFlags(EVAL_OPTIONS, parsed) };
     const inputs = wantsStdin(files, io) ? ['-'] : files;
-    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
+    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io);
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);

@@ -12,7 +12,7 @@ export function registerInspect(program: Command, io: CliIO): void {
     .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
     .option('--json', 'one JSON object')
     .action((flags: { model?: string; json?: boolean }) => {
-      const { path, checkpoint } = loadModelFile(flags.model, io.cwd);
+      const { path, checkpoint } = loadModelFile(flags.model, io);
       const { model, vocab, progress, training } = checkpoint.meta;
       const parameters = checkpoint.params.data.length;
       if (flags.json) {

@@ -30,7 +30,7 @@ export function registerSample(program: Command, io: CliIO): void {
       'cli',
       (key) => givenOnCommandLine(this, SAMPLE_OPTIONS, key),
     );
-    const { checkpoint } = loadModelFile(flags.model as string | undefined, io.cwd);
+    const { checkpoint } = loadModelFile(flags.model as string | undefined, io);
     const { meta, params } = checkpoint;
     checkDirection(options.direction, meta.model, 'cli');
     const model = new CharLM(meta.model, params);

@@ -38,7 +38,7 @@ export function registerScore(program: Command, io: CliIO): void {
       ...cliOptionsFromFlags(SCORE_OPTIONS, parsed),
     };
     checkScoreOptions(flags, 'cli');
-    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
+    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io);
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);

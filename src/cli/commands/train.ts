@@ -94,7 +94,7 @@ async function resumeTraining(
   if (given === undefined)
     throw new UsageError('--resume needs the checkpoint to continue: --resume PATH (or give -o PATH, or the corpus)');
   const checkpointPath = resolve(io.cwd, given);
-  const { checkpoint } = loadModelFile(checkpointPath, io.cwd);
+  const { checkpoint } = loadModelFile(checkpointPath, io);
   const recorded = checkpoint.meta.training.corpusPath;
   const corpusPath = corpusArg ?? (typeof recorded === 'string' ? recorded : undefined);
   if (corpusPath === undefined) {
