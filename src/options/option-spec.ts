@@ -22,6 +22,10 @@ interface SpecBase<T> {
   readonly libraryOnly?: boolean;
   /** Options (keys of the same table) that cannot be given with this one on the command line. */
   readonly conflicts?: readonly string[];
+  /** Recorded (in a checkpoint's training options) only when it is not its default: options added
+   *  after checkpoints were first written, so that the record of a run that does not use them
+   *  stays as it was. A record without one means its default. */
+  readonly recordedWhenSet?: boolean;
 }
 
 /** A number in a range. */
@@ -157,6 +161,18 @@ export function onOff<const E extends Extra<SwitchSpec> = Record<never, never>>(
   extra?: E,
 ): SwitchSpec & E {
   return { kind: 'switch', flag, help, default: value, ...(extra as E) };
+}
+
+/** The options as a checkpoint records them: every library option, but those `recordedWhenSet`
+ *  left at their default. */
+export function recordedOptions(table: OptionTable, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const spec = Object.hasOwn(table, key) ? table[key] : undefined;
+    if (spec?.recordedWhenSet && JSON.stringify(value) === JSON.stringify(spec.default)) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** The defaults of a table's library options. */

@@ -18,7 +18,8 @@ import { Rng } from '../util/rng.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
 import { createOptimizer } from './optimizer.js';
-import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './train-options.js';
+import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
+import { recordedOptions } from '../options/option-spec.js';
 import { prepareCorpus } from './prepare.js';
 import { learningRate } from './schedule.js';
 import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
@@ -209,7 +210,7 @@ async function trainLocked(
         const meta = (): CheckpointMeta => ({
           model: config,
           vocab: [...vocab.symbols],
-          training: { ...options, resume: null, corpus: corpusName, streams: B, steps_per_batch: T },
+          training: { ...recordedOptions(TRAIN_OPTIONS, options), resume: null, corpus: corpusName, streams: B, steps_per_batch: T },
           progress: { step, epoch: base.epoch, bestValNats, valNats, charsSeen: step * B * T },
         });
         // Best first, then the latest, so the newest file on disk is the run's latest state.

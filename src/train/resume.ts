@@ -18,7 +18,22 @@ import { flagName } from '../options/option-spec.js';
 import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 /** Options that may differ from the checkpoint's when resuming; every other one must match. */
-export const CHANGEABLE_ON_RESUME = ['steps', 'timeMs', 'epochs', 'lr', 'evalEvery', 'threads', 'out', 'resume', 'corpusPath'] as const;
+export const CHANGEABLE_ON_RESUME = [
+  'steps',
+  'timeMs',
+  'epochs',
+  'lr',
+  'evalEvery',
+  'threads',
+  'patience',
+  'out',
+  'resume',
+  'corpusPath',
+  'corpusPaths',
+  'logPath',
+] as const;
+/** Of those, where the run reads and writes, not how it trains: changed without a report. */
+const PLACES: readonly string[] = ['out', 'resume', 'corpusPath', 'corpusPaths', 'logPath'];
 
 /** The flag each option is given with, for messages. */
 export function flagOf(key: keyof TrainOptions): string {
@@ -120,12 +135,12 @@ export function resumedOptions(
     if (same(before, value)) continue;
     if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) {
       options[key] = value;
-      if (key !== 'resume' && key !== 'corpusPath' && key !== 'out') changed.push(`${flagOf(key)} ${show(value)} (was ${show(before)})`);
+      if (!PLACES.includes(key)) changed.push(`${flagOf(key)} ${show(value)} (was ${show(before)})`);
     } else conflicts.push(`${flagOf(key)} ${show(value)} (the checkpoint has ${show(before)})`);
   }
   if (conflicts.length > 0) {
     throw new UsageError(
-      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !['resume', 'corpusPath', 'out'].includes(k))
+      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !PLACES.includes(k))
         .map((k) => flagOf(k))
         .join(', ')} may change`,
     );

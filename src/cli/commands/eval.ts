@@ -16,6 +16,7 @@ import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
+import { activityLine, type Activity } from '../activity.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile, modelFlag } from '../model-path.js';
 
@@ -36,17 +37,30 @@ export function registerEval(program: Command, io: CliIO): void {
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+    const directions = flags.direction === 'both' ? 2 : 1;
     for (const file of inputs) {
-      const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads ?? undefined });
-      if (file === '-' && !evaluator.needsWholeText) {
-        // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
-        for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
-      } else {
-        // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-        await evaluator.add(encodeSource(await corpusSource(file, io), vocab));
+      const name = file === '-' ? 'stdin' : file;
+      let scored = 0;
+      let activity: Activity | null = null;
+      const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, {
+        threads: flags.threads ?? undefined,
+        onProgress: (tokens) => activity?.update((scored += tokens)),
+      });
+      try {
+        if (file === '-' && !evaluator.needsWholeText) {
+          // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
+          activity = activityLine(io.stderr, io.fancy, `eval ${name}`, 'tokens', null);
+          for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
+        } else {
+          // Bytes to compact ids in two passes (count, encode): no string of the whole file.
+          const corpus = encodeSource(await corpusSource(file, io), vocab);
+          activity = activityLine(io.stderr, io.fancy, `eval ${name}`, 'tokens', (corpus.ids.length - 1) * directions);
+          await evaluator.add(corpus);
+        }
+      } finally {
+        activity?.done();
       }
       const result = await evaluator.result();
-      const name = file === '-' ? 'stdin' : file;
       if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
       io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
     }

@@ -14,6 +14,7 @@ import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
 import { checkInputArgs, sentences } from '../input.js';
 import { coloursOf, writeOut, type CliIO } from '../io.js';
+import { activityLine } from '../activity.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile, modelFlag } from '../model-path.js';
 
@@ -46,19 +47,31 @@ export function registerScore(program: Command, io: CliIO): void {
     // The heatmap is for a reader: colour as --color and the environment decide for stdout.
     const stdoutColours = coloursOf(io, 'stdout');
     const colour = flags.heatmap && stdoutColours.level > 0 ? stdoutColours : null;
-    for await (const text of sentences(texts, io, 'score')) {
+    // Many lines into a file or a pipe: a sign of life on the terminal (on one, the output is that already).
+    const activity = activityLine(io.stderr, io.fancy && !(io.stdout as { isTTY?: boolean }).isTTY, 'score', 'lines', null);
+    let lines = 0;
+    try {
+      for await (const text of sentences(texts, io, 'score')) {
+        await scoreOne(text);
+        activity.update(++lines);
+      }
+    } finally {
+      activity.done();
+    }
+    if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
+
+    async function scoreOne(text: string): Promise<void> {
       const s = await scorer.score(text, flags.direction);
       if (flags.heatmap) {
         const bits = Array.from(s.perToken, (lp) => -lp / Math.LN2);
         const total = -s.logprobLn / Math.LN2;
         const summary = `${total.toFixed(1)} bits, ${(total / s.tokens).toFixed(3)} bpc`;
         await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
-        continue;
+        return;
       }
       const top = flags.top !== null ? await alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
       await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
     }
-    if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');
   });
 }
 

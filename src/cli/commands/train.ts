@@ -44,6 +44,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       resume: null,
       corpusPath: corpusArg === '-' ? null : resolve(io.cwd, corpusArg ?? DEFAULT_CORPUS),
       timeMs: given.timeMs ?? (quickStart ? QUICK_START_MS : null),
+      logPath: cli.log !== null ? resolve(io.cwd, cli.log) : null,
       out: given.out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
     };
     if (quickStart)
@@ -106,6 +107,10 @@ async function resumeTraining(
   const name =
     typeof checkpoint.meta.training.corpus === 'string' ? checkpoint.meta.training.corpus : basename(corpusPath, extname(corpusPath));
   const overrides: Partial<TrainOptions> = { resume: checkpointPath, out: out ? resolve(io.cwd, out) : checkpointPath };
+  // The run's --log goes on unless another is given, as its other settings do.
+  const recordedLog = checkpoint.meta.training.logPath;
+  if (cli.log === null && typeof recordedLog === 'string') cli.log = recordedLog;
+  if (cli.log !== null) overrides.logPath = resolve(io.cwd, cli.log);
   if (corpusPath !== '-') overrides.corpusPath = resolve(io.cwd, corpusPath);
   const values = optionsFromFlags(TRAIN_OPTIONS, flags) as Record<string, unknown>;
   for (const key of Object.keys(values) as (keyof TrainOptions)[]) {
