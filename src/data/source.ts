@@ -32,8 +32,12 @@ export type CodePointSink = (cps: Int32Array, n: number) => void;
 export interface CodePointSource {
   /** Used in error messages: a path, 'stdin', 'text'. */
   readonly name: string;
-  /** One pass over the whole text (line ends folded to LF). Throws a CharnnError for bad input. */
-  forEachChunk(sink: CodePointSink): void;
+  /**
+   * One pass over the whole text (line ends folded to LF). Throws a CharnnError for bad input.
+   * A source of several parts (several files: joinSources) calls `onPart(i)` as part i begins;
+   * a source of one part need not call it.
+   */
+  forEachChunk(sink: CodePointSink, onPart?: (index: number) => void): void;
 }
 
 /** True for a CodePointSource (a string is not one: a string is text). */

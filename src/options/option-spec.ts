@@ -59,9 +59,11 @@ export interface TextSpec<T extends string | null = string | null> extends SpecB
   readonly character?: boolean;
 }
 
-/** Repeatable text, each non-empty, with \n, \t and \\ as escapes on the command line. */
+/** Repeatable text, each non-empty, with \n, \t and \\ as escapes on the command line (paths: as given). */
 export interface TextListSpec extends SpecBase<readonly string[]> {
   readonly kind: 'texts';
+  /** Paths of files: taken as given, without escapes. */
+  readonly paths?: boolean;
 }
 
 /** On or off. */

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { checkOptions, nameOf, type Naming } from '../options/check-options.js';
-import { choice, defaultsOf, onOff, optionalInt, type ValuesOf } from '../options/option-spec.js';
+import { choice, defaultsOf, onOff, optionalInt, texts, type ValuesOf } from '../options/option-spec.js';
 
 export const SCORE_DIRECTIONS = ['forward', 'backward', 'both'] as const;
 export const RESET_MODES = ['line', 'none'] as const;
@@ -29,6 +29,10 @@ export const SCORE_OPTIONS = {
   }),
   top: optionalInt('--top <n>', 'add the n most likely symbols at each position, with their probabilities (implies --detail)', 1, 100_000, {
     openAbove: true,
+  }),
+  file: texts('--file <path>', 'score the lines of this file (a folder: its text files), one sentence each; repeatable', {
+    cliOnly: true,
+    paths: true,
   }),
 } as const;
 

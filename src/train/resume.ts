@@ -15,6 +15,7 @@ import { CharnnError, UsageError } from '../errors.js';
 import type { LoadedTrainState, TrainState } from '../io/checkpoint.js';
 import type { Optimizer } from './optimizer.js';
 import { flagName } from '../options/option-spec.js';
+import { readEarlyStop, type EarlyStopState } from './early-stop.js';
 import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 /** Options that may differ from the checkpoint's when resuming; every other one must match. */
@@ -51,6 +52,8 @@ export interface ResumePoint {
   stepsPerBatch: number;
   /** The learning-rate factor left by skipped non-finite steps (1 normally). */
   lrScale: number;
+  /** Early stopping's count (early-stop.ts), when patience is on. */
+  earlyStopping: EarlyStopState | null;
 }
 
 export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainState {
@@ -64,6 +67,9 @@ export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainSta
       streams: point.streams,
       steps_per_batch: point.stepsPerBatch,
       lr_scale: point.lrScale,
+      ...(point.earlyStopping
+        ? { early_stopping: { since_best: point.earlyStopping.sinceBest, best_step: point.earlyStopping.bestStep } }
+        : {}),
     },
     tensors: [
       ...point.moments.map((m, i) => ({ name: `optimizer.${i}`, shape: [m.length], data: m })),
@@ -111,6 +117,7 @@ export function readResumePoint(
     streams: count('streams', j.streams),
     stepsPerBatch: count('steps_per_batch', j.steps_per_batch),
     lrScale: scale(j.lr_scale),
+    earlyStopping: readEarlyStop(path, j.early_stopping),
   };
 }
 

@@ -14,7 +14,7 @@ import { CorpusEvaluator, type EvalResult } from '../../scoring/evaluate.js';
 import { EVAL_OPTIONS, type EvalOptions } from '../../scoring/score-options.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
-import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
+import { checkInputArgs, corpusFrom, stdinPieces, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
 import { activityLine, type Activity } from '../activity.js';
 import { jsonLine } from '../json.js';
@@ -26,7 +26,10 @@ export function registerEval(program: Command, io: CliIO): void {
   const command = program
     .command('eval')
     .description('perplexity and bits per character of text files (or stdin with -)')
-    .argument('[files...]', 'text files, one sentence per line; - (or nothing, with piped input) reads stdin')
+    .argument(
+      '[files...]',
+      'text files, one sentence per line, one result each (a folder: its text files, as one text); - (or nothing, with piped input) reads stdin',
+    )
     .addOption(modelFlag());
   addFlags(command, EVAL_OPTIONS).action(async (files: string[], parsed: Record<string, unknown>) => {
     // Argument mistakes first: they need no model to report.
@@ -41,6 +44,7 @@ export function registerEval(program: Command, io: CliIO): void {
     for (const file of inputs) {
       const name = file === '-' ? 'stdin' : file;
       let scored = 0;
+      let files: number | null = null; // a folder's text files
       let activity: Activity | null = null;
       const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, {
         threads: flags.threads ?? undefined,
@@ -53,7 +57,10 @@ export function registerEval(program: Command, io: CliIO): void {
           for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
         } else {
           // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-          const corpus = encodeSource(await corpusSource(file, io), vocab);
+          const input = await corpusFrom([file], io); // a folder: its text files, as one text
+          for (const s of input.skipped) io.stderr.write(`note: skipped ${s.path}: ${s.why}\n`);
+          if (input.several) files = input.files;
+          const corpus = encodeSource(input.source, vocab);
           activity = activityLine(io.stderr, io.fancy, `eval ${name}`, 'tokens', (corpus.ids.length - 1) * directions);
           await evaluator.add(corpus);
         }
@@ -62,7 +69,9 @@ export function registerEval(program: Command, io: CliIO): void {
       }
       const result = await evaluator.result();
       if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
-      io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
+      io.stdout.write(
+        flags.json ? jsonLine(toJson(file, result, flags, files)) + '\n' : toText(file, result, flags, inputs.length > 1, files),
+      );
     }
   });
 }
@@ -79,10 +88,11 @@ function figures(r: EvalResult) {
   };
 }
 
-function toJson(file: string, r: EvalResult, flags: EvalFlags): Record<string, unknown> {
+function toJson(file: string, r: EvalResult, flags: EvalFlags, files: number | null): Record<string, unknown> {
   const f = figures(r);
   return {
     file: file === '-' ? 'stdin' : file,
+    ...(files !== null ? { files } : {}),
     tokens: r.tokens,
     chars: r.chars,
     lines: r.lines,
@@ -98,10 +108,11 @@ function toJson(file: string, r: EvalResult, flags: EvalFlags): Record<string, u
   };
 }
 
-function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean): string {
+function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean, files: number | null): string {
   const f = figures(r);
   const rows: [string, string][] = [];
   if (named) rows.push(['File', file === '-' ? 'stdin' : file]);
+  if (files !== null) rows.push(['Files', String(files)]);
   rows.push(
     ['Tokens', String(r.tokens)],
     ['Lines', String(r.lines)],

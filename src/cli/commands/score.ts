@@ -12,7 +12,8 @@ import { SentenceScorer, type SentenceScore } from '../../scoring/sentence-score
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
 import { heatmapLegend, heatmapLines } from '../heatmap.js';
-import { checkInputArgs, sentences } from '../input.js';
+import { checkInputArgs, fileLines, sentences } from '../input.js';
+import { UsageError } from '../../errors.js';
 import { coloursOf, writeOut, type CliIO } from '../io.js';
 import { activityLine } from '../activity.js';
 import { jsonLine } from '../json.js';
@@ -33,11 +34,13 @@ export function registerScore(program: Command, io: CliIO): void {
     .argument('[text...]', 'sentences to score; - (or nothing, with piped input) reads one per line from stdin')
     .addOption(modelFlag());
   addFlags(command, SCORE_OPTIONS).action(async (texts: string[], parsed: Record<string, unknown>) => {
-    checkInputArgs(texts, io, 'score');
     const flags: ScoreFlags = {
       ...(optionsFromFlags(SCORE_OPTIONS, parsed) as ScoreOptions),
       ...cliOptionsFromFlags(SCORE_OPTIONS, parsed),
     };
+    if (flags.file.length > 0 && texts.length > 0)
+      throw new UsageError('score: give sentences as arguments, or - for stdin, or --file, not both', 'charnn score --help');
+    if (flags.file.length === 0) checkInputArgs(texts, io, 'score');
     checkScoreOptions(flags, 'cli');
     const { checkpoint } = loadModelFile(parsed.model as string | undefined, io);
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
@@ -51,7 +54,7 @@ export function registerScore(program: Command, io: CliIO): void {
     const activity = activityLine(io.stderr, io.fancy && !(io.stdout as { isTTY?: boolean }).isTTY, 'score', 'lines', null);
     let lines = 0;
     try {
-      for await (const text of sentences(texts, io, 'score')) {
+      for await (const text of flags.file.length > 0 ? fileLines(flags.file, io) : sentences(texts, io, 'score')) {
         await scoreOne(text);
         activity.update(++lines);
       }
