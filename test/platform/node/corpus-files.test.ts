@@ -95,10 +95,10 @@ describe('walking a folder', () => {
       encoding: 'utf8',
       ...unprivileged,
     });
-    expect(r.stderr).toContain('note: skipped a.txt: cannot be read: permission denied\n');
+    expect(String(r.stderr)).toContain('note: skipped a.txt: cannot be read: permission denied\n');
     expect(r.status).toBe(0);
     expect(
-      r.stdout
+      String(r.stdout)
         .trim()
         .split('\n')
         .map((l) => l.split('\t')[3]),
