@@ -23,6 +23,7 @@ import { randomSeed, Rng } from './util/rng.js';
 import { checkOptionNames, checkOptions } from './options/check-options.js';
 import { describe, expectInteger, expectOptions, expectSignal, expectString } from './util/arguments.js';
 import { UsageError } from './errors.js';
+import { checkCopies as checkCopiesOf, COPY_SPAN, type CopyReport } from './copycheck/copy-check.js';
 import { EVAL_OPTIONS, SCORE_OPTIONS, checkScoreOptions, type EvalOptions } from './scoring/score-options.js';
 
 export { train, bestPathOf } from './train/loop.js';
@@ -40,6 +41,7 @@ export type { EvalResult, ResetMode } from './scoring/evaluate.js';
 export type { BeamResult } from './generation/beam.js';
 export type { StopReason } from './generation/sample.js';
 export type { FillOptions, FillResult, FillCandidate } from './generation/fill.js';
+export type { CopyReport } from './copycheck/copy-check.js';
 export { saveCheckpoint, loadCheckpoint, decodeCheckpoint } from './io/checkpoint.js';
 // Charts of `train --log` files, as `charnn plot` draws them: parseRunLog(text, name) -> points, lossSvg(runs, options) -> SVG text.
 export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
@@ -171,4 +173,32 @@ export function alternatives(loaded: LoadedModel, text: string, k = 5, direction
       top: topSymbols(d, i, k).map((t) => ({ symbol: loaded.vocab.symbolOf(t.id), logprobLn: t.logprobLn })),
     })),
   );
+}
+
+/**
+ * "Is it just copying?": for a generated text (one report) or several (an array), the longest
+ * stretch found verbatim in a corpus, and the share of its characters inside stretches of at
+ * least minSpan (20) characters found there. The corpus is a string (always the text itself) or
+ * a source such as fileSource(paths); it is read once, in chunks, however big.
+ */
+export function checkCopies(text: string, corpus: string | CodePointSource, options?: { minSpan?: number }): CopyReport;
+export function checkCopies(texts: readonly string[], corpus: string | CodePointSource, options?: { minSpan?: number }): CopyReport[];
+export function checkCopies(
+  texts: string | readonly string[],
+  corpus: string | CodePointSource,
+  options: { minSpan?: number } = {},
+): CopyReport | CopyReport[] {
+  if (typeof texts !== 'string' && !(Array.isArray(texts) && texts.every((t) => typeof t === 'string')))
+    throw new UsageError(`checkCopies: texts must be a string or an array of strings, got ${describe(texts)}`);
+  if (typeof corpus !== 'string' && !isCodePointSource(corpus))
+    throw new UsageError(
+      `checkCopies: corpus must be a string (the text itself) or a source such as fileSource(path), got ${describe(corpus)}`,
+    );
+  expectOptions('checkCopies', 'options', options);
+  options ??= {};
+  checkOptionNames('checkCopies', {}, options, ['minSpan']);
+  expectInteger('checkCopies', 'options.minSpan', options.minSpan ?? COPY_SPAN, 1);
+  const source = typeof corpus === 'string' ? stringSource(corpus, 'corpus') : corpus;
+  const reports = checkCopiesOf(typeof texts === 'string' ? [texts] : texts, source, options.minSpan ?? COPY_SPAN);
+  return typeof texts === 'string' ? reports[0] : reports;
 }

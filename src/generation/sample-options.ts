@@ -55,6 +55,11 @@ export const SAMPLE_OPTIONS = {
   ),
   num: int('--num <n>', 'number of samples', 1, 1, 1_000_000, { cliOnly: true }),
   json: onOff('--json', 'one JSON object per sample', false, { cliOnly: true }),
+  corpus: texts(
+    '--corpus <path>',
+    'copy check: report for each sample its longest span found verbatim in these files or folders, and its share of copied characters (spans of 20+); repeatable',
+    { cliOnly: true, paths: true },
+  ),
   direction: choice('--direction <dir>', 'bilstm only: which language model to use', 'forward', ['forward', 'backward']),
 } as const;
 

@@ -58,6 +58,11 @@ const BAD_CALLS: Record<string, (() => unknown)[]> = {
   getEngine: [], // no arguments
   CharLM: [() => new charnn.CharLM({ cell: 'lstm' } as never, {} as never)],
   Vocab: [() => charnn.Vocab.fromSymbols('abc' as never), () => charnn.Vocab.build([] as never, 1)],
+  checkCopies: [
+    () => charnn.checkCopies(5 as never, 'corpus'),
+    () => charnn.checkCopies('x', 5 as never),
+    () => charnn.checkCopies('x', 'y', { span: 3 } as never),
+  ],
   CharnnError: [], // any message
   UsageError: [],
 };
