@@ -33,7 +33,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'charnn-copy-bench-'));
 const big = join(tmp, 'big.txt');
 
 try {
-  const unit = readFileSync(values.corpus!);
+  const unit = readFileSync(values.corpus);
   const fd = openSync(big, 'w');
   for (let written = 0; written < Number(values.mb) * 2 ** 20; written += unit.length) writeSync(fd, unit);
   closeSync(fd);
