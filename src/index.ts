@@ -33,7 +33,7 @@ export { CharnnError, UsageError } from './errors.js';
 // Big corpora for train / evaluate without a JS string: UTF-8 bytes (and, in Node, a file read in chunks: fileSource).
 export { bytesSource, type CodePointSource } from './data/source.js';
 export { CharLM } from './model/charlm.js';
-export { loadModel, saveModel, importTorchModel, type LoadedModel } from './api/loaded-model.js';
+export { loadModel, saveModel, decodeModel, encodeModel, importTorchModel, type LoadedModel } from './api/loaded-model.js';
 export { Vocab } from './tokenizer/vocab.js';
 export type { ModelConfig, CellType, Direction } from './model/config.js';
 export type { SentenceScore, ScoreDirection } from './scoring/sentence-scorer.js';
@@ -47,6 +47,7 @@ export { saveCheckpoint, loadCheckpoint, decodeCheckpoint } from './io/checkpoin
 export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
 export { lossSvg, type PlotRun, type PlotX, type SvgOptions } from './plot/svg.js';
 export { setEngine, getEngine } from './engine/default-engine.js';
+export { useWebGpu, type GpuInfo } from './engine/webgpu/use-webgpu.js';
 export type { EngineName, Engine } from './engine/engine.js';
 
 /** Options of sample() and beam(), as `charnn sample`'s flags (src/generation/sample-options.ts);

@@ -3,12 +3,12 @@
  * loadModel(), train() and importTorchModel() give it, and the check every function taking one
  * makes, so that `score(undefined, ...)` is a UsageError naming the argument.
  */
-import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointMeta } from '../io/checkpoint.js';
 import { importStateDict, readVocabJson } from '../io/torch-import.js';
 import { CharLM } from '../model/charlm.js';
 import { CELLS, type CellType } from '../model/config.js';
 import { Vocab } from '../tokenizer/vocab.js';
-import { describe, expectChoice, expectPath } from '../util/arguments.js';
+import { describe, expectChoice, expectPath, expectString } from '../util/arguments.js';
 import { UsageError } from '../errors.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */
@@ -30,6 +30,21 @@ export function loadModel(path: string): LoadedModel {
   expectPath('loadModel', 'path', path);
   const { params, meta } = loadCheckpoint(path);
   return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** A model from a checkpoint's bytes (a download, a File's); `name` names it in errors. */
+export function decodeModel(bytes: Uint8Array, name = 'checkpoint'): LoadedModel {
+  if (!(bytes instanceof Uint8Array)) throw new UsageError(`decodeModel: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  expectString('decodeModel', 'name', name);
+  const { params, meta } = decodeCheckpoint(bytes, name);
+  return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** A model's checkpoint bytes (its weights read back from its engine), the model alone: what
+ *  saveModel writes, and what `charnn` loads. */
+export async function encodeModel(loaded: LoadedModel): Promise<Uint8Array> {
+  expectModel('encodeModel', loaded);
+  return encodeCheckpoint(await loaded.model.hostWeights(), loaded.meta);
 }
 
 /** Writes a model to a checkpoint file (its weights read back from its engine). */

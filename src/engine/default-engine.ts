@@ -8,7 +8,7 @@
  */
 import { expectChoice } from '../util/arguments.js';
 import { CharnnError } from '../errors.js';
-import type { Engine, EngineName } from './engine.js';
+import { ENGINE_NAMES, type Engine, type EngineName } from './engine.js';
 import { defaultKernels, kernelsLoadError } from './wasm/kernels.js';
 import { WasmEngine } from './wasm/wasm-engine.js';
 
@@ -51,7 +51,7 @@ export function wasmAvailable(): boolean {
 
 /** Makes `name` the engine of every model created from now on (in this thread). */
 export function setEngine(name: EngineName): void {
-  expectChoice('setEngine', 'name', name, ['wasm', 'js']);
+  expectChoice('setEngine', 'name', name, ENGINE_NAMES);
   chosen = engineNamed(name);
 }
 

@@ -90,13 +90,41 @@ export interface LoadOptions {
 
 export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta, trainState?: TrainState): void {
   expectPath('saveCheckpoint', 'path', path);
-  if (!(params instanceof ParamSet)) throw new UsageError(`saveCheckpoint: params must be a model's ParamSet, got ${describe(params)}`);
-  expectOptions('saveCheckpoint', 'meta', meta);
-  if (meta === undefined) throw new UsageError('saveCheckpoint: meta must be the checkpoint metadata, got undefined');
-  expectOptions('saveCheckpoint', 'trainState', trainState);
-  // Check everything before touching the disk: we never write a file we would refuse to load.
+  // Everything is checked before touching the disk: we never write a file we would refuse to load.
+  const bytes = encodeCheckpointOf('saveCheckpoint', params, meta, trainState, path);
+  try {
+    platform().writeFileAtomic(path, bytes);
+  } catch (e) {
+    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** A checkpoint's bytes (what saveCheckpoint writes; a page offers them as a download); `name`
+ *  names it in errors. */
+export function encodeCheckpoint(
+  params: ParamSet<Float32Array>,
+  meta: CheckpointMeta,
+  trainState?: TrainState,
+  name = 'checkpoint',
+): Uint8Array {
+  expectString('encodeCheckpoint', 'name', name);
+  return encodeCheckpointOf('encodeCheckpoint', params, meta, trainState, name);
+}
+
+/** encodeCheckpoint, its arguments' types checked in the name of `fn` (the function the caller called). */
+function encodeCheckpointOf(
+  fn: string,
+  params: ParamSet<Float32Array>,
+  meta: CheckpointMeta,
+  trainState: TrainState | undefined,
+  name: string,
+): Uint8Array {
+  if (!(params instanceof ParamSet)) throw new UsageError(`${fn}: params must be a model's ParamSet, got ${describe(params)}`);
+  expectOptions(fn, 'meta', meta);
+  if (meta === undefined) throw new UsageError(`${fn}: meta must be the checkpoint metadata, got undefined`);
+  expectOptions(fn, 'trainState', trainState);
   const fail = (what: string): never => {
-    throw new CharnnError(`cannot save checkpoint ${path}: ${what}`);
+    throw new CharnnError(`cannot save checkpoint ${name}: ${what}`);
   };
   checkModel(meta.model, fail);
   checkVocab(meta.vocab, meta.model.vocabSize, fail);
@@ -127,11 +155,7 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
       tensors.push({ name: TRAIN_STATE_PREFIX + t.name, shape: t.shape, data: t.data });
     }
   }
-  try {
-    platform().writeFileAtomic(path, seal(tensors, metadata, path));
-  } catch (e) {
-    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
-  }
+  return seal(tensors, metadata, name);
 }
 
 /** Encodes the file with its checksum: the checksum is taken over a draft without it (the

@@ -40,6 +40,9 @@ const BAD_CALLS: Record<string, (() => unknown)[]> = {
   bestPathOf: [() => charnn.bestPathOf(undefined as never)],
   loadModel: [() => charnn.loadModel(undefined as never), () => charnn.loadModel('')],
   saveModel: [() => charnn.saveModel('x.safetensors', {} as never), () => charnn.saveModel(5 as never, m)],
+  decodeModel: [() => charnn.decodeModel('bytes' as never), () => charnn.decodeModel(new Uint8Array(8), 3 as never)],
+  encodeModel: [() => charnn.encodeModel(undefined as never)],
+  useWebGpu: [], // no arguments
   sample: [() => charnn.sample(undefined as never), () => charnn.sample(m, 7 as never)],
   beam: [() => charnn.beam(null as never), () => charnn.beam(m, { beam: 'wide' } as never)],
   fill: [() => charnn.fill(m, 5 as never), () => charnn.fill({} as never, 'a_')],
