@@ -98,7 +98,10 @@ describe('through the CLI', () => {
   });
 
   it('every command takes --color', async () => {
-    for (const command of ['train', 'sample', 'score', 'eval', 'fill', 'inspect', 'import', 'plot']) {
+    const help = await cliIn(process.cwd(), ['--help']);
+    const commands = [...help.out.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['train', 'sample', 'score', 'eval', 'fill', 'inspect', 'import', 'plot']));
+    for (const command of commands) {
       const r = await cliIn(process.cwd(), [command, '--help']);
       expect(r.out, command).toMatch(/--color <when>/);
     }

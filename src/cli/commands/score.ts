@@ -30,7 +30,7 @@ type Alternatives = { symbol: string; logprobLn: number }[][];
 export function registerScore(program: Command, io: CliIO): void {
   const command = program
     .command('score')
-    .description('probability of each sentence (arguments, or lines of stdin with -)')
+    .description('probability of each sentence (arguments, lines of stdin with -, or lines of files with --file)')
     .argument('[text...]', 'sentences to score; - (or nothing, with piped input) reads one per line from stdin')
     .addOption(modelFlag());
   addFlags(command, SCORE_OPTIONS).action(async (texts: string[], parsed: Record<string, unknown>) => {

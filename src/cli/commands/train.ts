@@ -26,7 +26,7 @@ type Flags = Record<string, unknown> & { resume?: string | true };
 export function registerTrain(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   const command = program
     .command('train')
-    .description('learn a character language model from a text file (one sentence per line)')
+    .description('learn a character language model from text files and folders (one sentence per line)')
     .argument(
       '[corpus...]',
       `text files or folders (their text files) to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`,
