@@ -113,16 +113,16 @@ describe('sample() as an async iterator', () => {
   });
 
   it('bad options throw a UsageError at the call, before any iteration', () => {
-    expect(() => sample(m, { minP: 2 })).toThrow(/--min-p/);
-    expect(() => sample(m, { repeatPenalty: 0.5 })).toThrow(/--repeat-penalty/);
-    expect(() => sample(m, { lines: -1 })).toThrow(/--lines/);
-    expect(() => sample(m, { stop: '' })).toThrow(/--stop/);
+    expect(() => sample(m, { minP: 2 })).toThrow(/^sample option minP is 2/);
+    expect(() => sample(m, { repeatPenalty: 0.5 })).toThrow(/^sample option repeatPenalty is 0\.5/);
+    expect(() => sample(m, { lines: -1 })).toThrow(/^sample option lines is -1/);
+    expect(() => sample(m, { stop: '' })).toThrow(/^sample option stop is \[""\]/);
     expect(() => sample(m, { beam: 2, temperature: 0.5 })).toThrow(UsageError);
     // The rule is the CLI's (test/cli/sample-fill.test.ts), with the library's names for the options.
     expect(() => sample(m, { beam: 2, temperature: 0.5, repeatLast: 8 })).toThrow(
       /^beam follows the model's own distribution: it cannot be combined with temperature, repeatLast$/,
     );
-    expect(() => sample(m, { beam: 1000 })).toThrow(/--beam/);
+    expect(() => sample(m, { beam: 1000 })).toThrow(/^sample option beam is 1000/);
   });
 });
 

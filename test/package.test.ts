@@ -39,13 +39,14 @@ console.log(JSON.stringify({
   stoppedBy: result.stoppedBy, steps: result.steps, losses: steps.length,
   chars: [...generated].length, same: generated === again,
   logprob: (await score(model, ['the cat sat on the mat']))[0].logprobLn,
+  one: (await score(model, 'the cat sat on the mat')).logprobLn,
   evalTokens: (await evaluate(model, 'the cat sat on the mat\\n')).tokens,
   usage,
 }));
 `;
 
 const TYPED_CODE = `
-import { train, loadModel, sample, score, type TrainOptions, type SampleRequest, type LoadedModel } from 'charnn';
+import { train, loadModel, sample, score, checkCopies, type TrainOptions, type SampleRequest, type LoadedModel, type SentenceScore, type CopyReport } from 'charnn';
 
 const options: Partial<TrainOptions> = { cell: 'gru', hidden: 32, steps: 10 };
 const request: SampleRequest = { temperature: 0.8, topK: 5, prime: 'The ', signal: new AbortController().signal };
@@ -53,7 +54,10 @@ export async function use(path: string): Promise<number> {
   await train('abc\\n', 'x', options, { onEval: (r) => r.valNats });
   const m: LoadedModel = loadModel(path);
   for await (const ch of sample(m, request)) if (ch === '.') break;
-  return (await score(m, ['abc']))[0].logprobLn;
+  const one: SentenceScore = await score(m, 'abc'); // the overloads: a string gives one result,
+  const many: SentenceScore[] = await score(m, ['abc']); // an array an array
+  const copied: CopyReport = checkCopies('abc', 'abcd');
+  return one.logprobLn + many[0].logprobLn + copied.copiedShare;
 }
 `;
 
@@ -86,6 +90,7 @@ describe("import { ... } from 'charnn'", () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ stoppedBy: 'abort', steps: 12, losses: 12, chars: 40, same: true, evalTokens: 23, usage: 'UsageError' });
     expect(out.logprob).toBeLessThan(0);
+    expect(out.one).toBe(out.logprob); // score() of one string: one result
   }, 30_000);
 
   it('type-checks in a TypeScript project, and the types catch a mistake', () => {

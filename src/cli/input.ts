@@ -7,8 +7,10 @@ import { createReadStream, statSync } from 'node:fs';
 import { CorpusPieces, type EncodedCorpus } from '../data/corpus.js';
 import { utf8Lines } from '../data/lines.js';
 import { bytesSource, Utf8Stream, type CodePointSource } from '../data/source.js';
-import { fileSource, fsError } from '../platform/node/file-source.js';
-import { UsageError } from '../errors.js';
+import { fsError } from '../platform/node/file-source.js';
+import { fileSource, textFiles, type SkippedFile } from '../platform/node/corpus-files.js';
+import { joinSources, type JoinedSource } from '../data/joined-source.js';
+import { CharnnError, UsageError } from '../errors.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import type { CliIO } from './io.js';
 
@@ -33,6 +35,25 @@ export async function* sentences(args: string[], io: CliIO, what: string): Async
     return;
   }
   yield* args;
+}
+
+/**
+ * The lines of files and folders (their text files, walked as a corpus's: corpus-files.ts), one
+ * sentence each, a line at a time: `score --file`. Files skipped in folders are named on stderr.
+ */
+export async function* fileLines(paths: readonly string[], io: CliIO): AsyncGenerator<string> {
+  const { files, skipped } = textFiles(paths);
+  for (const s of skipped) io.stderr.write(`note: skipped ${s.path}: ${s.why}\n`);
+  for (const path of files) {
+    let stream: AsyncIterable<Uint8Array>;
+    try {
+      stream = createReadStream(path);
+      yield* utf8Lines(stream, path);
+    } catch (e) {
+      if (e instanceof CharnnError) throw e;
+      throw fsError(path, e);
+    }
+  }
 }
 
 /**
@@ -71,8 +92,43 @@ async function collectChunks(stream: AsyncIterable<string | Uint8Array>): Promis
  * as stdin is.
  */
 export async function corpusSource(file: string, io: CliIO): Promise<CodePointSource> {
-  if (file === '-') return bytesSource(await readStdinChunks(io), 'stdin');
-  return isStream(file) ? bytesSource(await readWholeStream(file), file) : fileSource(file);
+  return (await corpusFrom([file], io)).source;
+}
+
+/** A corpus read from the command line's paths: the source, and what it was read from. */
+export interface CorpusInput {
+  source: CodePointSource;
+  /** Files read (stdin and pipes count as one each). */
+  files: number;
+  /** Files left out of folders, with why. */
+  skipped: SkippedFile[];
+  /** True when it came from more than one file (or from a folder): the summary says what was read. */
+  several: boolean;
+}
+
+/**
+ * Files, folders (their text files, walked: corpus-files.ts) and '-' (stdin, at most once), as one
+ * source in which each file's lines are sentences and the end of a file ends a line. One file
+ * (or stdin) alone is the same source as before there could be several.
+ */
+export async function corpusFrom(args: readonly string[], io: CliIO): Promise<CorpusInput> {
+  if (args.filter((a) => a === '-').length > 1) throw new UsageError("'-' (stdin) can be given once");
+  const parts: CodePointSource[] = [];
+  const skipped: SkippedFile[] = [];
+  let folder = false;
+  for (const arg of args) {
+    if (arg === '-') parts.push(bytesSource(await readStdinChunks(io), 'stdin'));
+    else if (isStream(arg)) parts.push(bytesSource(await readWholeStream(arg), arg));
+    else {
+      const found = fileSource(arg);
+      if (found.files.length !== 1 || found.files[0] !== arg) folder = true;
+      skipped.push(...found.skipped);
+      parts.push(...('parts' in found ? (found as unknown as JoinedSource).parts : [found]));
+    }
+  }
+  const several = parts.length > 1 || folder;
+  const name = args.length === 1 ? (args[0] === '-' ? 'stdin' : args[0]) : `${args[0]} and ${args.length - 1} more`;
+  return { source: parts.length === 1 && !folder ? parts[0] : joinSources(parts, name), files: parts.length, skipped, several };
 }
 
 /** True for a path that exists and is not a regular file or a directory (fileSource reports

@@ -3,13 +3,19 @@
  * Data goes to stdout; progress, messages and errors to stderr.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { ChalkInstance } from 'chalk';
+import { chalkOf, colourLevel, isFancyTerminal, type ColorChoice } from './colour.js';
+
+export { isFancyTerminal } from './colour.js';
 
 export interface CliIO {
   stdout: Writable;
   stderr: Writable;
   stdin: Readable & { isTTY?: boolean };
-  /** Colour, spinners and progress bars only on a terminal and without NO_COLOR. */
+  /** Spinners, progress bars and the chart: on a coloured terminal (colour.ts, isFancyTerminal). */
   fancy: boolean;
+  /** --color, as the command line gives it (colorChoiceOf); auto when not set. */
+  color?: ColorChoice;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -25,15 +31,9 @@ export function processIO(): CliIO {
   };
 }
 
-/**
- * Whether progress can be drawn on this stream: a terminal with a width, colour not turned off.
- * A terminal of 0 columns (a pseudo-terminal whose size was never set: `script` run without a
- * terminal, some CI runners) counts as none: ora clears ceil(width / columns) = Infinity lines
- * there, in a loop that never ends (seen: 100 MB of escape codes a minute, and no way to stop it
- * but SIGKILL).
- */
-export function isFancyTerminal(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !env.NO_COLOR && env.TERM !== 'dumb';
+/** The chalk to colour `which` stream with: the one decision of colour.ts, for this run's --color. */
+export function coloursOf(io: CliIO, which: 'stdout' | 'stderr'): ChalkInstance {
+  return chalkOf(colourLevel(io.color ?? 'auto', io.env, io[which] as { isTTY?: boolean }));
 }
 
 /**

@@ -3,14 +3,15 @@
  * corrupt checkpoint), 2 usage error. Errors are one line on stderr plus an optional hint;
  * a stack trace only with CHARNN_DEBUG=1.
  */
-import chalk from 'chalk';
 import { CommanderError } from 'commander';
 import { CharnnError, UsageError } from '../errors.js';
-import { processIO, type CliIO } from './io.js';
+import { colorChoiceOf, isFancyTerminal, type ColorChoice } from './colour.js';
+import { coloursOf, processIO, type CliIO } from './io.js';
 import { createProgram } from './program.js';
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], given: CliIO): Promise<number> {
   let exitCode = 0;
+  const io = withColorChoice(given, colorChoiceOf(argv));
   try {
     const program = await createProgram(
       io,
@@ -31,8 +32,7 @@ function reportError(e: unknown, io: CliIO): number {
     // commander has already printed its message; help and --version are not failures.
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
   }
-  const red = io.fancy ? chalk.red : (s: string) => s;
-  const dim = io.fancy ? chalk.dim : (s: string) => s;
+  const { red, dim } = coloursOf(io, 'stderr');
   if (e instanceof CharnnError) {
     io.stderr.write(`${red('charnn:')} ${e.message}\n`);
     if (e.hint) io.stderr.write(dim(`hint: ${e.hint}`) + '\n');
@@ -43,6 +43,18 @@ function reportError(e: unknown, io: CliIO): number {
   if (io.env.CHARNN_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
   else io.stderr.write('hint: set CHARNN_DEBUG=1 for the details\n');
   return 1;
+}
+
+/** The streams with this run's --color: `never` draws no progress either, `always` draws it on
+ *  a terminal even where the environment turned colour off. */
+function withColorChoice(io: CliIO, color: ColorChoice): CliIO {
+  const fancy =
+    color === 'auto'
+      ? io.fancy
+      : color === 'never'
+        ? false
+        : io.fancy || isFancyTerminal(io.stderr as { isTTY?: boolean; columns?: number }, io.env, color);
+  return { ...io, color, fancy };
 }
 
 /** Entry point of the `charnn` binary. */

@@ -4,7 +4,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { Option } from 'commander';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import type { CliIO } from './io.js';
 import { CharnnError } from '../errors.js';
 import { CHECKPOINT_EXTENSION, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 
@@ -27,8 +28,13 @@ export function resolveModelPath(model: string | undefined, cwd: string): string
   return latest;
 }
 
-export function loadModelFile(model: string | undefined, cwd: string): { path: string; checkpoint: Checkpoint } {
-  const path = resolveModelPath(model, cwd);
+/**
+ * The checkpoint of -m, or the newest under checkpoints/; a checkpoint picked that way is named
+ * on stderr (one line), so that a second model trained later never changes an answer unnoticed.
+ */
+export function loadModelFile(model: string | undefined, io: Pick<CliIO, 'cwd' | 'stderr'>): { path: string; checkpoint: Checkpoint } {
+  const path = resolveModelPath(model, io.cwd);
+  if (!model) io.stderr.write(`model: ${relative(io.cwd, path)} (the newest in ${CHECKPOINT_DIR}/; -m MODEL to choose)\n`);
   return { path, checkpoint: loadCheckpoint(path) };
 }
 

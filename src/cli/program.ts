@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice } from './choose-engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
+import { COLOR_CHOICES } from './colour.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -51,6 +52,11 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
         '--engine <name>',
         'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package), js (plain TypeScript reference), auto (webgpu on a hardware GPU, else wasm)',
       ).choices(ENGINE_CHOICES),
+    );
+    command.addOption(
+      new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never')
+        .choices(COLOR_CHOICES)
+        .default('auto'),
     );
     command
       .exitOverride()

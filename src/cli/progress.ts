@@ -20,6 +20,56 @@ export function createProgressView(stderr: Writable, fancy: boolean, plannedStep
   return fancy ? barView(stderr, plannedSteps, timeMs) : plainView(stderr, plannedSteps, timeMs);
 }
 
+/** The bar's fields, in the order shown, and the widest value of each (the step's digits aside). */
+const FIELDS = {
+  step: 'step {step}',
+  loss: 'loss {loss}',
+  val: 'val {val}',
+  speed: '{speed} chars/s',
+  eta: 'ETA {eta_text}',
+} as const;
+type Field = keyof typeof FIELDS;
+const WIDEST: Record<Field, number> = {
+  step: 'step '.length,
+  loss: 'loss 0.869'.length,
+  val: 'val 0.882'.length,
+  speed: '123456 chars/s'.length,
+  eta: 'ETA 100h00m'.length,
+};
+/** What goes first when the terminal is too narrow for everything: the least useful. */
+const DROP_ORDER: (Field | 'bar')[] = ['step', 'bar', 'speed', 'val', 'eta', 'loss'];
+const BAR = 24;
+const NARROW_BAR = 10;
+
+/**
+ * The bar's format for a terminal `columns` wide: everything when it fits; else, in turn, a
+ * shorter bar, fields separated by a space instead of ' | ', and fields dropped, least useful
+ * first (the step, the bar itself (the percentage stays), chars/s, validation loss, the ETA), so
+ * that the line is never cut off at the terminal's edge mid-field. The last column is left free
+ * (a line that fills it wraps on some terminals).
+ */
+export function barLayout(columns: number, stepDigits: number): { format: string; barsize: number } {
+  const shown = new Set<Field | 'bar'>(['bar', ...(Object.keys(FIELDS) as Field[])]);
+  let sep = ' | ';
+  let bar = BAR;
+  const fields = () => (Object.keys(FIELDS) as Field[]).filter((f) => shown.has(f));
+  const width = () =>
+    (shown.has('bar') ? 1 + bar : 0) +
+    ' 100%'.length +
+    fields().reduce((n, f) => n + sep.length + WIDEST[f] + (f === 'step' ? stepDigits : 0), 0);
+  const room = columns - 1;
+  if (width() > room) bar = Math.max(NARROW_BAR, bar - (width() - room));
+  if (width() > room) sep = ' ';
+  for (const f of DROP_ORDER) {
+    if (width() <= room) break;
+    shown.delete(f);
+  }
+  const text = fields()
+    .map((f) => sep + FIELDS[f])
+    .join('');
+  return { format: `${shown.has('bar') ? ' {bar}' : ''} {percentage}%${text}`, barsize: bar };
+}
+
 function fraction(report: StepReport, plannedSteps: number, timeMs: number | null): number {
   const bySteps = Number.isFinite(plannedSteps) ? report.step / plannedSteps : 0;
   const byTime = timeMs !== null ? (report.elapsedS * 1000) / timeMs : 0;
@@ -31,12 +81,14 @@ function eta(report: StepReport, f: number): string {
 }
 
 function barView(stderr: Writable, plannedSteps: number, timeMs: number | null): ProgressView {
+  const columns = (stderr as { columns?: number }).columns ?? 80;
+  const layout = barLayout(columns, Number.isFinite(plannedSteps) ? String(plannedSteps).length : 7);
   // A MultiBar of one bar, for its log(): lines printed above the bar while it runs.
   const bars = new cliProgress.MultiBar(
     {
       stream: stderr,
-      format: ' {bar} {percentage}% | step {step} | loss {loss} | val {val} | {speed} chars/s | ETA {eta_text}',
-      barsize: 24,
+      format: layout.format,
+      barsize: layout.barsize,
       hideCursor: true,
       clearOnComplete: false,
       fps: 5,

@@ -2,7 +2,7 @@
  * What `charnn train` remembers of its losses to draw the closing chart on a terminal:
  * training loss at every step, validation loss at every evaluation (this session's only).
  */
-import { chalkStderr as chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { EvalReport, StepReport } from '../train/loop.js';
 import { renderChart } from './chart.js';
 
@@ -20,7 +20,7 @@ export class LossHistory {
 }
 
 /** The chart as one string (ends with a newline), or '' with nothing to draw. */
-export function lossChart(history: LossHistory, columns: number): string {
+export function lossChart(history: LossHistory, columns: number, chalk: ChalkInstance): string {
   const colours = [chalk.cyan, chalk.magentaBright];
   const lines = renderChart(
     [

@@ -33,6 +33,8 @@ export interface SourceCounts {
   chars: number;
   /** Lines: line ends, plus one for a last line without a line end. */
   lines: number;
+  /** Lines of each part of a source of several (joinSources), in order; null for a source of one. */
+  partLines: number[] | null;
 }
 
 /** The counting pass: code point frequencies, characters and lines of a source. */
@@ -42,18 +44,25 @@ export function countSource(source: CodePointSource): SourceCounts {
   const astral = new Map<number, number>();
   let total = 0;
   let last = LF;
-  source.forEachChunk((cps, n) => {
-    for (let k = 0; k < n; k++) {
-      const cp = cps[k];
-      if (cp < 0x10000) bmp[cp]++;
-      else astral.set(cp, (astral.get(cp) ?? 0) + 1);
-    }
-    total += n;
-    last = cps[n - 1];
-  });
+  // Lines before each part: every part but the last ends with a line end (joinSources).
+  const partStarts: number[] = [];
+  source.forEachChunk(
+    (cps, n) => {
+      for (let k = 0; k < n; k++) {
+        const cp = cps[k];
+        if (cp < 0x10000) bmp[cp]++;
+        else astral.set(cp, (astral.get(cp) ?? 0) + 1);
+      }
+      total += n;
+      last = cps[n - 1];
+    },
+    () => partStarts.push(bmp[LF]),
+  );
   const lineEnds = bmp[LF];
   // A last line without a line end still counts as a line.
-  return { bmp, astral, chars: total - lineEnds, lines: lineEnds + (last === LF ? 0 : 1) };
+  const lines = lineEnds + (last === LF ? 0 : 1);
+  const partLines = partStarts.length > 0 ? partStarts.map((start, i) => (partStarts[i + 1] ?? lines) - start) : null;
+  return { bmp, astral, chars: total - lineEnds, lines, partLines };
 }
 
 /** The counts as characters -> occurrences (line ends are not characters), for Vocab.build. */

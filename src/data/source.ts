@@ -19,7 +19,8 @@
  * dropped. Chunk boundaries may fall anywhere: inside a multi-byte sequence, a surrogate pair
  * or a '\r\n'.
  */
-import { CharnnError } from '../errors.js';
+import { CharnnError, UsageError } from '../errors.js';
+import { describe, expectString } from '../util/arguments.js';
 
 export const LF = 0x0a;
 export const CR = 0x0d;
@@ -31,8 +32,18 @@ export type CodePointSink = (cps: Int32Array, n: number) => void;
 export interface CodePointSource {
   /** Used in error messages: a path, 'stdin', 'text'. */
   readonly name: string;
-  /** One pass over the whole text (line ends folded to LF). Throws a CharnnError for bad input. */
-  forEachChunk(sink: CodePointSink): void;
+  /**
+   * One pass over the whole text (line ends folded to LF). Throws a CharnnError for bad input.
+   * A source of several parts (several files: joinSources) calls `onPart(i)` as part i begins;
+   * a source of one part need not call it.
+   */
+  forEachChunk(sink: CodePointSink, onPart?: (index: number) => void): void;
+}
+
+/** True for a CodePointSource (a string is not one: a string is text). */
+export function isCodePointSource(x: unknown): x is CodePointSource {
+  const s = x as Partial<CodePointSource> | null;
+  return typeof s === 'object' && s !== null && typeof s.name === 'string' && typeof s.forEachChunk === 'function';
 }
 
 /** UTF-16 units per chunk of a string source. */
@@ -250,6 +261,9 @@ export function decodePass(name: string, chunks: (each: (bytes: Uint8Array) => v
 
 /** UTF-8 bytes in memory (one buffer, or the chunks stdin arrived in) as a source. */
 export function bytesSource(bytes: Uint8Array | readonly Uint8Array[], name: string, chunkBytes = BYTE_CHUNK): CodePointSource {
+  if (!(bytes instanceof Uint8Array) && !(Array.isArray(bytes) && bytes.every((b) => b instanceof Uint8Array)))
+    throw new UsageError(`bytesSource: bytes must be a Uint8Array or an array of them, got ${describe(bytes)}`);
+  expectString('bytesSource', 'name', name);
   checkChunk(chunkBytes);
   const list = bytes instanceof Uint8Array ? [bytes] : bytes;
   return {

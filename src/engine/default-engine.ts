@@ -6,8 +6,9 @@
  * worker threads' scripts). `--engine js|wasm` (setEngine) chooses one for the process (or the
  * worker thread). One instance per engine and thread: the wasm engine's arena is this thread's.
  */
+import { expectChoice } from '../util/arguments.js';
 import { CharnnError } from '../errors.js';
-import type { Engine, EngineName } from './engine.js';
+import { ENGINE_NAMES, type Engine, type EngineName } from './engine.js';
 import { defaultKernels, kernelsLoadError } from './wasm/kernels.js';
 import { WasmEngine } from './wasm/wasm-engine.js';
 
@@ -50,6 +51,7 @@ export function wasmAvailable(): boolean {
 
 /** Makes `name` the engine of every model created from now on (in this thread). */
 export function setEngine(name: EngineName): void {
+  expectChoice('setEngine', 'name', name, ENGINE_NAMES);
   chosen = engineNamed(name);
 }
 

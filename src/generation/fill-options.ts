@@ -20,7 +20,7 @@ export const FILL_DEFAULTS: FillOptions = defaultsOf(FILL_OPTIONS);
 
 /** The table's checks, and the placeholders must differ. */
 export function checkFillOptions(o: FillOptions, naming: Naming): void {
-  checkOptions('fill', FILL_OPTIONS, o);
+  checkOptions('fill', FILL_OPTIONS, o, naming);
   if (o.gap === o.wildcard) {
     const name = (key: keyof typeof FILL_OPTIONS) => nameOf(FILL_OPTIONS, key, naming);
     throw new UsageError(`${name('gap')} and ${name('wildcard')} must differ, both are ${JSON.stringify(o.gap)}`);

@@ -55,6 +55,11 @@ export const SAMPLE_OPTIONS = {
   ),
   num: int('--num <n>', 'number of samples', 1, 1, 1_000_000, { cliOnly: true }),
   json: onOff('--json', 'one JSON object per sample', false, { cliOnly: true }),
+  corpus: texts(
+    '--corpus <path>',
+    'copy check: report for each sample its longest span found verbatim in these files or folders, and its share of copied characters (spans of 20+); repeatable',
+    { cliOnly: true, paths: true },
+  ),
   direction: choice('--direction <dir>', 'bilstm only: which language model to use', 'forward', ['forward', 'backward']),
 } as const;
 
@@ -72,7 +77,7 @@ export type SampleAsk = Partial<Omit<SampleValues, 'stop'>> & { stop?: string | 
  * The options the generators run with, from what was asked (undefined = not given), after the
  * table's checks and the rule between options: a beam search takes none of the options that
  * shape the distribution. `given(key)` says whether an option was given (on the command line, a
- * default is not); messages name options as `naming` says. The model is not needed yet (so a
+ * default is not); messages name options as `naming` says, and the library's function as `command`. The model is not needed yet (so a
  * bad request is reported before a checkpoint is read): checkDirection once it is loaded.
  */
 export function sampleSettings(
@@ -80,12 +85,13 @@ export function sampleSettings(
   rng: (seed: number | null) => Rng,
   naming: Naming,
   given: (key: keyof SampleValues) => boolean = (key) => ask[key] !== undefined,
+  command = 'sample',
 ): GenerateOptions {
   const stop = ask.stop === undefined ? [] : typeof ask.stop === 'string' ? [ask.stop] : [...ask.stop];
   const values: SampleValues = { ...SAMPLE_DEFAULTS };
   for (const [key, value] of Object.entries(ask)) if (value !== undefined) (values as Record<string, unknown>)[key] = value;
   values.stop = stop;
-  checkOptions('sample', SAMPLE_OPTIONS, values);
+  checkOptions(command, SAMPLE_OPTIONS, values, naming);
   const name = (key: keyof typeof SAMPLE_OPTIONS) => nameOf(SAMPLE_OPTIONS, key, naming);
   const beam = values.beam ?? 0;
   if (beam > 0) {

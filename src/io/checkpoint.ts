@@ -19,9 +19,10 @@
  * valid checksum). Everything is synchronous: the CLI wants a fast cold start and has nothing
  * else to do meanwhile.
  */
-import { CharnnError } from '../errors.js';
+import { CharnnError, UsageError } from '../errors.js';
+import { describe, expectOptions, expectPath, expectString } from '../util/arguments.js';
 import { CELLS, isCellType, type ModelConfig } from '../model/config.js';
-import { hostParams, type ParamSet, paramSpecs, sizeOf } from '../model/param-set.js';
+import { hostParams, ParamSet, paramSpecs, sizeOf } from '../model/param-set.js';
 import { FileReadError, platform } from '../platform/platform.js';
 import { CHECKSUM_KEY, checksumOf } from './checksum.js';
 import {
@@ -88,8 +89,9 @@ export interface LoadOptions {
 // ---------------------------------------------------------------- save
 
 export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta, trainState?: TrainState): void {
+  expectPath('saveCheckpoint', 'path', path);
   // Everything is checked before touching the disk: we never write a file we would refuse to load.
-  const bytes = encodeCheckpoint(params, meta, trainState, path);
+  const bytes = encodeCheckpointOf('saveCheckpoint', params, meta, trainState, path);
   try {
     platform().writeFileAtomic(path, bytes);
   } catch (e) {
@@ -105,6 +107,22 @@ export function encodeCheckpoint(
   trainState?: TrainState,
   name = 'checkpoint',
 ): Uint8Array {
+  expectString('encodeCheckpoint', 'name', name);
+  return encodeCheckpointOf('encodeCheckpoint', params, meta, trainState, name);
+}
+
+/** encodeCheckpoint, its arguments' types checked in the name of `fn` (the function the caller called). */
+function encodeCheckpointOf(
+  fn: string,
+  params: ParamSet<Float32Array>,
+  meta: CheckpointMeta,
+  trainState: TrainState | undefined,
+  name: string,
+): Uint8Array {
+  if (!(params instanceof ParamSet)) throw new UsageError(`${fn}: params must be a model's ParamSet, got ${describe(params)}`);
+  expectOptions(fn, 'meta', meta);
+  if (meta === undefined) throw new UsageError(`${fn}: meta must be the checkpoint metadata, got undefined`);
+  expectOptions(fn, 'trainState', trainState);
   const fail = (what: string): never => {
     throw new CharnnError(`cannot save checkpoint ${name}: ${what}`);
   };
@@ -168,6 +186,8 @@ function encodeMeta(meta: CheckpointMeta): Map<string, string> {
 // ---------------------------------------------------------------- load
 
 export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpoint {
+  expectPath('loadCheckpoint', 'path', path);
+  expectOptions('loadCheckpoint', 'options', options);
   let bytes: Uint8Array;
   try {
     bytes = platform().readFile(path);
@@ -189,6 +209,10 @@ export function loadCheckpoint(path: string, options: LoadOptions = {}): Checkpo
 
 /** A checkpoint from its bytes (a file's, a download's); `source` names it in errors. */
 export function decodeCheckpoint(bytes: Uint8Array, source: string, options: LoadOptions = {}): Checkpoint {
+  if (!(bytes instanceof Uint8Array)) throw new UsageError(`decodeCheckpoint: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  expectString('decodeCheckpoint', 'source', source);
+  expectOptions('decodeCheckpoint', 'options', options);
+  options ??= {};
   const fail = (what: string, hint?: string): never => {
     throw new CharnnError(`${source}: ${what}`, hint);
   };

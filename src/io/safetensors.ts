@@ -183,7 +183,10 @@ function readEntry(name: string, value: unknown, dataStart: number, dataLength: 
     fail(`tensor ${name}: data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
   }
   const [b, e] = offsets as number[];
-  if (b > e || e > dataLength) fail(`tensor ${name}: data_offsets [${b},${e}] outside the ${dataLength}-byte data region`);
+  // Past the end of the data: most often a file cut short (a copy or download that stopped).
+  if (e > dataLength && b <= e)
+    fail(`truncated or damaged: tensor ${name}: data_offsets [${b},${e}] outside the ${dataLength}-byte data region`);
+  if (b > e) fail(`tensor ${name}: data_offsets [${b},${e}] outside the ${dataLength}-byte data region`);
   const count = (shape as number[]).reduce((a, x) => a * x, 1);
   const size = READABLE[dtype as ReadableDtype];
   if (!Number.isSafeInteger(count * size) || e - b !== count * size) {

@@ -3,12 +3,14 @@
  * per direction the named views its layers and decoder read. The model owns its vocabulary size
  * but not the vocabulary itself (the tokenizer does; the checkpoint stores both).
  */
+import { UsageError } from '../errors.js';
+import { describe } from '../util/arguments.js';
 import { defaultEngine } from '../engine/default-engine.js';
 import type { Engine, LayerWeightsOf, Tensor } from '../engine/engine.js';
 import type { Floats } from '../engine/floats.js';
 import type { Rng } from '../util/rng.js';
-import { baseCellOf, directionsOf, type Direction, type ModelConfig } from './config.js';
-import { engineParams, hostParams, ParamSet, paramSpecs, prefixOf } from './param-set.js';
+import { baseCellOf, directionsOf, isModelConfig, type Direction, type ModelConfig } from './config.js';
+import { engineParams, hostParams, ParamSet, paramSpecs, prefixOf, totalSize } from './param-set.js';
 
 /** The views one direction's layers and decoder read, in a ParamSet of weights or of gradients. */
 export interface DirectionViews<B> {
@@ -37,6 +39,12 @@ export class CharLM {
 
   /** A model on `engine` (default: the process's) with the given weights, copied into it. */
   constructor(config: ModelConfig, weights: ParamSet<Floats>, engine: Engine = defaultEngine()) {
+    if (!isModelConfig(config))
+      throw new UsageError(`CharLM: config must be a model config { cell, vocabSize, hidden, layers, dropout }, got ${describe(config)}`);
+    const size = totalSize(paramSpecs(config));
+    const data = (weights as Partial<ParamSet<Floats>> | null)?.data;
+    if (!(data instanceof Float32Array || data instanceof Float64Array) || data.length !== size)
+      throw new UsageError(`CharLM: weights must be the ${size} parameters of this config (a ParamSet), got ${describe(weights)}`);
     this.config = config;
     this.engine = engine;
     this.params = engineParams(engine, paramSpecs(config));

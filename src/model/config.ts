@@ -46,6 +46,23 @@ export function isCellType(x: unknown): x is CellType {
   return typeof x === 'string' && (CELLS as readonly string[]).includes(x);
 }
 
+/** True for a well-formed ModelConfig. */
+export function isModelConfig(x: unknown): x is ModelConfig {
+  const c = x as Partial<ModelConfig> | null;
+  const count = (n: unknown, min: number) => typeof n === 'number' && Number.isInteger(n) && n >= min;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    isCellType(c.cell) &&
+    count(c.vocabSize, 2) &&
+    count(c.hidden, 1) &&
+    count(c.layers, 1) &&
+    typeof c.dropout === 'number' &&
+    c.dropout >= 0 &&
+    c.dropout < 1
+  );
+}
+
 /**
  * Only a bilstm has a backward model (and so 'backward' and 'both'). The message names the
  * option as the caller does: `direction` in the library, `--direction` on the command line.

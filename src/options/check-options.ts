@@ -64,18 +64,94 @@ export function refusal(spec: OptionSpec, value: unknown): string | null {
   }
 }
 
+/** A value as a message shows it: strings quoted (so "0.8" is seen to be text), others as they print. */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
 /**
- * Usage errors for the library options of `values` that the table refuses: "train option hidden
- * is 0: expected an integer from 1 up (--hidden)". Options not in `values` are not checked.
+ * Usage errors for the options of `values` that the table refuses, named as `naming` says: in
+ * the library "train option hidden is 0: expected an integer from 1 up", on the command line
+ * "--hidden is 0: expected ...". Options not in `values` are not checked.
  */
-export function checkOptions(command: string, table: OptionTable, values: Readonly<Record<string, unknown>>): void {
+export function checkOptions(
+  command: string,
+  table: OptionTable,
+  values: Readonly<Record<string, unknown>>,
+  naming: Naming = 'library',
+): void {
   for (const [key, spec] of Object.entries(table)) {
     if (spec.cliOnly || !(key in values)) continue;
     const value = values[key];
     const why = refusal(spec, value);
     if (why === null) continue;
-    const shown = typeof value === 'string' && spec.kind === 'text' ? JSON.stringify(value) : String(value);
-    const flag = spec.libraryOnly || spec.kind === 'choice' ? '' : ` (${flagName(spec)})`;
-    throw new UsageError(`${command} option ${key} is ${shown}: expected ${why}${flag}`);
+    const who = naming === 'cli' && !spec.libraryOnly ? flagName(spec) : `${command} option ${key}`;
+    throw new UsageError(`${who} is ${shownValue(value)}: expected ${why}`);
   }
+}
+
+/**
+ * A usage error for every name in `values` that is not an option of `table` (nor one of
+ * `extra`, options the function takes besides the table's), naming the closest known one: a
+ * misspelt option (`hiden`, or `temp`, the flag's name of `temperature`) is an error, never
+ * silently ignored. Options of the command line alone (--json) are named as such.
+ */
+export function checkOptionNames(command: string, table: OptionTable, values: object, extra: readonly string[] = []): void {
+  const known = [...Object.keys(table).filter((k) => !table[k].cliOnly), ...extra];
+  for (const key of Object.keys(values)) {
+    if (known.includes(key)) continue;
+    const spec = Object.hasOwn(table, key) ? table[key] : undefined;
+    if (spec?.cliOnly) throw new UsageError(`${command} has no option ${key}: ${flagName(spec)} is the command line's alone`);
+    const near = closestName(key, table, known);
+    throw new UsageError(
+      `${command} has no option ${JSON.stringify(key)}` + (near ? `: did you mean ${near}?` : `; its options are ${known.join(', ')}`),
+    );
+  }
+}
+
+/**
+ * The known option closest to `name`, or null when none is close: by edit distance to the
+ * option's name and to its flag's (so `temp` finds temperature through --temp, `topk` topK),
+ * ignoring case; close means at most a third of the name's letters apart (at least one).
+ */
+export function closestName(name: string, table: OptionTable, known: readonly string[]): string | null {
+  const wanted = name.toLowerCase();
+  let best: { key: string; d: number } | null = null;
+  for (const key of known) {
+    const spec = Object.hasOwn(table, key) ? table[key] : undefined;
+    const forms = [
+      key,
+      spec
+        ? flagName(spec)
+            .replace(/^--(no-)?/, '')
+            .replace(/-/g, '')
+        : key,
+    ];
+    for (const form of forms) {
+      const d = editDistance(wanted, form.toLowerCase());
+      if (best === null || d < best.d) best = { key, d };
+    }
+  }
+  return best !== null && best.d <= Math.max(1, Math.floor(name.length / 3)) ? best.key : null;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) from a to b. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2] + 1);
+      d[i * cols + j] = v;
+    }
+  }
+  return d[rows * cols - 1];
 }

@@ -22,6 +22,10 @@ interface SpecBase<T> {
   readonly libraryOnly?: boolean;
   /** Options (keys of the same table) that cannot be given with this one on the command line. */
   readonly conflicts?: readonly string[];
+  /** Recorded (in a checkpoint's training options) only when it is not its default: options added
+   *  after checkpoints were first written, so that the record of a run that does not use them
+   *  stays as it was. A record without one means its default. */
+  readonly recordedWhenSet?: boolean;
 }
 
 /** A number in a range. */
@@ -55,9 +59,11 @@ export interface TextSpec<T extends string | null = string | null> extends SpecB
   readonly character?: boolean;
 }
 
-/** Repeatable text, each non-empty, with \n, \t and \\ as escapes on the command line. */
+/** Repeatable text, each non-empty, with \n, \t and \\ as escapes on the command line (paths: as given). */
 export interface TextListSpec extends SpecBase<readonly string[]> {
   readonly kind: 'texts';
+  /** Paths of files: taken as given, without escapes. */
+  readonly paths?: boolean;
 }
 
 /** On or off. */
@@ -157,6 +163,18 @@ export function onOff<const E extends Extra<SwitchSpec> = Record<never, never>>(
   extra?: E,
 ): SwitchSpec & E {
   return { kind: 'switch', flag, help, default: value, ...(extra as E) };
+}
+
+/** The options as a checkpoint records them: every library option, but those `recordedWhenSet`
+ *  left at their default. */
+export function recordedOptions(table: OptionTable, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const spec = Object.hasOwn(table, key) ? table[key] : undefined;
+    if (spec?.recordedWhenSet && JSON.stringify(value) === JSON.stringify(spec.default)) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** The defaults of a table's library options. */

@@ -9,6 +9,7 @@
  * steps, or a new run written to the same log), the lines from that step on are replaced by
  * the new session's, as TensorBoard does; a note says so.
  */
+import { expectString } from '../util/arguments.js';
 import { CharnnError } from '../errors.js';
 
 export interface RunPoint {
@@ -28,6 +29,8 @@ export interface RunLog {
 }
 
 export function parseRunLog(text: string, name: string): RunLog {
+  expectString('parseRunLog', 'text', text);
+  expectString('parseRunLog', 'name', name);
   const points: RunPoint[] = [];
   const notes: string[] = [];
   let last: { step: number; elapsed: number } | null = null;

@@ -11,6 +11,10 @@
 import type { RunPoint } from './run-log.js';
 import { niceDomain, niceTicks } from './ticks.js';
 import { escapeXml } from './xml.js';
+import { UsageError } from '../errors.js';
+import { checkOptionNames, checkOptions } from '../options/check-options.js';
+import { choice, optionalInt, optionalText } from '../options/option-spec.js';
+import { describe, expectOptions } from '../util/arguments.js';
 
 export interface PlotRun {
   label: string;
@@ -35,11 +39,33 @@ const TITLE_HEIGHT = 32;
 /** Rough width of a character of the 12 px font, to size the legend box. */
 const CHAR_PX = 6.8;
 
+/** The arguments checked: a UsageError naming the one that is wrong, never a TypeError inside. */
+function checkSvgArguments(runs: unknown, options: unknown): void {
+  if (
+    !Array.isArray(runs) ||
+    !runs.every((r) => typeof r === 'object' && r !== null && typeof r.label === 'string' && Array.isArray(r.points))
+  )
+    throw new UsageError(`lossSvg: runs must be an array of { label, points } (points from parseRunLog), got ${describe(runs)}`);
+  expectOptions('lossSvg', 'options', options);
+  if (options === undefined) throw new UsageError("lossSvg: options must be an object such as { x: 'both' }, got undefined");
+  checkOptionNames('lossSvg', SVG_OPTIONS, options);
+  // An option left undefined is one not given.
+  checkOptions('lossSvg', SVG_OPTIONS, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
+}
+
+/** lossSvg's options, as a table for their checks (`charnn plot`'s flags are its own). */
+const SVG_OPTIONS = {
+  x: choice('--x <axis>', 'steps, time or both', 'both', ['steps', 'time', 'both']),
+  width: optionalInt('--width <px>', 'document width', 100, 20_000),
+  title: optionalText('--title <text>', 'a title'),
+};
+
 /** Coordinates to a tenth of a pixel. */
 const fmt = (v: number) => (Math.round(v * 10) / 10).toString();
 
 /** The whole SVG document. */
 export function lossSvg(runs: readonly PlotRun[], options: SvgOptions): string {
+  checkSvgArguments(runs, options);
   const W = options.width ?? 900;
   const axes: ('steps' | 'time')[] = options.x === 'both' ? ['steps', 'time'] : [options.x];
   const titleH = options.title ? TITLE_HEIGHT : 0;

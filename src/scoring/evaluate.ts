@@ -36,6 +36,8 @@ export interface EvalOptions {
   /** Threads for --reset line (the result does not depend on it); default: every core. One
    *  stream (--reset none) is a chain of dependent steps and runs on one thread. */
   threads?: number;
+  /** Told of tokens scored as the work goes (per direction: 'both' scores each token twice), for a progress report. */
+  onProgress?: (tokens: number) => void;
 }
 
 /** Below this many tokens, starting worker threads costs more than it saves. */
@@ -125,7 +127,7 @@ class DirectionTotals {
     }
     if (this.wholeText) {
       if (!first) throw new CharnnError('internal error: the backward model with --reset none needs the whole text at once');
-      const t = await streamTotals(this.model, piece.ids, 'backward');
+      const t = await streamTotals(this.model, piece.ids, 'backward', this.options.onProgress);
       Object.assign(this.totals, t);
       return;
     }
@@ -164,6 +166,7 @@ class DirectionTotals {
       await scorer.logProbs(window.subarray(0, n), lps);
       await scorer.saveState(carried);
     });
+    this.options.onProgress?.(n - 1);
     const t = this.totals;
     // In reading order, as StreamScorer.logProbs sums one pass over the whole stream.
     for (let k = 0; k + 1 < n; k++) {
@@ -190,10 +193,15 @@ async function lineTotals(
   // Threads are CPU engines' (they share the weights' memory); a GPU engine scores on the GPU.
   const wanted = isCpuEngine(model.engine) ? (options.threads ?? platform().cores()) : 1;
   const threads = Math.min(wanted, 1 + Math.floor(corpus.ids.length / MIN_TOKENS_PER_EXTRA_THREAD));
+  const progress = options.onProgress;
   const threaded =
-    threads > 1 ? await scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum) : null;
+    threads > 1
+      ? await scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum, { progress })
+      : null;
   if (threaded === null)
-    await withLineScorer(model, direction, (scorer) => scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, null, sum));
+    await withLineScorer(model, direction, (scorer) =>
+      scorer.score(corpus.ids, corpus.lineStarts, corpus.lines, null, sum, progress ?? null),
+    );
 }
 
 /** Mean nats per token over a whole id stream with the state carried: the validation loss. */
@@ -214,15 +222,15 @@ const WINDOW = 1 << 16;
  * per-token values are summed here in reading order, so the totals are exactly those of one
  * logProbs pass over a reversed copy.
  */
-function streamTotals(model: CharLM, ids: IdArray, direction: Direction): Promise<LogProbTotals> {
+function streamTotals(model: CharLM, ids: IdArray, direction: Direction, progress?: (tokens: number) => void): Promise<LogProbTotals> {
   return withScorer(model, direction, (scorer) => {
     scorer.reset();
-    return direction === 'forward' ? scorer.logProbs(ids, null) : reversedTotals(scorer, ids);
+    return direction === 'forward' ? scorer.logProbs(ids, null) : reversedTotals(scorer, ids, progress);
   });
 }
 
 /** streamTotals for the backward model: ids read from the end, a window at a time. */
-async function reversedTotals(scorer: StreamScorer, ids: IdArray): Promise<LogProbTotals> {
+async function reversedTotals(scorer: StreamScorer, ids: IdArray, progress?: (tokens: number) => void): Promise<LogProbTotals> {
   const n = ids.length;
   let ln = 0;
   let unkCount = 0;
@@ -234,6 +242,7 @@ async function reversedTotals(scorer: StreamScorer, ids: IdArray): Promise<LogPr
     const m = Math.min(WINDOW + 1, n - s);
     for (let k = 0; k < m; k++) scratch[k] = ids[last - s - k];
     await scorer.logProbs(scratch.subarray(0, m), lps);
+    progress?.(m - 1);
     for (let k = 0; k + 1 < m; k++) {
       const lp = lps[k];
       ln += lp;

@@ -131,10 +131,11 @@ export class LineScorer {
     lines: number,
     out: Float64Array | null = null,
     sum: LogProbTotals = { ln: 0, unkCount: 0, unkLn: 0 },
+    progress: ((tokens: number) => void) | null = null,
   ): Promise<LogProbTotals> {
     for (let first = 0; first < lines; first += this.limits.window) {
       const count = Math.min(this.limits.window, lines - first);
-      sum.unkCount += await this.scoreWindow(ids, lineStarts, first, count);
+      sum.unkCount += await this.scoreWindow(ids, lineStarts, first, count, progress);
       // In file order, as one line at a time would add them.
       for (let i = 0; i < count; i++) {
         sum.ln += this.lineLn[i];
@@ -146,9 +147,15 @@ export class LineScorer {
   }
 
   /** Scores lines first .. first+count-1 into lineLn / lineUnkLn[0 .. count); returns the <UNK> targets. */
-  private scoreWindow(ids: IdArray, lineStarts: Int32Array, first: number, count: number): Promise<number> {
+  private scoreWindow(
+    ids: IdArray,
+    lineStarts: Int32Array,
+    first: number,
+    count: number,
+    progress: ((tokens: number) => void) | null,
+  ): Promise<number> {
     let next = 0;
-    return this.scoreGroups(ids, lineStarts, first, count, () => next++, null, null);
+    return this.scoreGroups(ids, lineStarts, first, count, () => next++, null, progress && ((_unk, tokens) => progress(tokens)));
   }
 
   /**
@@ -158,8 +165,8 @@ export class LineScorer {
    * runs faster (the other core busy with someone else's work, or shorter groups) takes more
    * groups rather than waiting. Every thread orders the window the same way, so a group number
    * means the same lines on every thread. With `out`, each scored line's totals are also copied
-   * to out.ln / out.unkLn at its window index, and then `groupDone` gets the group's <UNK>
-   * targets. Returns the <UNK> targets of the lines scored.
+   * to out.ln / out.unkLn at its window index; then `groupDone` gets the group's <UNK> targets
+   * and its tokens (for progress reports). Returns the <UNK> targets of the lines scored.
    */
   async scoreGroups(
     ids: IdArray,
@@ -168,7 +175,7 @@ export class LineScorer {
     count: number,
     nextGroup: () => number,
     out: { ln: Float64Array; unkLn: Float64Array } | null,
-    groupDone: ((unkCount: number) => void) | null,
+    groupDone: ((unkCount: number, tokens: number) => void) | null,
   ): Promise<number> {
     const { order, steps, lineLn, lineUnkLn } = this;
     const { streams } = this.limits;
@@ -185,7 +192,11 @@ export class LineScorer {
           out.unkLn[i] = lineUnkLn[i];
         }
       }
-      groupDone?.(groupUnk);
+      if (groupDone) {
+        let tokens = 0;
+        for (const i of group) tokens += steps[i];
+        groupDone(groupUnk, tokens);
+      }
     }
     return unkCount;
   }

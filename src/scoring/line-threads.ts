@@ -79,6 +79,8 @@ export interface LineThreadOptions {
   waitForWorkers?: boolean;
   /** Filled in with how the groups were shared out. */
   stats?: { groups: number; workerGroups: number };
+  /** Told of tokens scored: this thread's groups as they are done, the workers' at the end of each window. */
+  progress?: (tokens: number) => void;
 }
 
 /** True when the arrays can be handed to workers without a copy. */
@@ -141,6 +143,7 @@ export async function scoreLinesThreaded(
         openRound(control, LINE_CTRL.take, gen);
         Atomics.store(control, LINE_CTRL.command, gen);
         Atomics.notify(control, LINE_CTRL.command);
+        let reported = 0;
         await scorer.scoreGroups(
           ids,
           lineStarts,
@@ -148,13 +151,18 @@ export async function scoreLinesThreaded(
           count,
           () => takeGroup(control, gen),
           out,
-          (unk) => finishGroup(control, unk),
+          (unk, tokens) => {
+            finishGroup(control, unk);
+            reported += tokens;
+            options.progress?.(tokens);
+          },
         );
         const windowGroups = Math.ceil(count / streams);
         waitForCount(control, LINE_CTRL.done, windowGroups); // groups workers are still scoring
         groups += windowGroups;
         if (Atomics.load(control, LINE_CTRL.failed) > 0) throw new CharnnError('a line-scoring thread failed', 'try --threads 1');
         sum.unkCount += control[LINE_CTRL.unk];
+        options.progress?.(lineStarts[first + count] - lineStarts[first] - reported); // the workers' groups
         // In file order, as one thread adds them.
         for (let i = 0; i < count; i++) {
           sum.ln += out.ln[i];

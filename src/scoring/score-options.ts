@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { checkOptions, nameOf, type Naming } from '../options/check-options.js';
-import { choice, defaultsOf, onOff, optionalInt, type ValuesOf } from '../options/option-spec.js';
+import { choice, defaultsOf, onOff, optionalInt, texts, type ValuesOf } from '../options/option-spec.js';
 
 export const SCORE_DIRECTIONS = ['forward', 'backward', 'both'] as const;
 export const RESET_MODES = ['line', 'none'] as const;
@@ -30,13 +30,17 @@ export const SCORE_OPTIONS = {
   top: optionalInt('--top <n>', 'add the n most likely symbols at each position, with their probabilities (implies --detail)', 1, 100_000, {
     openAbove: true,
   }),
+  file: texts('--file <path>', 'score the lines of this file (a folder: its text files), one sentence each; repeatable', {
+    cliOnly: true,
+    paths: true,
+  }),
 } as const;
 
 export type ScoreOptions = ValuesOf<typeof SCORE_OPTIONS>;
 
 /** The table's checks, and the alternatives at each position need one direction's distribution. */
 export function checkScoreOptions(o: Partial<ScoreOptions>, naming: Naming): void {
-  checkOptions('score', SCORE_OPTIONS, o);
+  checkOptions('score', SCORE_OPTIONS, o, naming);
   if (o.top !== undefined && o.top !== null && o.direction === 'both') {
     const name = (key: keyof typeof SCORE_OPTIONS) => nameOf(SCORE_OPTIONS, key, naming);
     throw new UsageError(

@@ -6,7 +6,8 @@
  * rare in the training corpus), then every kept character sorted by code point, so the same
  * corpus and min-count always give the same ids on every machine.
  */
-import { CharnnError } from '../errors.js';
+import { CharnnError, UsageError } from '../errors.js';
+import { describe } from '../util/arguments.js';
 
 export const EOS = '<EOS>';
 export const UNK = '<UNK>';
@@ -46,6 +47,8 @@ export class Vocab {
    * Line ends in `counts` are ignored (a line end is `<EOS>`, not a character).
    */
   static build(counts: Map<string, number>, minCount: number): Vocab {
+    if (!(counts instanceof Map))
+      throw new UsageError(`Vocab.build: counts must be a Map of characters to counts, got ${describe(counts)}`);
     if (!Number.isFinite(minCount)) throw new CharnnError(`min-count must be a number, got ${minCount}`);
     const kept: string[] = [];
     for (const [ch, n] of counts) {
@@ -61,6 +64,7 @@ export class Vocab {
 
   /** Rebuild a vocabulary from its symbol list (e.g. stored in a checkpoint), checking it. */
   static fromSymbols(symbols: readonly string[]): Vocab {
+    if (!Array.isArray(symbols)) throw new UsageError(`Vocab.fromSymbols: symbols must be an array of strings, got ${describe(symbols)}`);
     if (!Array.isArray(symbols) || symbols.length < 2 || symbols[0] !== EOS || symbols[1] !== UNK) {
       throw new CharnnError(`invalid vocabulary: it must start with "${EOS}", "${UNK}"`);
     }

@@ -29,7 +29,22 @@ export const TRAIN_RANGES = Object.fromEntries(Object.entries(TRAIN_OPTIONS).fil
  *  the CLI's ranges, but for the bounds that only guard the command line (NumberSpec.openAbove). */
 export function checkTrainOptions(o: TrainOptions): void {
   checkOptions('train', TRAIN_OPTIONS, o);
+  checkTrainRules(o, 'library');
   checkTrainSize(o, 'library');
+}
+
+/** Usage errors for options that need others: extendVocab needs init, patience needs validation text. */
+export function checkTrainRules(o: Pick<TrainOptions, 'extendVocab' | 'init' | 'patience' | 'valFrac'>, naming: Naming): void {
+  const name = (key: keyof typeof TRAIN_OPTIONS) => nameOf(TRAIN_OPTIONS, key, naming);
+  if (o.extendVocab && o.init === null)
+    throw new UsageError(
+      `${name('extendVocab')} needs ${name('init')}: it adds the new text's characters to the vocabulary of the model given there`,
+    );
+  if (o.patience !== null && o.valFrac === 0)
+    throw new UsageError(
+      `${name('patience')} needs validation text to stop on, but ${name('valFrac')} is 0`,
+      `give ${name('valFrac')} above 0`,
+    );
 }
 
 /**

@@ -18,7 +18,8 @@ import { Rng } from '../util/rng.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
 import { createOptimizer } from './optimizer.js';
-import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, type TrainOptions } from './train-options.js';
+import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
+import { recordedOptions } from '../options/option-spec.js';
 import { prepareCorpus } from './prepare.js';
 import { learningRate } from './schedule.js';
 import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
@@ -29,11 +30,17 @@ import { UpdateUndo } from './update-undo.js';
 export type { EvalReport, StepReport, TrainCallbacks, TrainResult, TrainStart } from './reports.js';
 import { carriedStateSize } from './threads/shards.js';
 import { checkTrainOptions } from './check-options.js';
+import { checkTrainArguments } from './train-arguments.js';
+import { EarlyStop } from './early-stop.js';
+import { baseVocabOf, extendWeights, initOptions, initRecord, loadInit, vocabularyNotes, type InitModel } from './init-from.js';
+import { UsageError } from '../errors.js';
+import { expectPath } from '../util/arguments.js';
 import { createGradientSource } from './threads/gradients.js';
 import { resolveThreads } from './threads/count.js';
 
 /** The best checkpoint sits beside the latest: run.safetensors -> run.best.safetensors. */
 export function bestPathOf(out: string): string {
+  expectPath('bestPathOf', 'out', out);
   return out.endsWith('.safetensors') ? out.slice(0, -'.safetensors'.length) + '.best.safetensors' : out + '.best';
 }
 
@@ -52,16 +59,23 @@ export async function train(
   callbacks: TrainCallbacks = {},
   signal?: AbortSignal,
 ): Promise<TrainResult> {
+  checkTrainArguments(text, corpusName, overrides, callbacks, signal);
+  overrides ??= {};
+  callbacks ??= {};
+  if (overrides.resume && overrides.init)
+    throw new UsageError('train options resume and init cannot be combined: resume continues a run, init starts a new one from a model');
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
+  const init = !resuming && overrides.init ? loadInit(overrides.init) : null;
+  const given = init ? initOptions(init.checkpoint.meta.model, init.path, overrides, 'library') : overrides;
   const { options, changed } = resuming
     ? resumedOptions(resuming.checkpoint.meta.training, overrides)
-    : { options: { ...TRAIN_DEFAULTS, ...overrides }, changed: [] };
+    : { options: { ...TRAIN_DEFAULTS, ...given }, changed: [] };
   if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
   checkTrainOptions(options); // the CLI's flags are checked already; a library caller's options are checked here
   // One writer per checkpoint path, for the whole run.
   const lock = options.out ? platform().lockCheckpoint(options.out, [bestPathOf(options.out)]) : null;
   try {
-    return await trainLocked(text, corpusName, options, changed, resuming, callbacks, signal);
+    return await trainLocked(text, corpusName, options, changed, resuming, init, callbacks, signal);
   } finally {
     lock?.release();
   }
@@ -74,10 +88,23 @@ async function trainLocked(
   options: TrainOptions,
   changed: string[],
   resuming: Resumable | null,
+  init: InitModel | null,
   callbacks: TrainCallbacks,
   signal: AbortSignal | undefined,
 ): Promise<TrainResult> {
-  const { vocab, corpus, split } = prepareCorpus(text, corpusName, options.minCount, options.valFrac);
+  // A run from a model (or resuming one) keeps the model's vocabulary, perhaps extended.
+  const base = init ?? (resuming && options.init ? { path: resuming.path, checkpoint: resuming.checkpoint } : null);
+  const prepared = prepareCorpus(
+    text,
+    corpusName,
+    options.minCount,
+    options.valFrac,
+    base && baseVocabOf(base, !resuming && options.extendVocab),
+  );
+  const { vocab, split } = prepared;
+  for (const note of vocabularyNotes(prepared)) callbacks.onNotice?.(note);
+  if (options.patience !== null && split.val.length < 2)
+    throw new UsageError(`${corpusName}: no validation text to stop early on (patience needs some: raise valFrac, or give a longer text)`);
   const plan = planBatches(split.train.length, options.batch, options.seq);
   const { streams: B, steps: T, batchesPerEpoch } = plan;
   if (batchesPerEpoch < 1) throw new CharnnError(`${corpusName}: the training text is too short for one batch`);
@@ -99,7 +126,16 @@ async function trainLocked(
     dropout: options.dropout,
   };
   if (resuming) checkSameRun(resuming, config, vocab, split.train.length, plan);
-  const model = new CharLM(config, resuming ? resuming.checkpoint.params : initParams(config, new Rng(options.seed)));
+  const model = new CharLM(
+    config,
+    resuming
+      ? resuming.checkpoint.params
+      : init
+        ? extendWeights(init.checkpoint.params, init.checkpoint.meta.model, config, new Rng(options.seed))
+        : initParams(config, new Rng(options.seed)),
+  );
+  // What a fine-tuned run started from, recorded in its checkpoints (carried over on resume).
+  const initFrom = init ? initRecord(init) : (resuming?.checkpoint.meta.training.init_from ?? null);
   const engine = model.engine;
   const P = model.parameterCount();
   const grads = engineParams(engine, model.params.specs);
@@ -114,6 +150,7 @@ async function trainLocked(
     point.moments.forEach((m, i) => engine.write(optimizer.moments[i], m));
     dropoutRng.setState(point.dropoutRng);
   }
+  const early = options.patience !== null ? new EarlyStop(options.patience, point?.earlyStopping ?? undefined) : null;
 
   // Each direction walks its own stream: the backward model reads the training text reversed
   // (its Batcher reads the ids from the end: no reversed copy of the corpus).
@@ -131,7 +168,9 @@ async function trainLocked(
       parameters: model.parameterCount(),
       trainTokens: split.train.length,
       valTokens: split.val.length,
-      unk: corpus.unk,
+      unk: prepared.unk,
+      lines: prepared.lines,
+      files: prepared.parts,
       plan,
       plannedSteps: stepLimit,
       threads: gradients.threads,
@@ -198,12 +237,20 @@ async function trainLocked(
       }
       const improved = valNats !== null && (bestValNats === null || valNats < bestValNats);
       if (improved) bestValNats = valNats;
+      early?.observe(improved, step);
       if (options.out) {
         const weights = await model.hostWeights();
         const meta = (): CheckpointMeta => ({
           model: config,
           vocab: [...vocab.symbols],
-          training: { ...options, resume: null, corpus: corpusName, streams: B, steps_per_batch: T },
+          training: {
+            ...recordedOptions(TRAIN_OPTIONS, options),
+            resume: null,
+            corpus: corpusName,
+            streams: B,
+            steps_per_batch: T,
+            ...(initFrom ? { init_from: initFrom } : {}),
+          },
           progress: { step, epoch: base.epoch, bestValNats, valNats, charsSeen: step * B * T },
         });
         // Best first, then the latest, so the newest file on disk is the run's latest state.
@@ -229,6 +276,7 @@ async function trainLocked(
           streams: B,
           stepsPerBatch: T,
           lrScale,
+          earlyStopping: early && { sinceBest: early.sinceBest, bestStep: early.bestStep },
         };
         const out = options.out;
         save(() => saveCheckpoint(out, weights, meta(), trainStateOf(state, optimizer)));
@@ -258,6 +306,10 @@ async function trainLocked(
       }
       if (signal?.aborted) {
         stoppedBy = 'abort';
+        break;
+      }
+      if (early?.exhausted) {
+        stoppedBy = 'patience';
         break;
       }
       const j = step % batchesPerEpoch;
@@ -323,6 +375,7 @@ async function trainLocked(
       checkpoint,
       bestCheckpoint,
       stoppedBy,
+      early: early && { sinceBest: early.sinceBest, bestStep: early.bestStep },
     };
   }
 }

@@ -12,7 +12,12 @@ export interface TrainStart {
   parameters: number;
   trainTokens: number;
   valTokens: number;
+  /** Characters encoded as <UNK>. */
   unk: number;
+  /** Lines (sentences) of the corpus. */
+  lines: number;
+  /** Files it was read from (1 for a string or stdin). */
+  files: number;
   plan: BatchPlan;
   /** Steps the run will take if no time limit or abort stops it first. */
   plannedSteps: number;
@@ -58,5 +63,8 @@ export interface TrainResult {
   bestValNats: number | null;
   checkpoint: string | null;
   bestCheckpoint: string | null;
-  stoppedBy: 'steps' | 'epochs' | 'time' | 'abort';
+  /** What stopped the run: a limit, an abort, or early stopping (`patience`: no better validation loss in that many evaluations). */
+  stoppedBy: 'steps' | 'epochs' | 'time' | 'abort' | 'patience';
+  /** With patience: evaluations since the best, and the best one's step (its checkpoint is bestCheckpoint, or an earlier session's). */
+  early: { sinceBest: number; bestStep: number | null } | null;
 }

@@ -15,10 +15,26 @@ import { CharnnError, UsageError } from '../errors.js';
 import type { LoadedTrainState, TrainState } from '../io/checkpoint.js';
 import type { Optimizer } from './optimizer.js';
 import { flagName } from '../options/option-spec.js';
+import { readEarlyStop, type EarlyStopState } from './early-stop.js';
 import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 /** Options that may differ from the checkpoint's when resuming; every other one must match. */
-export const CHANGEABLE_ON_RESUME = ['steps', 'timeMs', 'epochs', 'lr', 'evalEvery', 'threads', 'out', 'resume', 'corpusPath'] as const;
+export const CHANGEABLE_ON_RESUME = [
+  'steps',
+  'timeMs',
+  'epochs',
+  'lr',
+  'evalEvery',
+  'threads',
+  'patience',
+  'out',
+  'resume',
+  'corpusPath',
+  'corpusPaths',
+  'logPath',
+] as const;
+/** Of those, where the run reads and writes, not how it trains: changed without a report. */
+const PLACES: readonly string[] = ['out', 'resume', 'corpusPath', 'corpusPaths', 'logPath'];
 
 /** The flag each option is given with, for messages. */
 export function flagOf(key: keyof TrainOptions): string {
@@ -36,6 +52,8 @@ export interface ResumePoint {
   stepsPerBatch: number;
   /** The learning-rate factor left by skipped non-finite steps (1 normally). */
   lrScale: number;
+  /** Early stopping's count (early-stop.ts), when patience is on. */
+  earlyStopping: EarlyStopState | null;
 }
 
 export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainState {
@@ -49,6 +67,9 @@ export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainSta
       streams: point.streams,
       steps_per_batch: point.stepsPerBatch,
       lr_scale: point.lrScale,
+      ...(point.earlyStopping
+        ? { early_stopping: { since_best: point.earlyStopping.sinceBest, best_step: point.earlyStopping.bestStep } }
+        : {}),
     },
     tensors: [
       ...point.moments.map((m, i) => ({ name: `optimizer.${i}`, shape: [m.length], data: m })),
@@ -96,6 +117,7 @@ export function readResumePoint(
     streams: count('streams', j.streams),
     stepsPerBatch: count('steps_per_batch', j.steps_per_batch),
     lrScale: scale(j.lr_scale),
+    earlyStopping: readEarlyStop(path, j.early_stopping),
   };
 }
 
@@ -120,12 +142,12 @@ export function resumedOptions(
     if (same(before, value)) continue;
     if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) {
       options[key] = value;
-      if (key !== 'resume' && key !== 'corpusPath' && key !== 'out') changed.push(`${flagOf(key)} ${show(value)} (was ${show(before)})`);
+      if (!PLACES.includes(key)) changed.push(`${flagOf(key)} ${show(value)} (was ${show(before)})`);
     } else conflicts.push(`${flagOf(key)} ${show(value)} (the checkpoint has ${show(before)})`);
   }
   if (conflicts.length > 0) {
     throw new UsageError(
-      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !['resume', 'corpusPath', 'out'].includes(k))
+      `cannot resume with ${conflicts.join(', ')}: only ${CHANGEABLE_ON_RESUME.filter((k) => !PLACES.includes(k))
         .map((k) => flagOf(k))
         .join(', ')} may change`,
     );

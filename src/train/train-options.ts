@@ -15,6 +15,7 @@ import {
   optionalInt,
   optionalText,
   real,
+  texts,
   type CliValuesOf,
   type ValuesOf,
 } from '../options/option-spec.js';
@@ -75,12 +76,36 @@ export const TRAIN_OPTIONS = {
   log: optionalText('--log <file>', 'append one JSON object per report to this file', { cliOnly: true }),
   samples: int('--samples <n>', 'samples to print when training ends', 3, 0, 100, { cliOnly: true }),
   evalSamples: onOff('--no-eval-samples', 'do not print a one-line sample (stderr) at each evaluation', true, { cliOnly: true }),
+  // Fine-tuning (src/train/init-from.ts) and early stopping (src/train/early-stop.ts).
+  init: optionalText(
+    '--init <checkpoint>',
+    "start from this model's weights, configuration and vocabulary, with a fresh optimizer (fine-tuning on new text)",
+    { recordedWhenSet: true, conflicts: ['resume'] },
+  ),
+  extendVocab: onOff(
+    '--extend-vocab',
+    "with --init: add the new text's characters to the vocabulary instead of counting them as <UNK>",
+    false,
+    {
+      recordedWhenSet: true,
+    },
+  ),
+  patience: optionalInt('--patience <n>', 'stop after n evaluations without a better validation loss (early stopping)', 1, 1_000_000, {
+    recordedWhenSet: true,
+  }),
   resume: optionalText(
     '--resume [checkpoint]',
-    'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads may change',
+    'continue the run saved in this checkpoint exactly (default: the --out path); only --steps, --epochs, --time, --lr, --eval-every, --threads, --patience may change; --log goes on unless given',
   ),
   /** Where the corpus was read from, kept in the checkpoint so `--resume` can find it again. */
   corpusPath: optionalText('--corpus-path <path>', 'where the corpus was read from', { libraryOnly: true }),
+  /** The same for a corpus of several files and folders (corpusPath is then null). */
+  corpusPaths: texts('--corpus-paths <path>', 'where the corpus was read from, when from several files and folders', {
+    libraryOnly: true,
+    recordedWhenSet: true,
+  }),
+  /** Where the command line appended its --log, kept so that `--resume` goes on logging there. */
+  logPath: optionalText('--log-path <path>', 'where the command line appends its log', { libraryOnly: true, recordedWhenSet: true }),
 } as const;
 
 export type TrainOptions = ValuesOf<typeof TRAIN_OPTIONS>;

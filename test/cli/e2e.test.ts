@@ -110,7 +110,8 @@ describe('charnn end to end', () => {
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toContain('<UNK>');
     const c = charnn(['sample', '--length', '10']);
-    expect(c.stderr).toMatch(/^seed: \d+/);
+    expect(c.stderr).toMatch(/^seed: \d+$/m);
+    expect(c.stderr).toMatch(/^model: checkpoints\/tiny\.safetensors \(the newest in checkpoints\/; -m MODEL to choose\)$/m);
     const greedy = charnn(['sample', '--temp', '0', '--length', '40', '--num', '2', '--json', '--seed', '1']);
     const [g1, g2] = greedy.stdout
       .trim()
@@ -126,7 +127,7 @@ describe('charnn end to end', () => {
       timeout: 20_000,
     });
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('model: checkpoints/tiny.safetensors (the newest in checkpoints/; -m MODEL to choose)\n'); // nothing but the model picked
   });
 
   it('score prints log10 P, perplexity, <UNK> count and the text; --json has every field', () => {

@@ -59,7 +59,8 @@ beforeAll(() => {
 describe('corpora that cannot be read: exit 1, one line naming the file', () => {
   it.each([
     ['a missing path', 'missing.txt', /^charnn: no such file: .*missing\.txt$/m],
-    ['a directory', 'adir', /^charnn: .*adir is a directory, not a text file$/m],
+    // A folder is a corpus of its text files (issue 15, item 1): one without any is the error.
+    ['a folder without text files', 'adir', /^charnn: .*adir: no text files to read$/m],
     ['invalid UTF-8 (Latin-1)', 'latin1.txt', /latin1\.txt is not valid UTF-8 \(invalid byte at offset 7\)/],
     ['UTF-8 cut short at the end', 'truncated.txt', /truncated\.txt is not valid UTF-8 \(invalid byte at offset 3\)/],
     ['a NUL byte (binary)', 'binary.dat', /binary\.dat looks like a binary file \(NUL byte at offset 2\)/],

@@ -2,7 +2,7 @@
 // that never stopped; the corpus is found from the checkpoint when not given; changed flags are
 // reported; other flags are a usage error naming them; a best checkpoint cannot be resumed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,20 @@ describe('charnn train --resume', () => {
     expect(losses('b.jsonl')).toEqual(losses('a.jsonl'));
     const weights = (f: string) => Array.from(loadCheckpoint(join(dir, f)).params.data);
     expect(weights('b.safetensors')).toEqual(weights('a.safetensors'));
+  });
+
+  it('--log goes on after --resume without it (issue 15, item 9): the log is the whole run, as the run that never stopped', () => {
+    if (!existsSync(join(dir, 'a.jsonl')))
+      charnn(['train', 'tiny.txt', ...MODEL, '--steps', '20', '--log', 'a.jsonl', '-o', 'a.safetensors']);
+    expect(charnn(['train', 'tiny.txt', ...MODEL, '--steps', '10', '--log', 'e.jsonl', '-o', 'e.safetensors']).code).toBe(0);
+    const resumed = charnn(['train', '--resume', 'e.safetensors', '--steps', '20']);
+    expect(resumed.code).toBe(0);
+    expect(losses('e.jsonl')).toEqual(losses('a.jsonl'));
+    expect(Math.max(...losses('e.jsonl').keys())).toBe(20);
+    // Another --log on resume is taken instead.
+    expect(charnn(['train', '--resume', 'e.safetensors', '--steps', '24', '--log', 'f.jsonl']).code).toBe(0);
+    expect([...losses('f.jsonl').keys()]).toEqual([24]);
+    expect(Math.max(...losses('e.jsonl').keys())).toBe(20);
   });
 
   it('reports changed flags and refuses others with a usage error naming them', () => {

@@ -95,11 +95,12 @@ describe('fill: checks', () => {
     expect(() => fill(bi, 'the cat')).toThrow(UsageError);
     expect(() => fill(bi, 'the cat')).toThrow(/no gap/);
     expect(() => fill(bi, 'a_\nb')).toThrow(/one line/);
-    expect(() => fill(bi, 'a_', { gap: '**' })).toThrow(/--gap/);
+    expect(() => fill(bi, 'a_', { gap: '**' })).toThrow(/^fill option gap is "\*\*": expected exactly one character/);
     // The library names its options as the library does; the CLI's flags: test/cli/sample-fill.test.ts.
     expect(() => fill(bi, 'a_', { gap: '*' })).toThrow(/^gap and wildcard must differ, both are "\*"$/);
-    expect(() => fill(bi, 'a_', { maxGap: 0 })).toThrow(/--max-gap/);
-    expect(() => fill(bi, 'a_', { beam: 0 })).toThrow(/--beam/);
-    expect(() => fill(bi, 'a_', { top: 1.5 })).toThrow(/--top/);
+    expect(() => fill(bi, 'a_', { maxGap: 0 })).toThrow(/^fill option maxGap is 0: expected an integer from 1 to 100$/);
+    expect(() => fill(bi, 'a_', { beam: 0 })).toThrow(/^fill option beam is 0/);
+    expect(() => fill(bi, 'a_', { top: 1.5 })).toThrow(/^fill option top is 1\.5/);
+    expect(() => fill(bi, 'a_', { maxgap: 3 } as never)).toThrow(/^fill has no option "maxgap": did you mean maxGap\?$/);
   });
 });

@@ -290,17 +290,16 @@ describe('sampleText on a trained model: stop strings, lines, penalty', () => {
     expect(await run(m.model, m.vocab, options())).toEqual(a);
   });
 
-  it('option checks name the option and its flag (sample-options.ts: the table the flags come from)', () => {
+  it("option checks name the option as the caller does: the library's name in the library, the flag on the command line", () => {
     const settings = (ask: SampleAsk) => sampleSettings(ask, () => new Rng(1), 'library');
-    expect(() => settings({ minP: 1.2 })).toThrow(/^sample option minP is 1\.2: expected a number from 0 to 1 \(--min-p\)$/);
-    expect(() => settings({ repeatPenalty: 0.5 })).toThrow(
-      /^sample option repeatPenalty is 0\.5: expected a number from 1 to 100 \(--repeat-penalty\)$/,
-    );
-    expect(() => settings({ repeatLast: 0 })).toThrow(
-      /^sample option repeatLast is 0: expected an integer from 1 to 1000000 \(--repeat-last\)$/,
-    );
-    expect(() => settings({ lines: -1 })).toThrow(/^sample option lines is -1: expected an integer from 0 up \(--lines\)$/);
-    expect(() => settings({ stop: [''] })).toThrow(/^sample option stop is : expected a list of non-empty strings \(--stop\)$/);
+    expect(() => settings({ minP: 1.2 })).toThrow(/^sample option minP is 1\.2: expected a number from 0 to 1$/);
+    expect(() => settings({ repeatPenalty: 0.5 })).toThrow(/^sample option repeatPenalty is 0\.5: expected a number from 1 to 100$/);
+    expect(() => settings({ repeatLast: 0 })).toThrow(/^sample option repeatLast is 0: expected an integer from 1 to 1000000$/);
+    expect(() => settings({ lines: -1 })).toThrow(/^sample option lines is -1: expected an integer from 0 up$/);
+    expect(() => settings({ stop: [''] })).toThrow(/^sample option stop is \[""\]: expected a list of non-empty strings$/);
+    // A number given as text is shown quoted, so the mistake can be seen.
+    expect(() => settings({ temperature: '0.8' as never })).toThrow(/^sample option temperature is "0\.8": expected a number from 0 up$/);
+    expect(() => sampleSettings({ minP: 1.2 }, () => new Rng(1), 'cli')).toThrow(/^--min-p is 1\.2: expected a number from 0 to 1$/);
     expect(() => settings({ temperature: 0.5, topK: 3, repeatLast: 8, length: 10 })).not.toThrow();
   });
 });

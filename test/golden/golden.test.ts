@@ -5,7 +5,10 @@
 // beam search's log-probability ("sample beam lstm-wasm-2.safetensors wasm") now comes from the
 // one shared log-softmax (src/numerics/log-softmax.ts) that scoring uses, x - max - ln(sum), where
 // the searches had their own x - (max + ln(sum)); its 10,000-term sum moved in the 14th digit
-// (-23359.955018273893 -> -23359.955018273915), and the text is the same.
+// (-23359.955018273893 -> -23359.955018273915), and the text is the same. Re-recorded since, on
+// purpose (issue 15, item 9: `--resume` goes on with the run's `--log`): the checkpoints of the
+// ten training runs that log, and `inspect --json` of one of them, now record `logPath` in their
+// training options; everything else (every output, log and tensor) is as recorded before.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GOLDEN_FILE, runGolden, type GoldenOutput } from './golden-run.js';

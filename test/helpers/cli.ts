@@ -17,12 +17,19 @@ export async function cliInProcess(args: string[], cwd: string, stdin?: string |
   return cliIn(cwd, args, { stdinText: stdin });
 }
 
+/** The environment of a child with colour off whatever the developer's shell says (FORCE_COLOR would win over NO_COLOR). */
+export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  if (!('FORCE_COLOR' in extra)) delete env.FORCE_COLOR;
+  return env;
+}
+
 /** The real binary in a child process. */
 export function cliChild(args: string[], cwd: string, input?: string | Buffer, options: SpawnSyncOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     input: input ?? '',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: plainEnv(),
     maxBuffer: 1 << 28,
     ...options,
   });

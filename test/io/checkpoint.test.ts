@@ -315,7 +315,12 @@ describe('corrupt checkpoints', () => {
 
   const cases: [string, Corruption, RegExp][] = [
     ['truncated file', (p) => writeFileSync(p, readFileSync(p).subarray(0, 300)), /truncated or not a safetensors file/],
-    ['truncated data', (p) => writeFileSync(p, readFileSync(p).subarray(0, -4)), /outside the \d+-byte data region/],
+    // Issue 15, item 9: what happened first ("truncated or damaged"), the detail after.
+    [
+      'truncated data',
+      (p) => writeFileSync(p, readFileSync(p).subarray(0, -4)),
+      /: truncated or damaged: tensor \S+: data_offsets \[\d+,\d+\] outside the \d+-byte data region$/,
+    ],
     ['empty file', (p) => writeFileSync(p, ''), /not a safetensors file: 0 bytes/],
     [
       'header length too large',

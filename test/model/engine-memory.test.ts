@@ -74,7 +74,7 @@ describe('library argument checks', () => {
     expect(() => score(m, ['abc'], 'backward')).toThrow(/needs a bilstm/);
     expect(() => evaluate(m, 'abc', { direction: 'both' })).toThrow(/needs a bilstm/);
     expect(() => sample(m, { direction: 'backward' })).toThrow(/needs a bilstm/);
-    expect(() => sample(m, { temperature: -1 })).toThrow(/--temp/);
-    expect(() => sample(m, { topP: 1.5 })).toThrow(/--top-p/);
+    expect(() => sample(m, { temperature: -1 })).toThrow(/^sample option temperature is -1/);
+    expect(() => sample(m, { topP: 1.5 })).toThrow(/^sample option topP is 1\.5/);
   });
 });

@@ -14,8 +14,9 @@ import { CorpusEvaluator, type EvalResult } from '../../scoring/evaluate.js';
 import { EVAL_OPTIONS, type EvalOptions } from '../../scoring/score-options.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
-import { checkInputArgs, corpusSource, stdinPieces, wantsStdin } from '../input.js';
+import { checkInputArgs, corpusFrom, stdinPieces, wantsStdin } from '../input.js';
 import type { CliIO } from '../io.js';
+import { activityLine, type Activity } from '../activity.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile, modelFlag } from '../model-path.js';
 
@@ -25,30 +26,52 @@ export function registerEval(program: Command, io: CliIO): void {
   const command = program
     .command('eval')
     .description('perplexity and bits per character of text files (or stdin with -)')
-    .argument('[files...]', 'text files, one sentence per line; - (or nothing, with piped input) reads stdin')
+    .argument(
+      '[files...]',
+      'text files, one sentence per line, one result each (a folder: its text files, as one text); - (or nothing, with piped input) reads stdin',
+    )
     .addOption(modelFlag());
   addFlags(command, EVAL_OPTIONS).action(async (files: string[], parsed: Record<string, unknown>) => {
     // Argument mistakes first: they need no model to report.
     checkInputArgs(files, io, 'eval', 'give one or more text files');
     const flags: EvalFlags = { ...(optionsFromFlags(EVAL_OPTIONS, parsed) as EvalOptions), ...cliOptionsFromFlags(EVAL_OPTIONS, parsed) };
     const inputs = wantsStdin(files, io) ? ['-'] : files;
-    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io.cwd);
+    const { checkpoint } = loadModelFile(parsed.model as string | undefined, io);
     checkDirection(flags.direction, checkpoint.meta.model, 'cli');
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
+    const directions = flags.direction === 'both' ? 2 : 1;
     for (const file of inputs) {
-      const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, { threads: flags.threads ?? undefined });
-      if (file === '-' && !evaluator.needsWholeText) {
-        // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
-        for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
-      } else {
-        // Bytes to compact ids in two passes (count, encode): no string of the whole file.
-        await evaluator.add(encodeSource(await corpusSource(file, io), vocab));
+      const name = file === '-' ? 'stdin' : file;
+      let scored = 0;
+      let files: number | null = null; // a folder's text files
+      let activity: Activity | null = null;
+      const evaluator = new CorpusEvaluator(model, flags.direction, flags.reset, {
+        threads: flags.threads ?? undefined,
+        onProgress: (tokens) => activity?.update((scored += tokens)),
+      });
+      try {
+        if (file === '-' && !evaluator.needsWholeText) {
+          // Stdin streamed a piece of whole lines at a time: bounded memory, the file's totals.
+          activity = activityLine(io.stderr, io.fancy, `eval ${name}`, 'tokens', null);
+          for await (const piece of stdinPieces(io, vocab)) await evaluator.add(piece);
+        } else {
+          // Bytes to compact ids in two passes (count, encode): no string of the whole file.
+          const input = await corpusFrom([file], io); // a folder: its text files, as one text
+          for (const s of input.skipped) io.stderr.write(`note: skipped ${s.path}: ${s.why}\n`);
+          if (input.several) files = input.files;
+          const corpus = encodeSource(input.source, vocab);
+          activity = activityLine(io.stderr, io.fancy, `eval ${name}`, 'tokens', (corpus.ids.length - 1) * directions);
+          await evaluator.add(corpus);
+        }
+      } finally {
+        activity?.done();
       }
       const result = await evaluator.result();
-      const name = file === '-' ? 'stdin' : file;
       if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
-      io.stdout.write(flags.json ? jsonLine(toJson(file, result, flags)) + '\n' : toText(file, result, flags, inputs.length > 1));
+      io.stdout.write(
+        flags.json ? jsonLine(toJson(file, result, flags, files)) + '\n' : toText(file, result, flags, inputs.length > 1, files),
+      );
     }
   });
 }
@@ -65,10 +88,11 @@ function figures(r: EvalResult) {
   };
 }
 
-function toJson(file: string, r: EvalResult, flags: EvalFlags): Record<string, unknown> {
+function toJson(file: string, r: EvalResult, flags: EvalFlags, files: number | null): Record<string, unknown> {
   const f = figures(r);
   return {
     file: file === '-' ? 'stdin' : file,
+    ...(files !== null ? { files } : {}),
     tokens: r.tokens,
     chars: r.chars,
     lines: r.lines,
@@ -84,10 +108,11 @@ function toJson(file: string, r: EvalResult, flags: EvalFlags): Record<string, u
   };
 }
 
-function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean): string {
+function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean, files: number | null): string {
   const f = figures(r);
   const rows: [string, string][] = [];
   if (named) rows.push(['File', file === '-' ? 'stdin' : file]);
+  if (files !== null) rows.push(['Files', String(files)]);
   rows.push(
     ['Tokens', String(r.tokens)],
     ['Lines', String(r.lines)],

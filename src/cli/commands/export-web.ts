@@ -43,7 +43,7 @@ export function registerExportWeb(parent: Command, io: CliIO): void {
     .addOption(modelFlag())
     .requiredOption('-o, --out <dir>', 'folder to write (created; an earlier export there is replaced)')
     .action((flags: { model?: string; out: string }) => {
-      const { path, checkpoint } = loadModelFile(flags.model, io.cwd);
+      const { path, checkpoint } = loadModelFile(flags.model, io);
       const dir = resolve(io.cwd, flags.out);
       const page = pageFiles();
       checkTarget(dir, flags.out);

@@ -26,7 +26,7 @@ export function registerFill(program: Command, io: CliIO): void {
     const options = optionsFromFlags(FILL_OPTIONS, flags) as FillOptions;
     const cli = cliOptionsFromFlags(FILL_OPTIONS, flags);
     checkFillOptions(options, 'cli');
-    const { checkpoint } = loadModelFile(flags.model as string | undefined, io.cwd);
+    const { checkpoint } = loadModelFile(flags.model as string | undefined, io);
     const model = new CharLM(checkpoint.meta.model, checkpoint.params);
     const vocab = Vocab.fromSymbols(checkpoint.meta.vocab);
     if (model.config.cell !== 'bilstm') {

@@ -12,7 +12,7 @@ export function registerInspect(program: Command, io: CliIO): void {
     .option('-m, --model <path>', 'checkpoint (default: the newest in checkpoints/)')
     .option('--json', 'one JSON object')
     .action((flags: { model?: string; json?: boolean }) => {
-      const { path, checkpoint } = loadModelFile(flags.model, io.cwd);
+      const { path, checkpoint } = loadModelFile(flags.model, io);
       const { model, vocab, progress, training } = checkpoint.meta;
       const parameters = checkpoint.params.data.length;
       if (flags.json) {
@@ -36,6 +36,14 @@ export function registerInspect(program: Command, io: CliIO): void {
         `Best validation loss: ${progress.bestValNats !== null ? `${progress.bestValNats.toFixed(4)} nats (${(progress.bestValNats / Math.LN2).toFixed(3)} bpc)` : 'n/a'}`,
       ];
       if (typeof training.corpus === 'string') lines.push(`Corpus: ${training.corpus}`);
+      const from = training.init_from as { path?: unknown; steps?: unknown; corpus?: unknown } | undefined;
+      if (typeof from === 'object' && from !== null && typeof from.path === 'string')
+        lines.push(
+          `Fine-tuned from: ${from.path}` +
+            (typeof from.steps === 'number'
+              ? ` (${formatCount(from.steps)} steps${typeof from.corpus === 'string' ? ` on ${from.corpus}` : ''})`
+              : ''),
+        );
       io.stdout.write(lines.join('\n') + '\n');
     });
 }

@@ -5,14 +5,16 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CharnnError } from '../../errors.js';
-import { chalkStderr } from 'chalk';
 import ora from 'ora';
-import type { CodePointSource } from '../../data/source.js';
+import type { CorpusInput } from '../input.js';
+
+/** The corpus of a run: its source, what it was read from, and the name of the run. */
+export type TrainingCorpus = CorpusInput & { name: string };
 import { sampleText } from '../../generation/sample.js';
-import { train, type EvalReport, type StepReport } from '../../train/loop.js';
+import { bestPathOf, train, type EvalReport, type StepReport } from '../../train/loop.js';
 import type { TrainCliOptions, TrainOptions } from '../../train/train-options.js';
 import { Rng } from '../../util/rng.js';
-import type { CliIO } from '../io.js';
+import { coloursOf, type CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../../train/eval-sampler.js';
@@ -24,13 +26,13 @@ const LOG_EVERY = 10;
 /** `options` are what train() takes: all of them for a new run, only the explicit ones (and
  *  resume, out, corpusPath) when resuming, where the rest come from the checkpoint. */
 export async function runTraining(
-  source: CodePointSource,
-  name: string,
+  corpus: TrainingCorpus,
   options: Partial<TrainOptions>,
   flags: TrainCliOptions,
   io: CliIO,
   setExitCode: (code: number) => void,
 ) {
+  const { source, name } = corpus;
   if (options.out) checkWritableDir(dirname(options.out), 'checkpoint');
   const log = flags.log ? openLog(flags.log) : null;
   const writeLog = (r: StepReport, valNats?: number | null) => {
@@ -55,8 +57,7 @@ export async function runTraining(
   let resolved: TrainOptions | null = null; // the run's options, as train() resolved them
   // Reading the vocabulary and encoding a big corpus takes a moment before the first step.
   const spinner = io.fancy ? ora({ text: `Preparing ${name}...`, stream: io.stderr }).start() : null;
-  const bold = io.fancy ? chalkStderr.bold : (s: string) => s;
-  const dim = io.fancy ? chalkStderr.dim : (s: string) => s;
+  const { bold, dim } = coloursOf(io, 'stderr');
   const history = new LossHistory();
   const sampler = flags.evalSamples ? new EvalSampler() : null;
   try {
@@ -68,9 +69,12 @@ export async function runTraining(
         onNotice: (message) => (view ? view.note(`note: ${message}`) : io.stderr.write(`note: ${message}\n`)),
         onStart: (info) => {
           spinner?.stop();
+          // From several files: how many, and that the validation text is the end of each.
+          const read = corpus.several ? `${formatCount(info.files)} files, ${formatCount(info.lines)} lines: ` : '';
+          const each = corpus.several && info.valTokens > 0 ? ' (the end of each file)' : '';
           io.stderr.write(
-            `${name}: ${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens, vocabulary ${info.vocabSize}` +
-              (info.unk > 0 ? ` (${formatCount(info.unk)} rare characters as <UNK>)` : '') +
+            `${name}: ${read}${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens${each}, vocabulary ${info.vocabSize}` +
+              (info.unk > 0 ? ` (${formatCount(info.unk)} ${info.options.init ? 'unknown' : 'rare'} characters as <UNK>)` : '') +
               `\nmodel: ${info.options.cell} ${info.options.layers} x ${info.options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
           );
           resolved = info.options;
@@ -100,11 +104,18 @@ export async function runTraining(
       abort.signal,
     );
     (view as ProgressView | null)?.stop();
-    if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80));
+    if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80, coloursOf(io, 'stderr')));
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
     io.stderr.write(
       bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n',
     );
+    if (result.stoppedBy === 'patience' && result.early) {
+      const best =
+        result.bestValNats !== null ? `; the best, ${result.bestValNats.toFixed(4)} nats, was at step ${result.early.bestStep}` : '';
+      const out = (resolved as TrainOptions | null)?.out; // set in onStart (TS cannot see that)
+      const where = out ? ` (${bestPathOf(out)})` : '';
+      io.stderr.write(`Stopped early: no better validation loss in ${result.early.sinceBest} evaluations (--patience)${best}${where}\n`);
+    }
     if (result.checkpoint)
       io.stderr.write(`Saved ${result.checkpoint}` + (result.bestCheckpoint ? ` (best: ${result.bestCheckpoint})` : '') + '\n');
     if (result.stoppedBy === 'abort') {

@@ -3,16 +3,18 @@
  * turned into TrainOptions, then the training loop with a progress view, an optional JSON-lines
  * log, Ctrl-C handling, and a few samples at the end (train-run.ts).
  */
-import { basename, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CodePointSource } from '../../data/source.js';
 import { UsageError } from '../../errors.js';
-import { checkTrainSize } from '../../train/check-options.js';
+import { checkTrainRules, checkTrainSize } from '../../train/check-options.js';
+import { initOptions } from '../../train/init-from.js';
 import { TRAIN_OPTIONS, type TrainCliOptions, type TrainOptions } from '../../train/train-options.js';
 import { addFlags, cliOptionsFromFlags, givenOnCommandLine, optionsFromFlags } from '../flags.js';
 import { formatDuration } from '../format.js';
 import type { CliIO } from '../io.js';
-import { corpusSource } from '../input.js';
+import { corpusFrom } from '../input.js';
+import type { TrainingCorpus } from './train-run.js';
+import { corpusName } from '../../platform/node/corpus-files.js';
 import { CHECKPOINT_DIR, loadModelFile } from '../model-path.js';
 import { DEFAULT_CORPUS } from '../paths.js';
 
@@ -24,27 +26,35 @@ type Flags = Record<string, unknown> & { resume?: string | true };
 export function registerTrain(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   const command = program
     .command('train')
-    .description('learn a character language model from a text file (one sentence per line)')
+    .description('learn a character language model from text files and folders (one sentence per line)')
     .argument(
-      '[corpus]',
-      `text file to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`,
+      '[corpus...]',
+      `text files or folders (their text files) to learn from, or - for stdin (default: the bundled corpora/default.txt, for ${formatDuration(QUICK_START_MS / 1000)} unless a limit is given)`,
     );
-  addFlags(command, TRAIN_OPTIONS).action(async (corpusArg: string | undefined, flags: Flags, action: Command) => {
+  addFlags(command, TRAIN_OPTIONS).action(async (corpusArgs: string[], flags: Flags, action: Command) => {
     const cli = cliOptionsFromFlags(TRAIN_OPTIONS, flags);
     if (flags.resume !== undefined) {
-      await resumeTraining(corpusArg, flags, action, cli, io, setExitCode);
+      await resumeTraining(corpusArgs, flags, action, cli, io, setExitCode);
       return;
     }
     const given = optionsFromFlags(TRAIN_OPTIONS, flags) as TrainOptions;
-    checkTrainSize(given, 'cli'); // before the corpus is read: a model that cannot fit is a usage error
-    const { source, name } = await loadCorpus(corpusArg, io);
-    const quickStart = corpusArg === undefined && given.epochs === null && given.steps === null && given.timeMs === null;
+    checkTrainRules(given, 'cli');
+    if (given.init !== null)
+      fromModel(given, action, io); // the model's own architecture unless given
+    else checkTrainSize(given, 'cli'); // before the corpus is read: a model that cannot fit is a usage error
+    const args = corpusArgs.length > 0 ? corpusArgs : [DEFAULT_CORPUS];
+    const corpus = await loadCorpus(args, io);
+    const quickStart = corpusArgs.length === 0 && given.epochs === null && given.steps === null && given.timeMs === null;
+    const paths = args.includes('-') ? null : args.map((a) => resolve(io.cwd, a));
     const options: TrainOptions = {
       ...given,
       resume: null,
-      corpusPath: corpusArg === '-' ? null : resolve(io.cwd, corpusArg ?? DEFAULT_CORPUS),
+      init: given.init !== null ? resolve(io.cwd, given.init) : null,
+      corpusPath: paths?.length === 1 ? paths[0] : null,
+      corpusPaths: paths !== null && paths.length > 1 ? paths : [],
       timeMs: given.timeMs ?? (quickStart ? QUICK_START_MS : null),
-      out: given.out ?? join(io.cwd, CHECKPOINT_DIR, `${name}.safetensors`),
+      logPath: cli.log !== null ? resolve(io.cwd, cli.log) : null,
+      out: given.out ?? join(io.cwd, CHECKPOINT_DIR, `${corpus.name}.safetensors`),
     };
     if (quickStart)
       io.stderr.write(
@@ -52,19 +62,34 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
       );
     // Loaded on demand: the progress bar and sampler are only needed when training runs.
     const { runTraining } = await import('./train-run.js');
-    await runTraining(source, name, options, cli, io, setExitCode);
+    await runTraining(corpus, options, cli, io, setExitCode);
   });
 }
 
+/** Flags that change a model's architecture: with --init, the model's own. */
+const ARCHITECTURE: readonly (keyof TrainOptions)[] = ['cell', 'hidden', 'layers'];
+
 /**
- * The corpus as a source read in passes by the training loop (a file in chunks, or stdin's
- * bytes), never as one string. A missing or unreadable file is reported here, before training.
+ * With --init, the architecture (and dropout, unless given) is the model's: only the flags
+ * given on the command line are passed on, and one that differs from the model's is refused
+ * here, naming the flag (train() would name the library's option).
  */
-async function loadCorpus(arg: string | undefined, io: CliIO): Promise<{ source: CodePointSource; name: string }> {
-  if (arg === '-') return { source: await corpusSource('-', io), name: 'stdin' };
-  const path = arg ?? DEFAULT_CORPUS;
-  const base = basename(path, extname(path)) || 'corpus';
-  return { source: await corpusSource(path, io), name: base };
+function fromModel(given: TrainOptions, command: Command, io: CliIO): void {
+  const options = given as Partial<TrainOptions>;
+  for (const key of [...ARCHITECTURE, 'dropout'] as const) if (!givenOnCommandLine(command, TRAIN_OPTIONS, key)) delete options[key];
+  const { checkpoint } = loadModelFile(given.init!, io);
+  checkTrainSize(initOptions(checkpoint.meta.model, given.init!, options, 'cli') as TrainOptions, 'cli');
+}
+
+/**
+ * The corpus as a source read in passes by the training loop (files in chunks, or stdin's
+ * bytes), never as one string. A missing or unreadable file is reported here, before training;
+ * files skipped in folders are named.
+ */
+async function loadCorpus(args: readonly string[], io: CliIO): Promise<TrainingCorpus> {
+  const input = await corpusFrom(args, io);
+  for (const s of input.skipped) io.stderr.write(`note: skipped ${s.path}: ${s.why}\n`);
+  return { ...input, name: args.length === 1 && args[0] === '-' ? 'stdin' : corpusName(args) };
 }
 
 /** Options given on the command line that are not the run's settings but where it goes. */
@@ -76,7 +101,7 @@ const NOT_SETTINGS: readonly (keyof TrainOptions)[] = ['resume', 'out'];
  * given on the command line, so that the checkpoint's own options fill in the rest.
  */
 async function resumeTraining(
-  corpusArg: string | undefined,
+  corpusArgs: string[],
   flags: Flags,
   command: Command,
   cli: TrainCliOptions,
@@ -88,30 +113,42 @@ async function resumeTraining(
     typeof flags.resume === 'string'
       ? flags.resume
       : (out ??
-        (corpusArg && corpusArg !== '-'
-          ? join(CHECKPOINT_DIR, `${basename(corpusArg, extname(corpusArg)) || 'corpus'}.safetensors`)
-          : undefined));
+        (corpusArgs.length > 0 && !corpusArgs.includes('-') ? join(CHECKPOINT_DIR, `${corpusName(corpusArgs)}.safetensors`) : undefined));
   if (given === undefined)
     throw new UsageError('--resume needs the checkpoint to continue: --resume PATH (or give -o PATH, or the corpus)');
   const checkpointPath = resolve(io.cwd, given);
-  const { checkpoint } = loadModelFile(checkpointPath, io.cwd);
-  const recorded = checkpoint.meta.training.corpusPath;
-  const corpusPath = corpusArg ?? (typeof recorded === 'string' ? recorded : undefined);
-  if (corpusPath === undefined) {
+  const { checkpoint } = loadModelFile(checkpointPath, io);
+  const recorded = recordedCorpus(checkpoint.meta.training);
+  const corpusPaths = corpusArgs.length > 0 ? corpusArgs : recorded;
+  if (corpusPaths === undefined) {
     throw new UsageError(
       `${given} does not record where its corpus is (it was read from stdin): give it, as in charnn train CORPUS --resume ${given}`,
     );
   }
-  const { source } = await loadCorpus(corpusPath, io);
-  const name =
-    typeof checkpoint.meta.training.corpus === 'string' ? checkpoint.meta.training.corpus : basename(corpusPath, extname(corpusPath));
+  const corpus = await loadCorpus(corpusPaths, io);
+  if (typeof checkpoint.meta.training.corpus === 'string') corpus.name = checkpoint.meta.training.corpus;
   const overrides: Partial<TrainOptions> = { resume: checkpointPath, out: out ? resolve(io.cwd, out) : checkpointPath };
-  if (corpusPath !== '-') overrides.corpusPath = resolve(io.cwd, corpusPath);
+  // The run's --log goes on unless another is given, as its other settings do.
+  const recordedLog = checkpoint.meta.training.logPath;
+  if (cli.log === null && typeof recordedLog === 'string') cli.log = recordedLog;
+  if (cli.log !== null) overrides.logPath = resolve(io.cwd, cli.log);
+  if (!corpusPaths.includes('-')) {
+    const paths = corpusPaths.map((p) => resolve(io.cwd, p));
+    if (paths.length === 1) overrides.corpusPath = paths[0];
+    else overrides.corpusPaths = paths;
+  }
   const values = optionsFromFlags(TRAIN_OPTIONS, flags) as Record<string, unknown>;
   for (const key of Object.keys(values) as (keyof TrainOptions)[]) {
     if (NOT_SETTINGS.includes(key) || !givenOnCommandLine(command, TRAIN_OPTIONS, key)) continue;
     (overrides as Record<string, unknown>)[key] = values[key];
   }
   const { runTraining } = await import('./train-run.js');
-  await runTraining(source, name, overrides, cli, io, setExitCode);
+  await runTraining(corpus, overrides, cli, io, setExitCode);
+}
+
+/** Where a checkpoint's corpus was read from (one path, or several), if recorded. */
+function recordedCorpus(training: Record<string, unknown>): string[] | undefined {
+  const several = training.corpusPaths;
+  if (Array.isArray(several) && several.length > 0 && several.every((p) => typeof p === 'string')) return several;
+  return typeof training.corpusPath === 'string' ? [training.corpusPath] : undefined;
 }

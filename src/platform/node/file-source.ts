@@ -2,6 +2,7 @@
  * A UTF-8 file as a corpus source (src/data/source.ts), read from disk in chunks on every pass,
  * never held whole; and the one-line messages for files that cannot be read.
  */
+import { expectPath } from '../../util/arguments.js';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { CharnnError } from '../../errors.js';
 import { BYTE_CHUNK, checkChunk, decodePass, type CodePointSource } from '../../data/source.js';
@@ -12,6 +13,7 @@ import { BYTE_CHUNK, checkChunk, decodePass, type CodePointSource } from '../../
  * from the start in chunks of chunkBytes.
  */
 export function fileSource(path: string, chunkBytes = BYTE_CHUNK): CodePointSource {
+  expectPath('fileSource', 'path', path);
   checkChunk(chunkBytes);
   try {
     if (statSync(path).isDirectory()) throw new CharnnError(`${path} is a directory, not a text file`);
