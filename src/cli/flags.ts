@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { CliValuesOf, OptionSpec, OptionTable, ValuesOf } from '../options/option-spec.js';
-import { character, duration, escapedString, ranged, repeatable } from './parse.js';
+import { character, duration, escapedString, nonEmpty, ranged, repeatable } from './parse.js';
 
 /** The commander option of one table entry. */
 export function flagOf(spec: OptionSpec): Option {
@@ -25,7 +25,7 @@ export function flagOf(spec: OptionSpec): Option {
       if (spec.character) option.argParser(character);
       break;
     case 'texts':
-      option.argParser(repeatable(escapedString));
+      option.argParser(repeatable(spec.literal ? nonEmpty : escapedString));
       return option; // no default shown: none given is an empty list
     case 'switch':
       return option;

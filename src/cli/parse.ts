@@ -89,6 +89,12 @@ export function escapedString(value: string): string {
   return value.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
 }
 
+/** A non-empty string, as typed (a path). */
+export function nonEmpty(value: string): string {
+  if (value === '') throw new InvalidArgumentError('expected a non-empty string.');
+  return value;
+}
+
 /** A repeatable option: each value parsed, all of them collected in order. */
 export function repeatable<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(value)];

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Register> = {
   inspect: async (p, io) => (await import('./commands/inspect.js')).registerInspect(p, io),
   import: async (p, io) => (await import('./commands/import.js')).registerImport(p, io),
   plot: async (p, io) => (await import('./commands/plot.js')).registerPlot(p, io),
+  export: async (p, io) => (await import('./commands/export.js')).registerExport(p, io),
 };
 
 /** The commands `argv` needs: the one it runs, none for --version, all otherwise (help, typos). */
@@ -44,18 +45,7 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     .showHelpAfterError('hint: charnn --help lists the commands')
     .configureOutput(output(io));
   for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
-  for (const command of program.commands) {
-    command.addOption(
-      new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices([
-        'wasm',
-        'js',
-      ]),
-    );
-    command
-      .exitOverride()
-      .showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`)
-      .configureOutput(output(io));
-  }
+  for (const command of program.commands) configure(command, io, `charnn ${command.name()}`);
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', async (_program, action) => {
     // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
@@ -68,6 +58,22 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     if (engine) engines.setEngine(engine);
   });
   return program;
+}
+
+/** A command's errors and help as charnn prints them, and --engine; a command with subcommands
+ *  (export) passes them on to each of its subcommands, which take --engine instead of it. */
+function configure(command: Command, io: CliIO, path: string): void {
+  command.exitOverride().showHelpAfterError(`hint: ${path} --help lists every flag and its range`).configureOutput(output(io));
+  if (command.commands.length > 0) {
+    for (const sub of command.commands) configure(sub, io, `${path} ${sub.name()}`);
+    return;
+  }
+  command.addOption(
+    new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices([
+      'wasm',
+      'js',
+    ]),
+  );
 }
 
 /**

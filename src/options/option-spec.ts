@@ -55,9 +55,11 @@ export interface TextSpec<T extends string | null = string | null> extends SpecB
   readonly character?: boolean;
 }
 
-/** Repeatable text, each non-empty, with \n, \t and \\ as escapes on the command line. */
+/** Repeatable text, each non-empty; on the command line \n, \t and \\ are escapes, unless `literal`. */
 export interface TextListSpec extends SpecBase<readonly string[]> {
   readonly kind: 'texts';
+  /** Taken as typed, without escapes (paths). */
+  readonly literal?: boolean;
 }
 
 /** On or off. */
@@ -116,6 +118,17 @@ export function real<const E extends Extra<NumberSpec> = Record<never, never>>(
   extra?: E,
 ): NumberSpec<number> & E {
   return { kind: 'number', integer: false, flag, help, default: value, min, max, ...(extra as E) };
+}
+
+/** A decimal number from min to max, or null (the default): not set. */
+export function optionalReal<const E extends Extra<NumberSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  min: number,
+  max: number,
+  extra?: E,
+): NumberSpec<number | null> & E {
+  return { kind: 'number', integer: false, flag, help, default: null, min, max, ...(extra as E) };
 }
 
 export function choice<T extends string, const E extends Extra<ChoiceSpec> = Record<never, never>>(

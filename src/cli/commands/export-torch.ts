@@ -1,0 +1,128 @@
+/**
+ * `charnn export torch -m MODEL [--corpus FILE ...] -o DIR`: a self-contained folder that trains
+ * the model further with PyTorch, with charnn train's semantics, on one process or many
+ * (torchrun, DistributedDataParallel), and writes checkpoints charnn reads as they are:
+ *
+ *   model.py, checkpoint.py, data.py, options.py, parallel.py, state.py, train.py, score.py,
+ *   README.md     the package's templates/torch/, copied as they are
+ *   start.safetensors   the model, byte for byte (with its run's training state, if it has one)
+ *   corpus.ids, corpus.json   the corpus as ids in the model's vocabulary (export/exported-corpus.ts)
+ *
+ * Every file is written whole or not at all; corpus.json last.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { joinedSource } from '../../data/joined-source.js';
+import { CharnnError, UsageError } from '../../errors.js';
+import { CORPUS_IDS_FILE, CORPUS_JSON_FILE, exportCorpus } from '../../export/exported-corpus.js';
+import { EXPORT_TORCH_OPTIONS, type ExportTorchOptions } from '../../export/torch-export-options.js';
+import { decodeCheckpoint } from '../../io/checkpoint.js';
+import { FileReadError, platform } from '../../platform/platform.js';
+import { Vocab } from '../../tokenizer/vocab.js';
+import { addFlags, optionsFromFlags } from '../flags.js';
+import { formatCount } from '../format.js';
+import { corpusSource } from '../input.js';
+import type { CliIO } from '../io.js';
+import { modelFlag, resolveModelPath } from '../model-path.js';
+import { PACKAGE_ROOT } from '../paths.js';
+
+/** The trainer's files, in the package (templates/torch/) and in the folder written. */
+export const TORCH_TEMPLATE_FILES = [
+  'README.md',
+  'model.py',
+  'checkpoint.py',
+  'data.py',
+  'options.py',
+  'parallel.py',
+  'state.py',
+  'train.py',
+  'score.py',
+] as const;
+export const TORCH_TEMPLATES = join(PACKAGE_ROOT, 'templates', 'torch');
+export const START_CHECKPOINT = 'start.safetensors';
+
+export function registerExportTorch(parent: Command, io: CliIO): void {
+  const command = parent
+    .command('torch')
+    .description('a folder that trains the model further with PyTorch: one process (CPU or CUDA), or many with torchrun')
+    .addOption(modelFlag());
+  addFlags(command, EXPORT_TORCH_OPTIONS).action(async (parsed: Record<string, unknown>) => {
+    const options = { corpus: [], ...optionsFromFlags(EXPORT_TORCH_OPTIONS, parsed) } as ExportTorchOptions;
+    if (!options.out) throw new UsageError('give the folder to write: -o DIR');
+    const modelPath = resolve(io.cwd, resolveModelPath(parsed.model as string | undefined, io.cwd));
+    const bytes = readCheckpointBytes(modelPath);
+    const checkpoint = decodeCheckpoint(bytes, modelPath); // checked whole before anything is written
+    const { training, model, progress } = checkpoint.meta;
+    const recorded = typeof training.corpusPath === 'string' ? training.corpusPath : null;
+    const files = options.corpus.length > 0 ? options.corpus.map((f) => resolve(io.cwd, f)) : recorded !== null ? [recorded] : null;
+    if (files === null) throw new UsageError(`${modelPath} does not record the corpus it was trained on: give it with --corpus FILE`);
+    const name =
+      options.corpus.length === 0 && typeof training.corpus === 'string'
+        ? training.corpus
+        : basename(files[0], extname(files[0])) || 'corpus';
+    const dir = resolve(io.cwd, options.out);
+    checkTarget(dir, options.out);
+
+    const sources = [];
+    for (const file of files) sources.push(await corpusSource(file, io));
+    const { manifest, bytes: ids } = exportCorpus(joinedSource(sources, name), Vocab.fromSymbols(checkpoint.meta.vocab), {
+      name,
+      sources: files,
+      valFrac: options.valFrac ?? (typeof training.valFrac === 'number' ? training.valFrac : 0.1),
+      minCount: typeof training.minCount === 'number' ? training.minCount : 2,
+    });
+    const write = (file: string, data: Uint8Array | string) => {
+      try {
+        platform().writeFileAtomic(join(dir, file), typeof data === 'string' ? new TextEncoder().encode(data) : data);
+      } catch (e) {
+        throw new CharnnError(`cannot write ${join(options.out!, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    };
+    for (const file of TORCH_TEMPLATE_FILES) write(file, readFileSync(join(TORCH_TEMPLATES, file)));
+    write(START_CHECKPOINT, bytes);
+    write(CORPUS_IDS_FILE, ids);
+    // One field a line, each compact (the vocabulary on one line).
+    const fields = Object.entries(manifest).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+    write(CORPUS_JSON_FILE, `{\n${fields.join(',\n')}\n}\n`);
+
+    const valTokens = manifest.ids.count - manifest.val_start;
+    // Limits count from the start of the run it continues (from 0 for a model without a training state).
+    const steps = (checkpoint.hasTrainState ? progress.step : 0) + 1000;
+    const unk = manifest.unk > 0 ? `, ${formatCount(manifest.unk)} characters outside the vocabulary as <UNK>` : '';
+    io.stderr.write(
+      `Exported ${modelPath} (${model.cell} ${model.layers} x ${model.hidden}, step ${formatCount(progress.step)}${checkpoint.hasTrainState ? ', with its training state' : ''}) ` +
+        `and ${name} (${formatCount(manifest.train_tokens)} training and ${formatCount(valTokens)} validation tokens${unk}) to ${options.out}\n` +
+        `It needs Python 3 with PyTorch (torch), nothing else. In ${options.out}:\n` +
+        `  python3 train.py --steps ${steps}                        # one process, CPU or CUDA\n` +
+        `  torchrun --nproc_per_node 2 train.py --steps ${steps}    # two processes (DDP)\n`,
+    );
+  });
+}
+
+function readCheckpointBytes(path: string): Uint8Array {
+  try {
+    return platform().readFile(path);
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    throw new CharnnError(e.message, 'train a model first with `charnn train <corpus>`, or pass --model');
+  }
+}
+
+/** The folder must be new, empty, or an earlier export (so `-o .` or `-o ~` never litters a folder). */
+function checkTarget(dir: string, shown: string): void {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`-o ${shown} is a file, not a folder`);
+    entries = readdirSync(dir);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new CharnnError(`cannot use ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (entries.length > 0 && !(entries.includes(CORPUS_JSON_FILE) && entries.includes('train.py'))) {
+    throw new UsageError(
+      `-o ${shown} is a folder with other files in it: give a new or empty folder (or an earlier export, to replace it)`,
+    );
+  }
+}
