@@ -78,29 +78,31 @@ def parser():
     p = argparse.ArgumentParser(
         prog="train.py",
         description="Train a charnn model further with PyTorch: one process (CPU or CUDA), or many with torchrun (DDP).",
+        epilog="Settings not given are those of the run in the start checkpoint (charnn train's defaults where it has none). "
+        "Continuing a run, only --steps, --epochs, --time, --lr and --eval-every may differ from its own; --new-run starts a new one.",
     )
     add = p.add_argument
-    add("--steps", type=_ranged(int, 1, 10**9), help="stop after this many optimizer steps, counted from the start of the run")
-    add("--epochs", type=_ranged(int, 1, 10**6), help="stop after this many passes over the training text, from the start of the run")
-    add("--time", dest="timeMs", type=duration, help="stop after this much wall time in this session, e.g. 90s, 10m, 1h")
-    add("--batch", type=_ranged(int, 1, 10**6), help="parallel streams per batch, all processes together (default 50)")
-    add("--seq", type=_ranged(int, 1, 10**6), help="steps of truncated backpropagation through time (default 50)")
-    add("--lr", type=_ranged(float, 0, 10, low_open=True), help="learning rate (default 2e-3)")
+    add("--steps", type=_ranged(int, 1, 10**9), help="stop after this many optimizer steps, counted from the start of the run", metavar="N")
+    add("--epochs", type=_ranged(int, 1, 10**6), help="stop after this many passes over the training text, from the start of the run", metavar="N")
+    add("--time", dest="timeMs", type=duration, help="stop after this much wall time in this session, e.g. 90s, 10m, 1h", metavar="DURATION")
+    add("--batch", type=_ranged(int, 1, 10**6), help="parallel streams per batch, all processes together (default 50)", metavar="N")
+    add("--seq", type=_ranged(int, 1, 10**6), help="steps of truncated backpropagation through time (default 50)", metavar="N")
+    add("--lr", type=_ranged(float, 0, 10, low_open=True), help="learning rate (default 2e-3)", metavar="RATE")
     add("--optimizer", choices=["adam", "rmsprop", "sgd"], help="optimizer (default adam; sgd: with momentum 0.9)")
-    add("--clip", type=_ranged(float, 0, 1e6), help="clip the global gradient norm to this, 0 = off (default 5)")
-    add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="learning-rate factor per epoch (default 0.97)")
-    add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="epochs before the decay starts (default 10)")
-    add("--eval-every", dest="evalEvery", type=_ranged(int, 1, 10**9), help="validate and checkpoint every this many steps (default: once per epoch)")
-    add("--seed", type=_ranged(int, 0, 2**32 - 1), help="random seed (dropout masks; default 1234)")
-    add("-o", "--out", help="checkpoint path (default: checkpoints/<corpus-name>.safetensors)")
-    add("--resume", nargs="?", const=True, help="continue the run saved in this checkpoint (default: the --out path)")
-    add("--model", help="checkpoint to start from (default: start.safetensors, the exported model)")
-    add("--data", help="corpus.json of an export (default: the exported corpus beside train.py)")
+    add("--clip", type=_ranged(float, 0, 1e6), help="clip the global gradient norm to this, 0 = off (default 5)", metavar="NORM")
+    add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="learning-rate factor per epoch (default 0.97)", metavar="FACTOR")
+    add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="epochs before the decay starts (default 10)", metavar="EPOCHS")
+    add("--eval-every", dest="evalEvery", type=_ranged(int, 1, 10**9), help="validate and checkpoint every this many steps (default: once per epoch)", metavar="STEPS")
+    add("--seed", type=_ranged(int, 0, 2**32 - 1), help="random seed (dropout masks; default 1234)", metavar="N")
+    add("-o", "--out", help="checkpoint path (default: checkpoints/<corpus-name>.safetensors)", metavar="PATH")
+    add("--resume", nargs="?", const=True, help="continue the run saved in this checkpoint (default: the --out path)", metavar="CHECKPOINT")
+    add("--model", help="checkpoint to start from (default: start.safetensors, the exported model)", metavar="CHECKPOINT")
+    add("--data", help="corpus.json of an export (default: the exported corpus beside train.py)", metavar="CORPUS_JSON")
     add("--new-run", action="store_true", help="start a new run from the model's weights: step 0, a fresh optimizer, the batches of the flags given")
     add("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available (default)")
-    add("--threads", type=_ranged(int, 1, 1024), help="CPU threads per process (torch.set_num_threads)")
-    add("--log", help="append one JSON object per report to this file, as charnn train --log")
-    add("--log-every", type=_ranged(int, 1, 10**9), default=10, help="steps between --log lines (default 10)")
+    add("--threads", type=_ranged(int, 1, 1024), help="CPU threads per process (torch.set_num_threads)", metavar="N")
+    add("--log", help="append one JSON object per report to this file, as charnn train --log", metavar="FILE")
+    add("--log-every", type=_ranged(int, 1, 10**9), default=10, help="steps between --log lines (default 10)", metavar="STEPS")
     return p
 
 

@@ -9,6 +9,8 @@ import os
 import torch
 import torch.distributed as dist
 
+from options import UsageError
+
 
 class Processes:
     def __init__(self, device_choice):
@@ -17,7 +19,7 @@ class Processes:
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
         cuda = device_choice == "cuda" or (device_choice == "auto" and torch.cuda.is_available())
         if cuda and not torch.cuda.is_available():
-            raise RuntimeError("--device cuda: CUDA is not available to this PyTorch")
+            raise UsageError("--device cuda: CUDA is not available to this PyTorch")
         if cuda:
             self.device = torch.device("cuda", local_rank)
             torch.cuda.set_device(self.device)

@@ -42,6 +42,8 @@ describe('charnn export torch', () => {
     const r = await cliInProcess(['export', 'torch', '-m', 'mill.safetensors', '-o', 'ex'], dir);
     expect(r.code, r.err).toBe(0);
     expect(readdirSync(join(dir, 'ex')).sort()).toEqual([...TORCH_TEMPLATE_FILES, START_CHECKPOINT, 'corpus.ids', 'corpus.json'].sort());
+    const templates = readdirSync(join(ROOT, 'templates', 'torch')).filter((f) => f !== '__pycache__');
+    expect([...TORCH_TEMPLATE_FILES].sort()).toEqual(templates.sort()); // every file of the trainer goes
     for (const file of TORCH_TEMPLATE_FILES) {
       expect(readFileSync(join(dir, 'ex', file)).equals(readFileSync(join(ROOT, 'templates', 'torch', file))), file).toBe(true);
     }

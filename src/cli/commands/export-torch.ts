@@ -3,8 +3,7 @@
  * the model further with PyTorch, with charnn train's semantics, on one process or many
  * (torchrun, DistributedDataParallel), and writes checkpoints charnn reads as they are:
  *
- *   model.py, checkpoint.py, data.py, options.py, parallel.py, state.py, train.py, score.py,
- *   README.md     the package's templates/torch/, copied as they are
+ *   README.md, train.py and its modules, score.py   the package's templates/torch/, as they are
  *   start.safetensors   the model, byte for byte (with its run's training state, if it has one)
  *   corpus.ids, corpus.json   the corpus as ids in the model's vocabulary (export/exported-corpus.ts)
  *
@@ -30,13 +29,15 @@ import { PACKAGE_ROOT } from '../paths.js';
 /** The trainer's files, in the package (templates/torch/) and in the folder written. */
 export const TORCH_TEMPLATE_FILES = [
   'README.md',
+  'train.py',
+  'options.py',
   'model.py',
   'checkpoint.py',
   'data.py',
-  'options.py',
-  'parallel.py',
+  'objective.py',
   'state.py',
-  'train.py',
+  'saving.py',
+  'parallel.py',
   'score.py',
 ] as const;
 export const TORCH_TEMPLATES = join(PACKAGE_ROOT, 'templates', 'torch');
