@@ -56,7 +56,7 @@ def main(argv=None):
             values.append(sentence_logprob(model.backward, ids[::-1]))
         value = sum(values) / len(values)
         row = {"text": text, "logprob_ln": value, "logprob_log10": value / math.log(10), "tokens": len(ids) + 1, "unk": ids.count(1)}
-        print(json.dumps(row, ensure_ascii=False))
+        print(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
     return 0
 
 

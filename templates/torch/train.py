@@ -91,6 +91,13 @@ def count(n):
     return f"{n:,}"
 
 
+def shown(path):
+    """A path as messages show it: relative to the working directory when it is under it (the
+    exported start.safetensors, found beside train.py)."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 class Trainer:
     def __init__(self, args, procs):
         self.args, self.procs, self.device = args, procs, procs.device
@@ -101,7 +108,8 @@ class Trainer:
             raise options.UsageError("--resume continues a run and --new-run starts one: give one of them")
         self.corpus = load_corpus(os.path.abspath(args.data or os.path.join(HERE, "corpus.json")))
         # Where the run starts: --resume (a run's latest checkpoint), else the exported model.
-        self.out = os.path.abspath(args.out or os.path.join("checkpoints", f"{self.corpus['name']}.safetensors"))
+        self.out_shown = args.out or os.path.join("checkpoints", f"{self.corpus['name']}.safetensors")
+        self.out = os.path.abspath(self.out_shown)
         if args.resume is not None:
             self.start_path = self.out if args.resume is True else args.resume
         else:
@@ -197,7 +205,11 @@ class Trainer:
             + (f"{procs.world} processes ({procs.backend}, {self.device.type}), {share}" if procs.world > 1 else f"1 process ({self.device.type})")
         )
         st = self.state
-        self.say(f"continuing the run of {self.start_path} at step {self.first_step} (epoch {self.first_step / per_epoch:.2f})" if st else f"a new run from the weights of {self.start_path}")
+        self.say(
+            f"continuing the run of {shown(self.start_path)} at step {self.first_step} (epoch {self.first_step / per_epoch:.2f})"
+            if st
+            else f"a new run from the weights of {shown(self.start_path)}"
+        )
         progress = json.loads(self.start["metadata"].get("progress", "{}")) if st else {}
         self.val_nats, self.best_val = progress.get("val_nats"), progress.get("best_val_nats")
         self.step, self.loss_nats, self.lr = self.first_step, math.nan, s["lr"]
@@ -269,7 +281,7 @@ class Trainer:
         val = f", validation {self.val_nats:.4f} nats ({self.val_nats / math.log(2):.3f} bpc, ppl {math.exp(self.val_nats):.2f})" if self.val_nats is not None else ""
         self.say(f"Trained {self.step} steps ({self.step / per_epoch:.2f} epochs), loss {self.loss_nats:.4f} nats{val}")
         if self.saved:
-            self.say(f"Saved {self.out}" + (f" (best: {best_path_of(self.out)})" if self.best_written else ""))
+            self.say(f"Saved {self.out_shown}" + (f" (best: {best_path_of(self.out_shown)})" if self.best_written else ""))
         return 130 if stopped_by == "abort" else 0
 
     def gradients(self, j):

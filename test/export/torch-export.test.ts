@@ -76,6 +76,12 @@ describe('charnn export torch', () => {
     // Again into the same folder: an earlier export is replaced.
     expect((await cliInProcess(['export', 'torch', '-m', 'mill.safetensors', '-o', 'ex', '--val-frac', '0'], dir)).code).toBe(0);
     expect(manifestOf('ex').val_start).toBe(corpus.ids.length);
+    // And into one an export left half-written (only its own files, corpus.json not yet there).
+    mkdirSync(join(dir, 'half'));
+    writeFileSync(join(dir, 'half', 'train.py'), '');
+    writeFileSync(join(dir, 'half', START_CHECKPOINT), '');
+    expect((await cliInProcess(['export', 'torch', '-m', 'mill.safetensors', '-o', 'half'], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, 'half', 'train.py'))).toEqual(readFileSync(join(ROOT, 'templates', 'torch', 'train.py')));
   });
 
   it('--corpus files one after another (each ending its last line), other characters as <UNK>, --val-frac', async () => {
@@ -92,7 +98,8 @@ describe('charnn export torch', () => {
     expect(m.unk).toBe(corpus.unk);
     expect(m.unk).toBeGreaterThan(0); // 'Z', 'z', '!' are not in the model's vocabulary
     expect([m.name, m.corpus_path, m.lines, m.train_tokens]).toEqual(['a', null, 3, splitTrainVal(corpus, 0.3).train.length]);
-    expect(r.err).toMatch(/step 2\)|with its training state/);
+    expect(r.err).toMatch(/note: the model's run trained on another text .*--new-run/);
+    expect(r.err).toMatch(/torchrun --nproc_per_node 2 train\.py --new-run --steps 1000/);
     expect(r.err).toContain(`${m.unk} characters outside the vocabulary as <UNK>`);
   });
 

@@ -14,9 +14,9 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { joinedSource } from '../../data/joined-source.js';
 import { CharnnError, UsageError } from '../../errors.js';
-import { CORPUS_IDS_FILE, CORPUS_JSON_FILE, exportCorpus } from '../../export/exported-corpus.js';
+import { CORPUS_IDS_FILE, CORPUS_JSON_FILE, exportCorpus, type CorpusManifest, type ExportedCorpus } from '../../export/exported-corpus.js';
 import { EXPORT_TORCH_OPTIONS, type ExportTorchOptions } from '../../export/torch-export-options.js';
-import { decodeCheckpoint } from '../../io/checkpoint.js';
+import { decodeCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { FileReadError, platform } from '../../platform/platform.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, optionsFromFlags } from '../flags.js';
@@ -51,54 +51,75 @@ export function registerExportTorch(parent: Command, io: CliIO): void {
   addFlags(command, EXPORT_TORCH_OPTIONS).action(async (parsed: Record<string, unknown>) => {
     const options = { corpus: [], ...optionsFromFlags(EXPORT_TORCH_OPTIONS, parsed) } as ExportTorchOptions;
     if (!options.out) throw new UsageError('give the folder to write: -o DIR');
-    const modelPath = resolve(io.cwd, resolveModelPath(parsed.model as string | undefined, io.cwd));
+    const given = parsed.model as string | undefined;
+    const modelPath = resolve(io.cwd, resolveModelPath(given, io.cwd));
     const bytes = readCheckpointBytes(modelPath);
-    const checkpoint = decodeCheckpoint(bytes, modelPath); // checked whole before anything is written
-    const { training, model, progress } = checkpoint.meta;
-    const recorded = typeof training.corpusPath === 'string' ? training.corpusPath : null;
-    const files = options.corpus.length > 0 ? options.corpus.map((f) => resolve(io.cwd, f)) : recorded !== null ? [recorded] : null;
-    if (files === null) throw new UsageError(`${modelPath} does not record the corpus it was trained on: give it with --corpus FILE`);
-    const name =
-      options.corpus.length === 0 && typeof training.corpus === 'string'
-        ? training.corpus
-        : basename(files[0], extname(files[0])) || 'corpus';
+    const checkpoint = decodeCheckpoint(bytes, modelPath, { trainState: true }); // checked whole before anything is written
+    const { files, name } = corpusOf(options.corpus, checkpoint.meta.training, modelPath, io.cwd);
     const dir = resolve(io.cwd, options.out);
     checkTarget(dir, options.out);
 
     const sources = [];
     for (const file of files) sources.push(await corpusSource(file, io));
-    const { manifest, bytes: ids } = exportCorpus(joinedSource(sources, name), Vocab.fromSymbols(checkpoint.meta.vocab), {
+    const training = checkpoint.meta.training;
+    const exported = exportCorpus(joinedSource(sources, name), Vocab.fromSymbols(checkpoint.meta.vocab), {
       name,
       sources: files,
       valFrac: options.valFrac ?? (typeof training.valFrac === 'number' ? training.valFrac : 0.1),
       minCount: typeof training.minCount === 'number' ? training.minCount : 2,
     });
-    const write = (file: string, data: Uint8Array | string) => {
-      try {
-        platform().writeFileAtomic(join(dir, file), typeof data === 'string' ? new TextEncoder().encode(data) : data);
-      } catch (e) {
-        throw new CharnnError(`cannot write ${join(options.out!, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    };
-    for (const file of TORCH_TEMPLATE_FILES) write(file, readFileSync(join(TORCH_TEMPLATES, file)));
-    write(START_CHECKPOINT, bytes);
-    write(CORPUS_IDS_FILE, ids);
-    // One field a line, each compact (the vocabulary on one line).
-    const fields = Object.entries(manifest).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
-    write(CORPUS_JSON_FILE, `{\n${fields.join(',\n')}\n}\n`);
-
-    const valTokens = manifest.ids.count - manifest.val_start;
-    // Limits count from the start of the run it continues (from 0 for a model without a training state).
-    const steps = (checkpoint.hasTrainState ? progress.step : 0) + 1000;
-    const unk = manifest.unk > 0 ? `, ${formatCount(manifest.unk)} characters outside the vocabulary as <UNK>` : '';
-    io.stderr.write(
-      `Exported ${modelPath} (${model.cell} ${model.layers} x ${model.hidden}, step ${formatCount(progress.step)}${checkpoint.hasTrainState ? ', with its training state' : ''}) ` +
-        `and ${name} (${formatCount(manifest.train_tokens)} training and ${formatCount(valTokens)} validation tokens${unk}) to ${options.out}\n` +
-        `It needs Python 3 with PyTorch (torch), nothing else. In ${options.out}:\n` +
-        `  python3 train.py --steps ${steps}                        # one process, CPU or CUDA\n` +
-        `  torchrun --nproc_per_node 2 train.py --steps ${steps}    # two processes (DDP)\n`,
-    );
+    writeFolder(dir, options.out, bytes, exported);
+    io.stderr.write(summary(given ?? modelPath, checkpoint, exported.manifest, options.out));
   });
+}
+
+/** The corpus files (--corpus, else the one the model's run recorded) and the corpus's name. */
+function corpusOf(given: readonly string[], training: Record<string, unknown>, modelPath: string, cwd: string) {
+  if (given.length > 0) return { files: given.map((f) => resolve(cwd, f)), name: basename(given[0], extname(given[0])) || 'corpus' };
+  if (typeof training.corpusPath !== 'string')
+    throw new UsageError(`${modelPath} does not record the corpus it was trained on: give it with --corpus FILE`);
+  const path = training.corpusPath;
+  return { files: [path], name: typeof training.corpus === 'string' ? training.corpus : basename(path, extname(path)) || 'corpus' };
+}
+
+/** Every file whole or not at all; corpus.json, which marks a complete export, last. */
+function writeFolder(dir: string, shown: string, model: Uint8Array, { manifest, bytes }: ExportedCorpus): void {
+  const write = (file: string, data: Uint8Array | string) => {
+    try {
+      platform().writeFileAtomic(join(dir, file), typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    } catch (e) {
+      throw new CharnnError(`cannot write ${join(shown, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  for (const file of TORCH_TEMPLATE_FILES) write(file, readFileSync(join(TORCH_TEMPLATES, file)));
+  write(START_CHECKPOINT, model);
+  write(CORPUS_IDS_FILE, bytes);
+  // One field a line, each compact (the vocabulary on one line).
+  const fields = Object.entries(manifest).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  write(CORPUS_JSON_FILE, `{\n${fields.join(',\n')}\n}\n`);
+}
+
+/** What was exported, and the commands that train it. */
+function summary(model: string, checkpoint: Checkpoint, manifest: CorpusManifest, out: string): string {
+  const { model: config, progress } = checkpoint.meta;
+  const valTokens = manifest.ids.count - manifest.val_start;
+  const runTokens = checkpoint.trainState?.json.train_tokens;
+  const sameRun = runTokens === undefined || runTokens === manifest.train_tokens;
+  // Limits count from the start of the run it continues (from 0 for a new run).
+  const steps = (checkpoint.hasTrainState && sameRun ? progress.step : 0) + 1000;
+  const newRun = sameRun ? '' : ' --new-run';
+  const unk = manifest.unk > 0 ? `, ${formatCount(manifest.unk)} characters outside the vocabulary as <UNK>` : '';
+  const state = checkpoint.hasTrainState ? ', with its training state' : '';
+  return (
+    `Exported ${model} (${config.cell} ${config.layers} x ${config.hidden}, step ${formatCount(progress.step)}${state}) ` +
+    `and ${manifest.name} (${formatCount(manifest.train_tokens)} training and ${formatCount(valTokens)} validation tokens${unk}) to ${out}\n` +
+    (sameRun
+      ? ''
+      : `note: the model's run trained on another text (${formatCount(Number(runTokens))} training tokens): train.py can start a new run from its weights (--new-run), not continue that one\n`) +
+    `It needs Python 3 with PyTorch (torch), nothing else. In ${out}:\n` +
+    `  python3 train.py${newRun} --steps ${steps}                        # one process, CPU or CUDA\n` +
+    `  torchrun --nproc_per_node 2 train.py${newRun} --steps ${steps}    # two processes (DDP)\n`
+  );
 }
 
 function readCheckpointBytes(path: string): Uint8Array {
@@ -110,7 +131,7 @@ function readCheckpointBytes(path: string): Uint8Array {
   }
 }
 
-/** The folder must be new, empty, or an earlier export (so `-o .` or `-o ~` never litters a folder). */
+/** The folder must be new, empty, or an earlier export (so that `-o .` or `-o ~` never litters a folder). */
 function checkTarget(dir: string, shown: string): void {
   let entries: string[];
   try {
@@ -121,7 +142,10 @@ function checkTarget(dir: string, shown: string): void {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new CharnnError(`cannot use ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (entries.length > 0 && !(entries.includes(CORPUS_JSON_FILE) && entries.includes('train.py'))) {
+  // An export (complete, perhaps with a run's files beside it), or one cut short (only our files).
+  const complete = entries.includes(CORPUS_JSON_FILE) && entries.includes('train.py');
+  const ours = new Set<string>([...TORCH_TEMPLATE_FILES, START_CHECKPOINT, CORPUS_IDS_FILE]);
+  if (!complete && !entries.every((e) => ours.has(e) || e.startsWith('.'))) {
     throw new UsageError(
       `-o ${shown} is a folder with other files in it: give a new or empty folder (or an earlier export, to replace it)`,
     );
