@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What DistributedDataParallel costs on CPUs: the same run continued by charnn train --resume, by
 # the trainer of `charnn export torch` on 2 processes (torchrun, gloo, 1 thread each) and on 1
-# process (every core), side by side, alternating, ROUNDS times.
+# process (every core), side by side, ROUNDS times, each round starting with the next one.
 #
 #   bash bench/torch-ddp.sh [corpus] [steps] [rounds]
 #
@@ -27,12 +27,17 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 charnn train "$corpus" --steps 2 --samples 0 -o "$tmp/start.safetensors" 2>/dev/null
 charnn export torch -m "$tmp/start.safetensors" -o "$tmp/ex" 2>/dev/null
 
-for round in $(seq 1 "$rounds"); do
+run_charnn() {
   cp "$tmp/start.safetensors" "$tmp/charnn.safetensors"
-  charnn train --resume "$tmp/charnn.safetensors" --steps "$end" --samples 0 --no-eval-samples --log "$tmp/charnn-$round.jsonl" 2>/dev/null
-  (cd "$tmp" && "${torchrun[@]}" ex/train.py --steps "$end" --log "ddp-$round.jsonl" -o ddp.safetensors >/dev/null 2>&1)
-  (cd "$tmp" && "$python" ex/train.py --steps "$end" --log "one-$round.jsonl" -o one.safetensors 2>/dev/null)
-  echo "round $round done"
+  charnn train --resume "$tmp/charnn.safetensors" --steps "$end" --samples 0 --no-eval-samples --log "$tmp/charnn-$1.jsonl" 2>/dev/null
+}
+run_ddp() { (cd "$tmp" && "${torchrun[@]}" ex/train.py --steps "$end" --log "ddp-$1.jsonl" -o ddp.safetensors >/dev/null 2>&1); }
+run_one() { (cd "$tmp" && "$python" ex/train.py --steps "$end" --log "one-$1.jsonl" -o one.safetensors 2>/dev/null); }
+order=(charnn ddp one)
+for round in $(seq 1 "$rounds"); do
+  for side in "${order[@]}"; do "run_$side" "$round"; done
+  echo "round $round done (${order[*]})"
+  order=("${order[@]:1}" "${order[0]}") # each round starts with the next one
 done
 
 node - "$tmp" "$rounds" "$end" <<'JS'
@@ -48,12 +53,14 @@ function speed(file) {
 }
 const rows = { 'charnn train (2 threads)': 'charnn', 'train.py, torchrun 2 processes (gloo, 1 thread each)': 'ddp', 'train.py, 1 process (2 threads)': 'one' };
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const charnn = median(Array.from({ length: rounds }, (_, i) => speed(`charnn-${i + 1}.jsonl`)));
-console.log('| trainer | chars/s (median) | per round | vs charnn |');
-console.log('|---|---|---|---|');
+const charnn = Array.from({ length: rounds }, (_, i) => speed(`charnn-${i + 1}.jsonl`));
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
+// The ratio to charnn within each round (the machine's load changes between rounds), and its median.
+console.log('| trainer | chars/s per round | median | / charnn per round | median |');
+console.log('|---|---|---|---|---|');
 for (const [name, prefix] of Object.entries(rows)) {
   const per = Array.from({ length: rounds }, (_, i) => speed(`${prefix}-${i + 1}.jsonl`));
-  const m = median(per);
-  console.log(`| ${name} | ${Math.round(m).toLocaleString('en-US')} | ${per.map((x) => Math.round(x).toLocaleString('en-US')).join(' ')} | ${(m / charnn).toFixed(2)} |`);
+  const ratios = per.map((x, i) => x / charnn[i]);
+  console.log(`| ${name} | ${per.map(fmt).join(' ')} | ${fmt(median(per))} | ${ratios.map((r) => r.toFixed(2)).join(' ')} | **${median(ratios).toFixed(2)}** |`);
 }
 JS

@@ -9,6 +9,8 @@ sides give a model the same numbers.
 A sentence is scored as charnn scores it: from the zero state with <EOS> as the first input,
 predicting each character (code point; one outside the vocabulary is <UNK>) and then <EOS>. The
 backward model of a bilstm reads the sentence from its end; --direction both is the mean of the two.
+It computes in float64, so what it prints is the weights' exact value, the reference for any
+float32 computation of it (charnn's, or PyTorch's own).
 """
 import argparse
 import json
@@ -22,12 +24,13 @@ from model import BiLM, load_charnn
 
 
 def sentence_logprob(lm, ids):
-    """ln P of ids under one direction's model: <EOS> in, each id out, then <EOS>."""
-    inputs, targets = torch.tensor([[0] + ids]), torch.tensor(ids + [0])
+    """ln P of ids under one direction's model (in float64): <EOS> in, each id out, then <EOS>."""
+    inputs, targets = torch.tensor([0] + ids), torch.tensor(ids + [0])
     with torch.no_grad():
-        logits, _ = lm(inputs)
-        logp = torch.log_softmax(logits[0].float(), dim=-1)
-    return float(logp.gather(1, targets[:, None]).double().sum())
+        one_hot = torch.nn.functional.one_hot(inputs, lm.decoder.out_features).to(lm.decoder.weight.dtype)
+        output, _ = lm.rnn(one_hot[None])
+        logp = torch.log_softmax(lm.decoder(output)[0], dim=-1)
+    return float(logp.gather(1, targets[:, None]).sum())
 
 
 def main(argv=None):
@@ -44,7 +47,7 @@ def main(argv=None):
     if args.direction != "forward" and not isinstance(model, BiLM):
         print(f"score.py: --direction {args.direction} needs a bilstm", file=sys.stderr)
         return 2
-    model.eval()
+    model.double().eval()
     index = {s: i for i, s in enumerate(vocab) if i >= 2}
     texts = sys.stdin.read().splitlines() if args.text == ["-"] else args.text
     for text in texts:
