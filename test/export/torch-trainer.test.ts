@@ -20,6 +20,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCorpus } from '../../src/data/corpus.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import type { CellType } from '../../src/model/config.js';
 import { train } from '../../src/train/loop.js';
@@ -306,7 +307,7 @@ describe('the exported PyTorch trainer', () => {
     }
   }, 300_000);
 
-  it('checkpoint.py writes a charnn checkpoint back byte for byte; a damaged one, a flag that would change the run, or a limit already reached is one clear line', async (ctx) => {
+  it('checkpoint.py writes a charnn checkpoint back byte for byte; data.py reads 2-byte ids; a damaged checkpoint, a flag that would change the run, or a limit already reached is one clear line', async (ctx) => {
     if (typeof torch === 'string') ctx.skip(torch);
     const py = torch as { python: string };
     const dir = tempDir('charnn-torch-format-');
@@ -314,14 +315,34 @@ describe('the exported PyTorch trainer', () => {
     writeFileSync(corpus, TEXT);
     await charnnRun(dir, { ...BASE, cell: 'gru', corpusPath: corpus, steps: 3, out: join(dir, 'm.safetensors') });
     expect((await cliInProcess(['export', 'torch', '-m', 'm.safetensors', '-o', 'ex'], dir)).code).toBe(0);
-    const rewrite = [
-      'import sys; sys.path.insert(0, "ex")',
+    // A vocabulary of over 256 symbols: the exported ids are 2 bytes each.
+    const wide =
+      Array.from({ length: 40 }, (_, i) =>
+        Array.from({ length: 20 }, (_, j) => String.fromCodePoint(0x4e00 + ((i * 20 + j) % 300))).join(''),
+      ).join('\n') + '\n';
+    writeFileSync(join(dir, 'wide.txt'), wide);
+    const wideRun = await train(wide, 'wide', {
+      ...BASE,
+      minCount: 1,
+      steps: 1,
+      corpusPath: join(dir, 'wide.txt'),
+      out: join(dir, 'wide.safetensors'),
+    });
+    expect((await cliInProcess(['export', 'torch', '-m', 'wide.safetensors', '-o', 'wide'], dir)).code).toBe(0);
+    writeFileSync(join(dir, 'wide-ids.json'), JSON.stringify(Array.from(encodeCorpus(wide, wideRun.vocab).ids)));
+    const script = [
+      'import json, sys; sys.path.insert(0, "ex")',
       'from checkpoint import STATE_PREFIX, load_checkpoint, save_checkpoint',
+      'from data import load_corpus',
       'c = load_checkpoint("m.safetensors", train_state=True)',
       'tensors = {**c["params"], **{STATE_PREFIX + k: v for k, v in c["state"]["tensors"].items()}}',
       'save_checkpoint("again.safetensors", tensors, c["metadata"])',
+      'corpus = load_corpus("wide/corpus.json")',
+      'assert corpus["ids"].tolist() == json.load(open("wide-ids.json")), "2-byte ids differ"',
+      'print(len(corpus["vocab"]))',
     ].join('\n');
-    runPython(py.python, ['-c', rewrite], dir);
+    expect(runPython(py.python, ['-c', script], dir).stdout.trim()).toBe('302'); // <EOS>, <UNK> and 300 characters
+    expect(JSON.parse(readFileSync(join(dir, 'wide', 'corpus.json'), 'utf8')).ids.dtype).toBe('U16');
     expect(readFileSync(join(dir, 'again.safetensors')).equals(readFileSync(join(dir, 'm.safetensors')))).toBe(true);
 
     const bytes = readFileSync(join(dir, 'm.safetensors'));
