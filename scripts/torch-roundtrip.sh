@@ -16,7 +16,7 @@ charnn() { node bin/charnn.js "$@"; }
 charnn train "$CORPUS" --steps 60 --hidden 64 --samples 0 -o "$work/run.safetensors" 2>/dev/null
 printf '%s\n' "The old mill." "Good morning, said the baker." "zebra" > "$work/sentences.txt"
 charnn score -m "$work/run.safetensors" --json - < "$work/sentences.txt" > "$work/charnn.jsonl"
-PYTHONPATH=scripts${PYTHONPATH:+:$PYTHONPATH} "$PYTHON" scripts/torch_roundtrip.py "$work/run.safetensors" "$work/charnn.jsonl" "$CORPUS" "$work/torch"
+PYTHONPATH=templates/torch${PYTHONPATH:+:$PYTHONPATH} "$PYTHON" scripts/torch_roundtrip.py "$work/run.safetensors" "$work/charnn.jsonl" "$CORPUS" "$work/torch"
 charnn import "$work/torch/weights.safetensors" --vocab "$work/torch/vocab.json" --cell lstm -o "$work/back.safetensors"
 charnn score -m "$work/back.safetensors" --json - < "$work/sentences.txt" > "$work/back.jsonl"
 node -e '

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Makes the fixtures of test/io/torch-import.test.ts with PyTorch: small models built with the
-modules of scripts/charnn_torch.py, saved with safetensors.torch.save_file(model.state_dict()),
+modules of templates/torch/model.py (the model.py of `charnn export torch`), saved with safetensors.torch.save_file(model.state_dict()),
 their vocabularies as JSON (with <EOS> and <UNK> deliberately not at ids 0 and 1), and the
 log-probability PyTorch gives each test sentence, for `charnn import` to reproduce.
 
-    PYTHONPATH=scripts /usr/bin/python3 scripts/torch_import_fixture.py test/fixtures/torch-import
+    PYTHONPATH=templates/torch /usr/bin/python3 scripts/torch_import_fixture.py test/fixtures/torch-import
 
 Needs torch and safetensors (Debian: apt-get install python3-torch; pip install safetensors).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from charnn_torch import BiLM, CharLM
+from model import BiLM, CharLM
 
 # <EOS> and <UNK> in the middle: charnn must reorder rows and columns on import.
 VOCAB = ["a", "b", "<EOS>", " ", "c", "<UNK>", "é", "\U0001d11e"]

@@ -3,7 +3,7 @@
 
     torch_roundtrip.py CHECKPOINT CHARNN_SCORES.jsonl CORPUS OUTDIR
 
-1. loads a charnn checkpoint with load_charnn (scripts/charnn_torch.py) and checks that PyTorch
+1. loads a charnn checkpoint with load_charnn (templates/torch/model.py) and checks that PyTorch
    gives each sentence of CHARNN_SCORES.jsonl (`charnn score --json` output) the same ln P;
 2. trains the forward model a few Adam steps further on CORPUS with PyTorch;
 3. saves OUTDIR/weights.safetensors (save_file(model.state_dict())) and OUTDIR/vocab.json, and
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from charnn_torch import load_charnn
+from model import load_charnn
 
 
 def sentence_logprob(model, vocab, text):

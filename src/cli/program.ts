@@ -46,23 +46,7 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     .showHelpAfterError('hint: charnn --help lists the commands')
     .configureOutput(output(io));
   for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
-  for (const command of program.commands) {
-    command.addOption(
-      new Option(
-        '--engine <name>',
-        'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package), js (plain TypeScript reference), auto (webgpu on a hardware GPU, else wasm)',
-      ).choices(ENGINE_CHOICES),
-    );
-    command.addOption(
-      new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never')
-        .choices(COLOR_CHOICES)
-        .default('auto'),
-    );
-    command
-      .exitOverride()
-      .showHelpAfterError(`hint: charnn ${command.name()} --help lists every flag and its range`)
-      .configureOutput(output(io));
-  }
+  for (const command of program.commands) configure(command, io, `charnn ${command.name()}`);
   // The engine must be chosen before any model or buffer is allocated.
   program.hook('preAction', async (_program, action) => {
     // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
@@ -73,6 +57,27 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
     await chooseEngine(action.opts().engine as EngineChoice | undefined, nodePlatform, io);
   });
   return program;
+}
+
+/** A command's errors and help as charnn prints them, and --engine and --color; a command with
+ *  subcommands (export) passes them on to each of its subcommands, which take the flags instead. */
+function configure(command: Command, io: CliIO, path: string): void {
+  command.exitOverride().showHelpAfterError(`hint: ${path} --help lists every flag and its range`).configureOutput(output(io));
+  if (command.commands.length > 0) {
+    for (const sub of command.commands) configure(sub, io, `${path} ${sub.name()}`);
+    return;
+  }
+  command.addOption(
+    new Option(
+      '--engine <name>',
+      'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package), js (plain TypeScript reference), auto (webgpu on a hardware GPU, else wasm)',
+    ).choices(ENGINE_CHOICES),
+  );
+  command.addOption(
+    new Option('--color <when>', 'colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never')
+      .choices(COLOR_CHOICES)
+      .default('auto'),
+  );
 }
 
 /**

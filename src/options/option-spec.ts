@@ -124,6 +124,17 @@ export function real<const E extends Extra<NumberSpec> = Record<never, never>>(
   return { kind: 'number', integer: false, flag, help, default: value, min, max, ...(extra as E) };
 }
 
+/** A decimal number from min to max, or null (the default): not set. */
+export function optionalReal<const E extends Extra<NumberSpec> = Record<never, never>>(
+  flag: string,
+  help: string,
+  min: number,
+  max: number,
+  extra?: E,
+): NumberSpec<number | null> & E {
+  return { kind: 'number', integer: false, flag, help, default: null, min, max, ...(extra as E) };
+}
+
 export function choice<T extends string, const E extends Extra<ChoiceSpec> = Record<never, never>>(
   flag: string,
   help: string,

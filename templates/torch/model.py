@@ -1,17 +1,13 @@
-"""charnn models as PyTorch modules: load a charnn checkpoint, train it further with PyTorch,
-and bring it back with `charnn import`. Shown in the README ("Continue in PyTorch"); a test
-checks that the README's copy is this file.
+"""charnn models as PyTorch modules: the model.py of `charnn export torch`, shown in the README
+("Continue in PyTorch"); a test checks that the README's copy is this file.
 
 A charnn model per direction is an RNN/LSTM/GRU over one-hot characters and a linear decoder,
 under the names `rnn.*` and `decoder.*`. A bilstm adds the backward language model under
 `backward.` (it reads the text right to left). Ids: 0 is <EOS> (the end of a line), 1 is <UNK>.
 """
-import json
-
-import torch
-from safetensors import safe_open
-from safetensors.torch import load_file
 from torch import nn
+
+from checkpoint import load_checkpoint
 
 
 class CharLM(nn.Module):
@@ -36,14 +32,15 @@ class BiLM(CharLM):
         self.backward = CharLM("lstm", vocab_size, hidden, layers, dropout)
 
 
+def build(config):
+    """The module of a charnn model config (cell, vocabSize, hidden, layers, dropout)."""
+    size = (config["vocabSize"], config["hidden"], config["layers"], config["dropout"])
+    return BiLM(*size) if config["cell"] == "bilstm" else CharLM(config["cell"], *size)
+
+
 def load_charnn(path):
     """(model, vocab) from a charnn checkpoint; vocab[i] is the symbol of id i."""
-    with safe_open(path, "pt") as f:
-        meta = f.metadata()
-    config, vocab = json.loads(meta["model"]), json.loads(meta["vocab"])
-    size = (config["vocabSize"], config["hidden"], config["layers"], config["dropout"])
-    model = BiLM(*size) if config["cell"] == "bilstm" else CharLM(config["cell"], *size)
-    # The latest checkpoint of a run also holds charnn's training state: leave it out.
-    weights = {k: v for k, v in load_file(path).items() if not k.startswith("charnn.")}
-    model.load_state_dict(weights)
-    return model, vocab
+    checkpoint = load_checkpoint(path)  # checked as charnn checks it; its training state left out
+    model = build(checkpoint["config"])
+    model.load_state_dict(checkpoint["params"])
+    return model, checkpoint["vocab"]
