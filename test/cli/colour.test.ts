@@ -97,13 +97,16 @@ describe('through the CLI', () => {
     expect(bad.err).toMatch(/^charnn: option '--color <when>' argument 'sometimes' is invalid\. Allowed choices are auto, always, never\./);
   });
 
-  it('every command takes --color', async () => {
-    const help = await cliIn(process.cwd(), ['--help']);
-    const commands = [...help.out.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['train', 'sample', 'score', 'eval', 'fill', 'inspect', 'import', 'plot']));
+  it('every command takes --color (a command with subcommands, export, through each of them)', async () => {
+    const listed = (text: string) => [...text.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const commands = listed((await cliIn(process.cwd(), ['--help'])).out);
+    expect(commands).toEqual(expect.arrayContaining(['train', 'sample', 'score', 'eval', 'fill', 'inspect', 'import', 'plot', 'export']));
     for (const command of commands) {
       const r = await cliIn(process.cwd(), [command, '--help']);
-      expect(r.out, command).toMatch(/--color <when>/);
+      const subcommands = /^Commands:/m.test(r.out) ? listed(r.out.slice(r.out.indexOf('Commands:'))) : [];
+      if (subcommands.length === 0) expect(r.out, command).toMatch(/--color <when>/);
+      for (const sub of subcommands)
+        expect((await cliIn(process.cwd(), [command, sub, '--help'])).out, `${command} ${sub}`).toMatch(/--color <when>/);
     }
   });
 
