@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Register> = {
   inspect: async (p, io) => (await import('./commands/inspect.js')).registerInspect(p, io),
   import: async (p, io) => (await import('./commands/import.js')).registerImport(p, io),
   plot: async (p, io) => (await import('./commands/plot.js')).registerPlot(p, io),
+  serve: async (p, io) => (await import('./commands/serve.js')).registerServe(p, io),
 };
 
 /** The commands `argv` needs: the one it runs, none for --version, all otherwise (help, typos). */
