@@ -36,7 +36,7 @@ function playgroundFiles(): Map<string, { type: string; body: Buffer }> | null {
 
 /** Paths that serve the page: no API key asked. */
 export function isPlaygroundPath(path: string): boolean {
-  return path === '/' || path.startsWith('/playground/');
+  return path === '/' || path === '/favicon.ico' || path.startsWith('/playground/');
 }
 
 export function playgroundRoutes(app: FastifyInstance): void {
@@ -48,5 +48,7 @@ export function playgroundRoutes(app: FastifyInstance): void {
     return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
   };
   app.get('/', serve('index.html'));
+  // Browsers ask for it on their own; there is none.
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get<{ Params: { name: string } }>('/playground/:name', (request, reply) => serve(request.params.name)(request, reply));
 }
