@@ -77,10 +77,12 @@ export class WorkerPool {
     return pool;
   }
 
-  /** Jobs waiting for a thread, and jobs running. */
-  get load(): { queued: number; running: number } {
-    return { queued: this.queue.length, running: this.slots.filter((s) => s.task !== null).length };
+  /** Jobs waiting for a thread, jobs running, and threads replaced so far (failed, or would not stop). */
+  get load(): { queued: number; running: number; restarts: number } {
+    return { queued: this.queue.length, running: this.slots.filter((s) => s.task !== null).length, restarts: this.restarts };
   }
+
+  private restarts = 0;
 
   /**
    * Runs a job on the next free thread. Throws a RequestError at once when the queue is full
@@ -162,6 +164,7 @@ export class WorkerPool {
     if (slot.killTimer) clearTimeout(slot.killTimer);
     if (slot.task) this.settle(slot.task, new RequestError(500, 'internal_error', why));
     slot.task = null;
+    this.restarts++;
     slot.ready = false;
     void slot.worker.terminate();
     // One that cannot start again (it did before: out of memory?) stays not ready: the pool
