@@ -135,7 +135,11 @@ export async function createServer(options: ServerOptions): Promise<CharnnServer
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
       const closing = app.close().then(() => 'closed' as const);
+      // A keep-alive connection whose request ends after close() began would be kept open until
+      // its client lets go: close each as soon as it is idle.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 50);
       const how = await Promise.race([closing, grace]);
+      clearInterval(idle);
       clearTimeout(timer);
       const unfinished = how === 'late' ? pool.load.queued + pool.load.running : 0;
       await pool.close();
