@@ -11,7 +11,13 @@ export interface SampleJsonOptions {
 }
 
 /** `text` is the whole sample, the prime included. */
-export function sampleJson(index: number, seed: number, text: string, end: GenerateEnd, options: SampleJsonOptions): Record<string, unknown> {
+export function sampleJson(
+  index: number,
+  seed: number,
+  text: string,
+  end: GenerateEnd,
+  options: SampleJsonOptions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { index, seed };
   if (options.beam !== null) out.beam = options.beam;
   else out.temperature = options.temperature;

@@ -52,7 +52,12 @@ export function textDistributions(model: CharLM, vocab: Vocab, text: string): Pr
 }
 
 /** Row rowOf(k) is ln softmax of the logits after reading ids[0..k], with target ids[k+1]. */
-function distributionsOf(model: CharLM, direction: Direction, ids: Int32Array, rowOf: (k: number) => number): Promise<SentenceDistributions> {
+function distributionsOf(
+  model: CharLM,
+  direction: Direction,
+  ids: Int32Array,
+  rowOf: (k: number) => number,
+): Promise<SentenceDistributions> {
   const V = model.config.vocabSize;
   const positions = ids.length - 1;
   const logProbs = new Float64Array(positions * V);

@@ -41,7 +41,12 @@ function readCheckpointFile(path: string): Uint8Array {
     return platform().readFile(path);
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
-    const what = e.reason === 'missing' ? 'checkpoint not found' : e.reason === 'directory' ? 'is a directory, not a checkpoint file' : `cannot read: ${e.detail}`;
+    const what =
+      e.reason === 'missing'
+        ? 'checkpoint not found'
+        : e.reason === 'directory'
+          ? 'is a directory, not a checkpoint file'
+          : `cannot read: ${e.detail}`;
     throw new CharnnError(`${path}: ${what}`);
   }
 }

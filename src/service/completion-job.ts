@@ -49,14 +49,24 @@ export async function completion(served: ServedModel, job: CompletionJob, hooks:
   let completionTokens = 0;
   for (const [p, prompt] of job.prompts.entries()) {
     promptTokens += tokensOf(prompt).length;
-    const options = sampleSettings({ ...job.ask, prime: prompt }, () => rng, 'json', (key) => key === 'prime' || job.given.includes(key));
+    const options = sampleSettings(
+      { ...job.ask, prime: prompt },
+      () => rng,
+      'json',
+      (key) => key === 'prime' || job.given.includes(key),
+    );
     for (let i = 0; i < job.n; i++) {
       const index = p * job.n + i;
       if (job.echo && prompt.length > 0) hooks.text?.(index, prompt);
       const { text, end } = await generatedText(served.model, served.vocab, options, hooks, (piece) => hooks.text?.(index, piece));
       completionTokens += end.symbols;
       const logprobs = job.logprobs === null ? null : await logprobsOf(served, prompt, text, job.echo, job.logprobs);
-      choices.push({ text: job.echo ? prompt + text : text, index, logprobs, finish_reason: end.stoppedBy === 'length' ? 'length' : 'stop' });
+      choices.push({
+        text: job.echo ? prompt + text : text,
+        index,
+        logprobs,
+        finish_reason: end.stoppedBy === 'length' ? 'length' : 'stop',
+      });
     }
   }
   return {

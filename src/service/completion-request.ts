@@ -88,7 +88,14 @@ export function completionJob(body: unknown, catalog: Catalog, randomSeed: () =>
   const ask: Record<string, unknown> = { length: DEFAULT_MAX_TOKENS };
   for (const [field, key] of Object.entries(SAMPLE_KEY)) if (f[field] !== undefined) ask[key] = f[field];
   const given = Object.keys(ask).filter((key) => key !== 'length' || f.max_tokens !== undefined);
-  asRequestError(() => sampleSettings(ask as SampleAsk, () => new Rng(0), 'json', (key) => given.includes(key)));
+  asRequestError(() =>
+    sampleSettings(
+      ask as SampleAsk,
+      () => new Rng(0),
+      'json',
+      (key) => given.includes(key),
+    ),
+  );
   const logprobs = (f.logprobs as number | undefined) ?? null;
   const stream = f.stream === true;
   if (stream && logprobs !== null)
@@ -97,7 +104,7 @@ export function completionJob(body: unknown, catalog: Catalog, randomSeed: () =>
     kind: 'completion',
     model: entry.name,
     prompts: typeof prompt === 'string' ? [prompt] : prompt,
-    ask: ask as SampleAsk,
+    ask,
     given,
     seed: (f.seed as number | undefined) ?? randomSeed(),
     n: (f.n as number | undefined) ?? 1,

@@ -31,10 +31,12 @@ function optionCheck(spec: OptionSpec): FieldCheck {
       return (v) => (typeof v === 'number' && inRange(v, spec) ? null : words);
     }
     case 'choice':
-      return (v) => (typeof v === 'string' && spec.choices.includes(v) ? null : `one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`);
+      return (v) =>
+        typeof v === 'string' && spec.choices.includes(v) ? null : `one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`;
     case 'text':
       if (spec.character)
-        return (v) => (typeof v === 'string' && Array.from(v).length === 1 && v !== '\n' && v !== '\r' ? null : 'exactly one character (not a line end)');
+        return (v) =>
+          typeof v === 'string' && Array.from(v).length === 1 && v !== '\n' && v !== '\r' ? null : 'exactly one character (not a line end)';
       return stringCheck;
     case 'texts':
       return (v) =>
@@ -81,7 +83,11 @@ function shownValue(v: unknown): string {
  * RequestError (400) naming the first field refused, an unknown field (not in `ignored`), or a
  * body that is not a JSON object.
  */
-export function readFields(body: unknown, fields: Readonly<Record<string, Field>>, ignored: readonly string[] = []): Record<string, unknown> {
+export function readFields(
+  body: unknown,
+  fields: Readonly<Record<string, Field>>,
+  ignored: readonly string[] = [],
+): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new RequestError(400, 'invalid_json', 'the request body must be a JSON object');
   const out: Record<string, unknown> = {};

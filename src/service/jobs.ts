@@ -28,7 +28,6 @@ export type { JobHooks } from './generated.js';
 
 export type Job = ScoreJob | EvalJob | SampleJob | FillJob | CompletionJob;
 
-
 export function runJob(models: ReadonlyMap<string, ServedModel>, job: Job, hooks: JobHooks): Promise<unknown> {
   const served = models.get(job.model);
   if (!served) throw new Error(`internal error: model ${job.model} is not loaded in this thread`);
@@ -68,7 +67,12 @@ async function evaluate({ model, vocab }: ServedModel, job: EvalJob): Promise<un
 async function sample({ model, vocab }: ServedModel, job: SampleJob, hooks: JobHooks): Promise<unknown> {
   // One random stream for all n samples, as `charnn sample --num n --seed s` draws them.
   const rng = new Rng(job.seed);
-  const options = sampleSettings(job.ask, () => rng, 'json', (key) => job.given.includes(key));
+  const options = sampleSettings(
+    job.ask,
+    () => rng,
+    'json',
+    (key) => job.given.includes(key),
+  );
   const samples: unknown[] = [];
   for (let i = 0; i < job.n; i++) {
     const backward = options.direction === 'backward';

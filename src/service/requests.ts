@@ -120,7 +120,12 @@ function sentencesOf(f: { text?: unknown; texts?: unknown }): { texts: string[];
   const i = texts.findIndex((t) => /[\r\n]/.test(t));
   if (i >= 0) {
     const where = single ? 'text' : `texts[${i}]`;
-    throw new RequestError(400, 'invalid_value', `${where} holds a line end: one sentence per text (give several as texts)`, single ? 'text' : 'texts');
+    throw new RequestError(
+      400,
+      'invalid_value',
+      `${where} holds a line end: one sentence per text (give several as texts)`,
+      single ? 'text' : 'texts',
+    );
   }
   return { texts, single };
 }
@@ -154,11 +159,19 @@ export function sampleJob(body: unknown, catalog: Catalog, randomSeed: () => num
   for (const key of Object.keys(f)) if (key !== 'model' && key !== 'n' && key !== 'stream') ask[camel(key)] = f[key];
   const given = Object.keys(ask);
   const n = (f.n as number | undefined) ?? 1;
-  const settings = asRequestError(() => sampleSettings(ask as SampleAsk, () => new Rng(0), 'json', (key) => given.includes(key)));
-  if (settings.beam && n > 1) throw new RequestError(400, 'invalid_value', 'beam is deterministic: n above 1 would give the same text again', 'n');
+  const settings = asRequestError(() =>
+    sampleSettings(
+      ask as SampleAsk,
+      () => new Rng(0),
+      'json',
+      (key) => given.includes(key),
+    ),
+  );
+  if (settings.beam && n > 1)
+    throw new RequestError(400, 'invalid_value', 'beam is deterministic: n above 1 would give the same text again', 'n');
   asRequestError(() => checkDirection(settings.direction, entry.config, 'json'));
   const seed = (f.seed as number | undefined) ?? randomSeed();
-  return { kind: 'sample', model: entry.name, ask: ask as SampleAsk, given, seed, n, stream: f.stream === true };
+  return { kind: 'sample', model: entry.name, ask, given, seed, n, stream: f.stream === true };
 }
 
 export function fillJob(body: unknown, catalog: Catalog): FillJob {

@@ -29,10 +29,10 @@ function serve(args: string[]): Promise<Served> {
   children.push(child);
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d) => (err += d));
+  child.stderr.on('data', (d) => (err += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /^charnn serve: (http:\/\/\S+) \(models: tiny;/.exec(out);
       if (m) resolve({ child, url: m[1], stderr: () => err, exit });

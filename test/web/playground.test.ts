@@ -54,7 +54,7 @@ describe('the playground in headless Chromium', () => {
   it("typing a sentence draws the heatmap: each character's surprisal is charnn score's, as a number and a colour", async (ctx) => {
     if (!hasChromium) ctx.skip(SKIP);
     await page.fill('#score-text', 'the cat sat.');
-    await page.waitForFunction(() => document.querySelectorAll('#heatmap .cell').length === 13);
+    await page.waitForFunction("document.querySelectorAll('#heatmap .cell').length === 13");
     const cells = await page.$$eval('#heatmap .cell', (es) =>
       es.map((e) => ({
         bits: e.getAttribute('data-bits'),
@@ -76,11 +76,11 @@ describe('the playground in headless Chromium', () => {
     if (!hasChromium) ctx.skip(SKIP);
     await page.focus('#score-text');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('cell'))).toBe(true);
+    expect(await page.evaluate("document.activeElement?.classList.contains('cell')")).toBe(true);
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => document.activeElement?.querySelector('.ch')?.textContent)).toBe('e');
+    expect(await page.evaluate("document.activeElement?.querySelector('.ch')?.textContent")).toBe('e');
     expect(await page.textContent('#alternatives')).toContain('Position 3 of "the cat sat."');
     const rows = await page.$$eval('#alternatives tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
@@ -97,12 +97,12 @@ describe('the playground in headless Chromium', () => {
     await page.fill('#prime', 'the ');
     await page.fill('#seed', '9');
     await page.$eval('#length', (e) => {
-      (e as HTMLInputElement).value = '150';
-      e.dispatchEvent(new Event('input'));
+      (e as unknown as { value: string }).value = '150';
+      e.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => Event }).Event('input'));
     });
     await page.focus('#prime');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('#sample-status')!.textContent!.startsWith('done'));
+    await page.waitForFunction("document.querySelector('#sample-status').textContent.startsWith('done')");
     const text = await page.textContent('#sample-output');
     const expected = await cliOut([
       'sample',

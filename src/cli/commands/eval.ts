@@ -49,7 +49,11 @@ export function registerEval(program: Command, io: CliIO): void {
       const result = await evaluator.result();
       const name = file === '-' ? 'stdin' : file;
       if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
-      io.stdout.write(flags.json ? jsonLine(evalJson(result, { ...flags, file: file === '-' ? 'stdin' : file })) + '\n' : toText(file, result, flags, inputs.length > 1));
+      io.stdout.write(
+        flags.json
+          ? jsonLine(evalJson(result, { ...flags, file: file === '-' ? 'stdin' : file })) + '\n'
+          : toText(file, result, flags, inputs.length > 1),
+      );
     }
   });
 }

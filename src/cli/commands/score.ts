@@ -24,7 +24,6 @@ type Base = (typeof LOG_BASES)[number];
 /** What a line of output shows: the table's options, the command line's included. */
 type ScoreFlags = ScoreOptions & ReturnType<typeof cliOptionsFromFlags<typeof SCORE_OPTIONS>>;
 
-
 export function registerScore(program: Command, io: CliIO): void {
   const command = program
     .command('score')
@@ -57,7 +56,8 @@ export function registerScore(program: Command, io: CliIO): void {
         await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
         continue;
       }
-      const top = flags.top !== null ? await positionAlternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
+      const top =
+        flags.top !== null ? await positionAlternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
       await writeOut(io.stdout, flags.json ? jsonLine(scoreJson(s, flags, top)) + '\n' : toText(s, flags, top));
     }
     if (flags.heatmap) await writeOut(io.stdout, heatmapLegend(colour) + '\n');

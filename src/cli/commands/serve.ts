@@ -16,9 +16,10 @@ export function registerServe(program: Command, io: CliIO): void {
     .command('serve')
     .description('serve models over HTTP: an API (score, eval, sample, fill, OpenAI completions) and a playground page')
     .addOption(
-      new Option('-m, --model <path>', 'a checkpoint to serve; repeatable (each is addressed by its file name; default: the newest in checkpoints/)').argParser(
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-      ),
+      new Option(
+        '-m, --model <path>',
+        'a checkpoint to serve; repeatable (each is addressed by its file name; default: the newest in checkpoints/)',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     );
   addFlags(command, SERVE_OPTIONS).action(async (flags: Record<string, unknown>) => {
     const options = optionsFromFlags(SERVE_OPTIONS, flags) as ServeValues;

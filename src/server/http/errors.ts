@@ -9,7 +9,10 @@ import { errorBody, RequestError } from '../../service/request-error.js';
 export function sendError(reply: FastifyReply, e: RequestError): FastifyReply {
   if (e.status === 429) reply.header('retry-after', '1');
   if (e.status === 401) reply.header('www-authenticate', 'Bearer');
-  return reply.code(e.status).type('application/json').send(JSON.stringify(errorBody(e)));
+  return reply
+    .code(e.status)
+    .type('application/json')
+    .send(JSON.stringify(errorBody(e)));
 }
 
 /** A thrown error as a RequestError. */

@@ -30,13 +30,16 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 port.on('message', (m: ToWorker) => {
   const { id, job } = m;
-  const hooks = { text: (index: number, text: string) => post({ type: 'text', id, index, text }), cancelled: () => Atomics.load(cancel, 0) === id };
+  const hooks = {
+    text: (index: number, text: string) => post({ type: 'text', id, index, text }),
+    cancelled: () => Atomics.load(cancel, 0) === id,
+  };
   Promise.resolve()
     .then(() => runJob(models, job, hooks))
     .then(
-    (result) => post({ type: 'done', id, result }),
-    (e: unknown) => post({ type: 'error', id, ...errorFields(e) }),
-  );
+      (result) => post({ type: 'done', id, result }),
+      (e: unknown) => post({ type: 'error', id, ...errorFields(e) }),
+    );
 });
 post({ type: 'ready' });
 

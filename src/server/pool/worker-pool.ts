@@ -103,7 +103,11 @@ export class WorkerPool {
         reject,
         settled: false,
         timer: setTimeout(
-          () => this.drop(task, new RequestError(504, 'timeout', `the request took longer than the time limit (${this.options.timeoutMs / 1000} s)`)),
+          () =>
+            this.drop(
+              task,
+              new RequestError(504, 'timeout', `the request took longer than the time limit (${this.options.timeoutMs / 1000} s)`),
+            ),
           this.options.timeoutMs,
         ),
         onAbort: () => this.drop(task, new RequestError(499, 'cancelled', 'the request was cancelled')),

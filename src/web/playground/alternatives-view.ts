@@ -23,7 +23,11 @@ export function showAlternatives(root: HTMLElement, score: SentenceScore, positi
   const table = el(
     'table',
     {},
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'symbol'), el('th', { scope: 'col' }, 'probability'), el('th', { scope: 'col' }, 'bits'))),
+    el(
+      'thead',
+      {},
+      el('tr', {}, el('th', { scope: 'col' }, 'symbol'), el('th', { scope: 'col' }, 'probability'), el('th', { scope: 'col' }, 'bits')),
+    ),
     el('tbody', {}, ...rows),
   );
   root.replaceChildren(heading, table);

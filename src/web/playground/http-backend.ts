@@ -1,5 +1,12 @@
 /** The playground's backend over charnn serve's HTTP API (backend.ts). */
-import { BackendError, type FillCandidate, type ModelInfo, type PlaygroundBackend, type SampleResult, type SentenceScore } from './backend.js';
+import {
+  BackendError,
+  type FillCandidate,
+  type ModelInfo,
+  type PlaygroundBackend,
+  type SampleResult,
+  type SentenceScore,
+} from './backend.js';
 import { readEvents } from './event-stream.js';
 
 interface ErrorBody {
@@ -15,7 +22,12 @@ export function httpBackend(base: string, apiKey: () => string): PlaygroundBacke
   async function call(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(base + path, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body), signal });
+      response = await fetch(base + path, {
+        method,
+        headers: headers(),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
       throw new BackendError(`cannot reach the server: ${(e as Error).message}`);
@@ -43,7 +55,13 @@ export function httpBackend(base: string, apiKey: () => string): PlaygroundBacke
         ppl: number;
         detail: { symbol: string; bits: number; top: { symbol: string; prob: number }[] }[];
       };
-      return { text: r.text, bits: r.bits, bpc: r.bpc, ppl: r.ppl, symbols: r.detail.map((d) => ({ symbol: d.symbol, bits: d.bits, top: d.top })) };
+      return {
+        text: r.text,
+        bits: r.bits,
+        bpc: r.bpc,
+        ppl: r.ppl,
+        symbols: r.detail.map((d) => ({ symbol: d.symbol, bits: d.bits, top: d.top })),
+      };
     },
 
     async sample(model, s, onText, signal): Promise<SampleResult> {
