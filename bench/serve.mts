@@ -62,7 +62,7 @@ async function startServer(): Promise<{ url: string; pid: number; stop: () => Pr
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /^charnn serve: (http:\/\/\S+) /.exec(out);
       if (m) resolveUrl(m[1]);
