@@ -56,7 +56,7 @@ function evalReference(): number {
 }
 
 async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '-m', model, '--port', '0', '--quiet', '--max-queue', '256'], {
+  const child = spawn(process.execPath, [BIN, 'serve', '-m', model, '--port', '0', '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -24,7 +24,10 @@ export const SERVE_OPTIONS = {
     1,
     256,
   ),
-  apiKey: optionalText('--api-key <key>', 'require "Authorization: Bearer KEY" on every endpoint but /health (and the playground page)'),
+  apiKey: optionalText(
+    '--api-key <key>',
+    'require "Authorization: Bearer KEY" on every API endpoint (not /health, not the playground page)',
+  ),
   maxQueue: int('--max-queue <n>', 'requests that may wait for a thread; more are refused with 429 and Retry-After', 128, 0, 1_000_000),
   timeoutMs: int(
     '--timeout <duration>',
