@@ -1,7 +1,7 @@
 /**
  * A server thread (worker-pool.ts): builds its own copy of every model (engine memory is per
  * thread), then runs the jobs it is sent, one at a time, with the core's runJob. Text made along
- * the way is posted as it comes (streaming); the result or the error ends each job.
+ * the way is posted as it comes (streaming); the answer (as JSON text) or the error ends each job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setEngine } from '../../engine/default-engine.js';
@@ -14,6 +14,7 @@ import '../../engine/js/provide-js-engine.js'; // for --engine js and where wasm
 import { runJob, type ServedModel } from '../../service/jobs.js';
 import { RequestError } from '../../service/request-error.js';
 import { Vocab } from '../../tokenizer/vocab.js';
+import { jsonText } from '../../util/json-text.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 installPlatform(nodePlatform);
@@ -37,7 +38,7 @@ port.on('message', (m: ToWorker) => {
   Promise.resolve()
     .then(() => runJob(models, job, hooks))
     .then(
-      (result) => post({ type: 'done', id, result }),
+      (result) => post({ type: 'done', id, json: jsonText(result) }),
       (e: unknown) => post({ type: 'error', id, ...errorFields(e) }),
     );
 });

@@ -38,7 +38,7 @@ interface Task {
   id: number;
   job: Job;
   hooks: RunHooks;
-  resolve(result: unknown): void;
+  resolve(json: string): void;
   reject(error: RequestError): void;
   timer: NodeJS.Timeout;
   /** Settled (answered, failed, timed out or dropped): later messages of it are ignored. */
@@ -85,10 +85,11 @@ export class WorkerPool {
   private restarts = 0;
 
   /**
-   * Runs a job on the next free thread. Throws a RequestError at once when the queue is full
-   * (429); rejects with one on timeout (504), when dropped (499), or if its thread fails (500).
+   * Runs a job on the next free thread; resolves with its answer as JSON text. Throws a
+   * RequestError at once when the queue is full (429); rejects with one on timeout (504), when
+   * dropped (499), or if its thread fails (500).
    */
-  run(job: Job, hooks: RunHooks = {}): Promise<unknown> {
+  run(job: Job, hooks: RunHooks = {}): Promise<string> {
     if (this.closed) throw new RequestError(503, 'shutting_down', 'the server is shutting down');
     if (hooks.signal?.aborted) throw new RequestError(499, 'cancelled', 'the request was cancelled');
     const free = this.slots.some((s) => s.ready && s.task === null);
@@ -187,7 +188,7 @@ export class WorkerPool {
     slot.task = null;
     if (slot.killTimer) clearTimeout(slot.killTimer);
     slot.killTimer = null;
-    if (m.type === 'done') this.settle(task, null, m.result);
+    if (m.type === 'done') this.settle(task, null, m.json);
     else this.settle(task, new RequestError(m.status, m.code, m.message, m.param));
     this.dispatch();
   }
@@ -209,13 +210,13 @@ export class WorkerPool {
     slot.killTimer = setTimeout(() => this.replace(slot, index, 'the job did not stop'), KILL_AFTER_MS);
   }
 
-  private settle(task: Task, error: RequestError | null, result?: unknown): void {
+  private settle(task: Task, error: RequestError | null, json?: string): void {
     if (task.settled) return;
     task.settled = true;
     clearTimeout(task.timer);
     task.hooks.signal?.removeEventListener('abort', task.onAbort);
     if (error) task.reject(error);
-    else task.resolve(result);
+    else task.resolve(json!);
   }
 
   private dispatch(): void {

@@ -33,7 +33,10 @@ function clientGone(reply: FastifyReply): AbortSignal {
 
 export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { catalog, pool } = ctx;
-  const run = (job: Job, reply: FastifyReply) => pool.run(job, { signal: clientGone(reply) });
+  const run = async (job: Job, reply: FastifyReply) => {
+    const json = await pool.run(job, { signal: clientGone(reply) });
+    return reply.type('application/json; charset=utf-8').send(json);
+  };
 
   app.get('/health', async () => ({ status: 'ok', models: catalog.entries.map((e) => e.name), ...pool.load }));
 
@@ -60,7 +63,7 @@ export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!job.stream) return run(job, reply);
     return streamed(request, reply, pool, job, {
       text: (events, index, text) => events.send({ index, text }, 'text'),
-      done: (events, result) => events.send(result, 'done'),
+      done: (events, json) => events.send(json, 'done'),
       error: (events, body) => events.send(body, 'error'),
     });
   });
@@ -77,8 +80,8 @@ export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     });
     return streamed(request, reply, pool, job, {
       text: (events, index, text) => events.send(chunk(index, text, null)),
-      done: (events, result) => {
-        for (const c of (result as CompletionResponse).choices) events.send(chunk(c.index, '', c.finish_reason));
+      done: (events, json) => {
+        for (const c of (JSON.parse(json) as CompletionResponse).choices) events.send(chunk(c.index, '', c.finish_reason));
         events.send('[DONE]');
       },
       error: (events, body) => events.send(body),
@@ -88,7 +91,8 @@ export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
 interface StreamShape {
   text(events: EventStream, index: number, text: string): void;
-  done(events: EventStream, result: unknown): void;
+  /** The answer, as JSON text. */
+  done(events: EventStream, json: string): void;
   error(events: EventStream, body: unknown): void;
 }
 
