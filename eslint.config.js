@@ -18,6 +18,7 @@ export default defineConfig(
   {
     ignores: [
       'dist/',
+      '.gpu-bench/',
       'node_modules/',
       'coverage/',
       'checkpoints/',
@@ -102,6 +103,11 @@ export default defineConfig(
         })),
       ],
     },
+  },
+  {
+    // The exported page's code runs in a browser (src/web, typed with the DOM by src/web/tsconfig.json).
+    files: ['src/web/**', 'examples/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Tests that corrupt checkpoint and safetensors headers edit parsed JSON of any shape.

@@ -7,7 +7,7 @@
  */
 import { encodeSource } from './data/corpus.js';
 import { stringSource, type CodePointSource } from './data/source.js';
-import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './io/checkpoint.js';
 import { importStateDict, readVocabJson } from './io/torch-import.js';
 import { CharLM } from './model/charlm.js';
 import { checkDirection, type CellType, type Direction } from './model/config.js';
@@ -44,6 +44,7 @@ export { saveCheckpoint, loadCheckpoint, decodeCheckpoint } from './io/checkpoin
 export { parseRunLog, type RunLog, type RunPoint } from './plot/run-log.js';
 export { lossSvg, type PlotRun, type PlotX, type SvgOptions } from './plot/svg.js';
 export { setEngine, getEngine } from './engine/default-engine.js';
+export { useWebGpu, type GpuInfo } from './engine/webgpu/use-webgpu.js';
 export type { EngineName, Engine } from './engine/engine.js';
 
 /** A trained model with its vocabulary, as read from a checkpoint. */
@@ -56,6 +57,18 @@ export interface LoadedModel {
 export function loadModel(path: string): LoadedModel {
   const { params, meta } = loadCheckpoint(path);
   return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** A model from a checkpoint's bytes (a download, a File's); `name` names it in errors. */
+export function decodeModel(bytes: Uint8Array, name = 'checkpoint'): LoadedModel {
+  const { params, meta } = decodeCheckpoint(bytes, name);
+  return { model: new CharLM(meta.model, params), vocab: Vocab.fromSymbols(meta.vocab), meta };
+}
+
+/** A model's checkpoint bytes (its weights read back from its engine), the model alone: what
+ *  saveModel writes, and what `charnn` loads. */
+export async function encodeModel(loaded: LoadedModel): Promise<Uint8Array> {
+  return encodeCheckpoint(await loaded.model.hostWeights(), loaded.meta);
 }
 
 /** Writes a model to a checkpoint file (its weights read back from its engine). */

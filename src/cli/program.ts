@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import type { EngineName } from '../engine/engine.js';
+import { ENGINE_CHOICES, type EngineChoice } from './choose-engine.js';
 import type { CliIO } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Register> = {
   import: async (p, io) => (await import('./commands/import.js')).registerImport(p, io),
   plot: async (p, io) => (await import('./commands/plot.js')).registerPlot(p, io),
   serve: async (p, io) => (await import('./commands/serve.js')).registerServe(p, io),
+  export: async (p, io) => (await import('./commands/export.js')).registerExport(p, io),
 };
 
 /** The commands `argv` needs: the one it runs, none for --version, all otherwise (help, typos). */
@@ -47,10 +48,10 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   for (const name of commandsFor(argv)) await COMMANDS[name](program, io, setExitCode);
   for (const command of program.commands) {
     command.addOption(
-      new Option('--engine <name>', 'numeric engine: wasm (WebAssembly SIMD, the default) or js (plain TypeScript reference)').choices([
-        'wasm',
-        'js',
-      ]),
+      new Option(
+        '--engine <name>',
+        'numeric engine: wasm (WebAssembly SIMD, the default), webgpu (a GPU, through the optional webgpu package), js (plain TypeScript reference), auto (webgpu on a hardware GPU, else wasm)',
+      ).choices(ENGINE_CHOICES),
     );
     command
       .exitOverride()
@@ -61,12 +62,10 @@ export async function createProgram(io: CliIO, setExitCode: (code: number) => vo
   program.hook('preAction', async (_program, action) => {
     // Loaded here, not at start-up: `charnn --version` and `--help` need neither.
     const { installPlatform } = await import('../platform/platform.js');
-    installPlatform((await import('../platform/node/node-platform.js')).nodePlatform);
-    const engine = action.opts().engine as EngineName | undefined;
-    const engines = await import('../engine/default-engine.js');
-    // The js reference is loaded only when it is asked for or wasm cannot run here.
-    if (engine === 'js' || !engines.wasmAvailable()) await import('../engine/js/provide-js-engine.js');
-    if (engine) engines.setEngine(engine);
+    const { nodePlatform } = await import('../platform/node/node-platform.js');
+    installPlatform(nodePlatform);
+    const { chooseEngine } = await import('./choose-engine.js');
+    await chooseEngine(action.opts().engine as EngineChoice | undefined, nodePlatform, io);
   });
   return program;
 }

@@ -12,6 +12,7 @@ import { CharnnError } from '../errors.js';
 import { EOS_ID, UNK_ID, type Vocab } from '../tokenizer/vocab.js';
 import { allocIds, type IdArray } from './ids.js';
 import { LF, stringSource, type CodePointSource } from './source.js';
+import { sharedBuffer } from '../util/shared-memory.js';
 
 /** Lines of a text. '\n', '\r\n' and '\r' all end a line; a final line end adds no empty line. */
 export function splitLines(text: string): string[] {
@@ -95,7 +96,7 @@ export function encodeSource(source: CodePointSource, vocab: Vocab, counts: Sour
   if (size > 0x7fffffff) throw new CharnnError(`${source.name} is too large: ${chars} characters (at most about 2 billion)`);
   // Each buffer is allocated once at its final length.
   const ids = allocIds(vocab.size, size);
-  const lineStarts = new Int32Array(new SharedArrayBuffer(4 * (lines + 1))); // shared, as the ids (see allocIds)
+  const lineStarts = new Int32Array(sharedBuffer(4 * (lines + 1))); // shared, as the ids (see allocIds)
   let n = 0;
   let line = 0;
   let unk = 0;
@@ -251,7 +252,7 @@ export class CorpusPieces {
     // buffers are made big enough for a piece with lines of up to 64 Ki characters at once.
     this.buffer = this.spare.pop() ?? {
       ids: allocIds(this.vocab.size, this.reuse ? this.target + (1 << 16) : Math.min(this.target, 1 << 16) + 1),
-      lineStarts: new Int32Array(new SharedArrayBuffer(4 * 1024)),
+      lineStarts: new Int32Array(sharedBuffer(4 * 1024)),
     };
     this.buffer.ids[0] = EOS_ID; // the end of the line before (or the start of the text)
     this.save(1, 0, 0, 0, true);
@@ -277,7 +278,7 @@ export class CorpusPieces {
   }
 
   private growLineStarts(l: number): Int32Array {
-    const bigger = new Int32Array(new SharedArrayBuffer(8 * this.buffer.lineStarts.length));
+    const bigger = new Int32Array(sharedBuffer(8 * this.buffer.lineStarts.length));
     bigger.set(this.buffer.lineStarts.subarray(0, l));
     this.buffer.lineStarts = bigger;
     return bigger;

@@ -6,6 +6,7 @@
  *   js     src/engine/js/js-engine.ts      the plain TypeScript reference, in float32 or float64
  *                                          (the gradient checks); every kernel obviously correct
  *   wasm   src/engine/wasm/wasm-engine.ts  WebAssembly SIMD kernels (asm/), tested against js
+ *   webgpu src/engine/webgpu/webgpu-engine.ts  WGSL kernels on a GPU through WebGPU, tested against js
  *
  * A Tensor is a handle: above the engine it is only ever handed back to the engine. Values
  * enter with write() and leave with read() (the loss, the logits a sampler draws from, the
@@ -26,7 +27,7 @@ export interface Tensor {
   readonly [TENSOR]: true;
 }
 
-export const ENGINE_NAMES = ['js', 'wasm'] as const;
+export const ENGINE_NAMES = ['js', 'wasm', 'webgpu'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** A recurrent layer's weights in PyTorch's layout, generic over the buffer type. */

@@ -88,9 +88,25 @@ export interface LoadOptions {
 // ---------------------------------------------------------------- save
 
 export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, meta: CheckpointMeta, trainState?: TrainState): void {
-  // Check everything before touching the disk: we never write a file we would refuse to load.
+  // Everything is checked before touching the disk: we never write a file we would refuse to load.
+  const bytes = encodeCheckpoint(params, meta, trainState, path);
+  try {
+    platform().writeFileAtomic(path, bytes);
+  } catch (e) {
+    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** A checkpoint's bytes (what saveCheckpoint writes; a page offers them as a download); `name`
+ *  names it in errors. */
+export function encodeCheckpoint(
+  params: ParamSet<Float32Array>,
+  meta: CheckpointMeta,
+  trainState?: TrainState,
+  name = 'checkpoint',
+): Uint8Array {
   const fail = (what: string): never => {
-    throw new CharnnError(`cannot save checkpoint ${path}: ${what}`);
+    throw new CharnnError(`cannot save checkpoint ${name}: ${what}`);
   };
   checkModel(meta.model, fail);
   checkVocab(meta.vocab, meta.model.vocabSize, fail);
@@ -121,11 +137,7 @@ export function saveCheckpoint(path: string, params: ParamSet<Float32Array>, met
       tensors.push({ name: TRAIN_STATE_PREFIX + t.name, shape: t.shape, data: t.data });
     }
   }
-  try {
-    platform().writeFileAtomic(path, seal(tensors, metadata, path));
-  } catch (e) {
-    throw new CharnnError(`cannot save checkpoint ${path}: ${(e as Error).message}`);
-  }
+  return seal(tensors, metadata, name);
 }
 
 /** Encodes the file with its checksum: the checksum is taken over a draft without it (the

@@ -54,13 +54,19 @@ export class Objective {
   ): Promise<number> {
     const D = this.runners.length;
     const scale = 1 / (T * totalStreams * D);
-    let total = 0;
+    // The losses are awaited after every backward is recorded: an engine that computes
+    // elsewhere (a GPU) runs the forward pass while the backward pass is being recorded.
+    const losses: Promise<number>[] = [];
     for (let d = 0; d < D; d++) {
       const runner = this.runners[d];
       runner.forward(batches[d].x, T, B, this.states[d], dropout);
-      total += await runner.loss(batches[d].y, grads !== null, scale);
+      const loss = runner.loss(batches[d].y, grads !== null, scale);
+      loss.catch(() => undefined); // awaited below: a failure is reported there, once
+      losses.push(loss);
       if (grads) runner.backward(directionViews(grads, this.model.config, runner.direction));
     }
+    let total = 0;
+    for (const loss of losses) total += await loss;
     return total * scale;
   }
 }

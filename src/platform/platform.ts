@@ -71,6 +71,8 @@ export interface Platform {
   setting(name: string): string | undefined;
   /** Starts a worker thread running `script` with `data` (which may hold SharedArrayBuffers). */
   startWorker(script: WorkerScript, data: unknown): PlatformWorker;
+  /** The WebGPU implementation the webgpu engine runs on; a CharnnError saying why there is none. */
+  gpu(): Promise<GPU>;
 }
 
 let installed: Platform | null = null;

@@ -6,6 +6,7 @@
  *                 lines), many lines at once as parallel streams (line-scorer.ts).
  */
 import type { EncodedCorpus } from '../data/corpus.js';
+import { isCpuEngine } from '../engine/engine.js';
 import type { IdArray } from '../data/ids.js';
 import { CharnnError } from '../errors.js';
 import type { CharLM } from '../model/charlm.js';
@@ -186,7 +187,8 @@ async function lineTotals(
   options: EvalOptions,
   sum: LogProbTotals,
 ): Promise<void> {
-  const wanted = options.threads ?? platform().cores();
+  // Threads are CPU engines' (they share the weights' memory); a GPU engine scores on the GPU.
+  const wanted = isCpuEngine(model.engine) ? (options.threads ?? platform().cores()) : 1;
   const threads = Math.min(wanted, 1 + Math.floor(corpus.ids.length / MIN_TOKENS_PER_EXTRA_THREAD));
   const threaded =
     threads > 1 ? await scoreLinesThreaded(model, direction, corpus.ids, corpus.lineStarts, corpus.lines, threads, sum) : null;

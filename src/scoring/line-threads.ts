@@ -27,6 +27,7 @@ import type { CharLM } from '../model/charlm.js';
 import type { Direction } from '../model/config.js';
 import { platform, type PlatformWorker } from '../platform/platform.js';
 import { openRound, takeNext, waitForCount } from '../util/round-counter.js';
+import { isShared } from '../util/shared-memory.js';
 import { withLineScorer } from './line-scorer.js';
 import type { LogProbTotals } from './stream-scorer.js';
 
@@ -82,7 +83,7 @@ export interface LineThreadOptions {
 
 /** True when the arrays can be handed to workers without a copy. */
 function shared(x: ArrayBufferView): boolean {
-  return x.buffer instanceof SharedArrayBuffer;
+  return isShared(x.buffer);
 }
 
 /**

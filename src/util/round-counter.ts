@@ -31,11 +31,22 @@ export function takeNext(control: Int32Array, slot: number, round: number): numb
   }
 }
 
-/** Blocks until control[slot] >= count. */
+/** False once Atomics.wait has refused to block this thread (a browser's main thread may not). */
+let canBlock = true;
+
+/** Blocks until control[slot] >= count. Where this thread may not block (a page's main thread,
+ *  scoring lines with workers), it spins instead: the wait is for the last groups of a round,
+ *  which other threads are already computing. */
 export function waitForCount(control: Int32Array, slot: number, count: number): void {
   for (;;) {
     const seen = Atomics.load(control, slot);
     if (seen >= count) return;
-    Atomics.wait(control, slot, seen);
+    if (canBlock) {
+      try {
+        Atomics.wait(control, slot, seen);
+      } catch {
+        canBlock = false; // TypeError: Atomics.wait cannot be called in this context
+      }
+    }
   }
 }

@@ -179,7 +179,7 @@ describe('unknown names: cells, optimizers, directions, modes', () => {
     [['eval', 'x.txt', '--direction', 'up'], /--direction/],
     [['eval', 'x.txt', '--reset', 'sometimes'], /'--reset <mode>'.*Allowed choices are line, none/],
     [['score', 'x', '--base', '3'], /'--base <b>'.*Allowed choices are 10, e, 2/],
-    [['inspect', '--engine', 'gpu'], /'--engine <name>'.*wasm, js/],
+    [['inspect', '--engine', 'gpu'], /'--engine <name>'.*wasm, webgpu, js, auto/],
     [['train', 'missing.txt', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j -> exit 2', async (args, pattern) => {

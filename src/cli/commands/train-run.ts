@@ -15,7 +15,7 @@ import { Rng } from '../../util/rng.js';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
-import { EvalSampler } from '../eval-sample.js';
+import { EvalSampler } from '../../train/eval-sampler.js';
 import { LossHistory, lossChart } from '../train-chart.js';
 import { formatCount, natsSummary } from '../format.js';
 

@@ -13,6 +13,7 @@ import { adamUpdate, addInto, scaleInPlace, sumSquares } from './optimizer-steps
 import { rnnBackwardLoop, rnnForwardLoop } from './rnn-loop.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { asTensor, floatsOf, TypedArrayEngine } from './typed-array-engine.js';
+import { sharedBuffer } from '../../util/shared-memory.js';
 
 export { floatsOf } from './typed-array-engine.js';
 
@@ -35,7 +36,7 @@ export class JsEngine extends TypedArrayEngine implements CpuEngine {
   }
 
   sharedZeros(n: number): Tensor {
-    const buffer = new SharedArrayBuffer(n * this.ctor.BYTES_PER_ELEMENT);
+    const buffer = sharedBuffer(n * this.ctor.BYTES_PER_ELEMENT);
     return tensor(this.ctor === Float64Array ? new Float64Array(buffer) : new Float32Array(buffer));
   }
 

@@ -1,7 +1,8 @@
 /**
  * The platform on Node.js (see ../platform.ts): files through node:fs, worker threads through
- * node:worker_threads, SHA-256 through node:crypto, and the WebAssembly kernels read from the
- * package's dist/wasm/ (built by `npm run build:wasm`).
+ * node:worker_threads, SHA-256 through node:crypto, the WebAssembly kernels read from the
+ * package's dist/wasm/ (built by `npm run build:wasm`), and WebGPU through the optional
+ * `webgpu` package.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { Worker as WorkerThread } from 'node:worker_threads';
 import { FileReadError, type KernelVariant, type Platform, type PlatformWorker, type WorkerScript } from '../platform.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { CheckpointLock } from './checkpoint-lock.js';
+import { nodeGpu } from './node-gpu.js';
 
 /** Same paths from src/platform/node/ (tsx, vitest) and dist/platform/node/ (the built package):
  *  three levels up is the package root. */
@@ -75,6 +77,10 @@ export const nodePlatform: Platform = {
 
   setting(name) {
     return process.env[name];
+  },
+
+  gpu() {
+    return nodeGpu();
   },
 
   startWorker(script, data) {

@@ -1,5 +1,5 @@
 /**
- * The playground page (src/web/playground/, built by `npm run build` into dist/web/playground/):
+ * The playground page (src/web/playground/, built by `npm run build` into dist/playground/):
  * GET / is its page, GET /playground/NAME its scripts and style. The files are read once at start
  * into memory and served by name from that fixed set, so no request reaches the file system.
  * They hold no data and need no key (the page asks for the key when the API wants one).
@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../service/request-error.js';
 import { sendError } from '../http/errors.js';
 
-const PLAYGROUND_DIR = new URL('../../../dist/web/playground/', import.meta.url);
+const PLAYGROUND_DIR = new URL('../../../dist/playground/', import.meta.url);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,5 +1,5 @@
 /**
- * The short sample `charnn train` shows at each evaluation (as char-rnn does): one line of at
+ * The short sample `charnn train` (and a page training a model) shows at each evaluation (as char-rnn does): one line of at
  * most 100 characters at temperature 0.8, from the checkpoint just written, with a random
  * stream of its own seeded from the run's seed and the step. It reads the checkpoint file and
  * never the training model or the training random streams, so it cannot change the run.
