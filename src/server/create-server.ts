@@ -92,7 +92,13 @@ export async function createServer(options: ServerOptions): Promise<CharnnServer
   const check = o.apiKey !== null ? bearerCheck(o.apiKey) : null;
   const started = new WeakMap<object, number>();
   app.addHook('onRequest', async (request, reply) => {
-    started.set(request, performance.now());
+    const t0 = performance.now();
+    started.set(request, t0);
+    // A client gone before the end of its answer gets its access line too, as 499 (nginx's
+    // "client closed request"): fastify's onResponse runs only for answers sent whole.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) onAccess?.({ method: request.method, path: request.url, status: 499, ms: performance.now() - t0 });
+    });
     if (o.cors !== null) {
       reply.header('access-control-allow-origin', o.cors).header('vary', 'origin');
       if (request.method === 'OPTIONS') {

@@ -49,6 +49,8 @@ describe('charnn serve: clients that go away, slow clients, big bodies', () => {
     controller.abort();
     await waitFor('the cancelled sample to stop', async () => (await health(s)).running === 0, KILL_AFTER_MS / 2);
     expect((await health(s)).restarts).toBe(0);
+    // Its access line: 499, the client closed the request.
+    await waitFor('the access line', async () => s.access.some((e) => e.path === '/v1/sample' && e.status === 499));
     const after = await post(`${s.url}/v1/score`, { text: 'the cat' });
     expect(after.status).toBe(200);
   });
@@ -63,6 +65,7 @@ describe('charnn serve: clients that go away, slow clients, big bodies', () => {
     expect(await pending).toBeInstanceOf(Error);
     await waitFor('the cancelled sample to stop', async () => (await health(s)).running === 0, KILL_AFTER_MS / 2);
     expect((await health(s)).restarts).toBe(0);
+    await waitFor('both access lines', async () => s.access.filter((e) => e.path === '/v1/sample' && e.status === 499).length === 2);
   });
 
   it('a body over the limit is a 413; a body that is not JSON a 400', async () => {

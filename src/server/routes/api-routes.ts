@@ -3,7 +3,7 @@
  * JSON) and OpenAI's completions. A request is parsed and checked here (400, 404 before it
  * waits for a thread), then run on the pool (worker-pool.ts); a client that goes away drops it.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from '../../service/catalog.js';
 import { completionJob } from '../../service/completion-request.js';
 import type { CompletionResponse } from '../../service/completion-job.js';
@@ -61,7 +61,7 @@ export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/v1/sample', (request, reply) => {
     const job = sampleJob(request.body, catalog, ctx.randomSeed);
     if (!job.stream) return run(job, reply);
-    return streamed(request, reply, pool, job, {
+    return streamed(reply, pool, job, {
       text: (events, index, text) => events.send({ index, text }, 'text'),
       done: (events, json) => events.send(json, 'done'),
       error: (events, body) => events.send(body, 'error'),
@@ -78,7 +78,7 @@ export function apiRoutes(app: FastifyInstance, ctx: ApiContext): void {
       model: job.model,
       choices: [{ text, index, logprobs: null, finish_reason: finish }],
     });
-    return streamed(request, reply, pool, job, {
+    return streamed(reply, pool, job, {
       text: (events, index, text) => events.send(chunk(index, text, null)),
       done: (events, json) => {
         for (const c of (JSON.parse(json) as CompletionResponse).choices) events.send(chunk(c.index, '', c.finish_reason));
@@ -101,7 +101,7 @@ interface StreamShape {
  * error, once the stream has begun). A full queue is still a plain 429: run() refuses at once,
  * before the stream starts.
  */
-function streamed(_request: FastifyRequest, reply: FastifyReply, pool: WorkerPool, job: Job, shape: StreamShape): FastifyReply {
+function streamed(reply: FastifyReply, pool: WorkerPool, job: Job, shape: StreamShape): FastifyReply {
   const controller = new AbortController();
   let events: EventStream | null = null;
   const result = pool.run(job, {
