@@ -3,21 +3,19 @@
 // draws the heatmap with charnn score's numbers, the keyboard alone moves through it and shows
 // the alternatives, a sample with a seed is the CLI's text, gaps are filled, and a failure is
 // shown in the page. Skipped, with the reason, where Chromium is not installed.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { dirname } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, type Chromium } from '../helpers/chromium.js';
 import { cliInProcess } from '../helpers/cli.js';
 import { startServer, tinyCheckpoint, type Running } from '../server/fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const SKIP = `${CHROMIUM} is not installed; apt-get install chromium to run it (.ci/run does)`;
+const SKIP = chromiumMissing();
+const hasChromium = SKIP === null;
 
 let path: string;
 let s: Running;
-let browser: BrowserContext;
+let browser: Chromium;
 let page: Page;
 const errors: string[] = [];
 
@@ -25,20 +23,8 @@ beforeAll(async () => {
   if (!hasChromium) return;
   path = await tinyCheckpoint('lstm', 'tiny');
   s = await startServer({ models: [path] });
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'charnn-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage();
+  browser = await launchChromium();
+  page = await browser.browser.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${s.url}/`);
   await page.waitForSelector('#model option', { state: 'attached' });
