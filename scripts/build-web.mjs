@@ -1,11 +1,14 @@
 /**
  * Builds the page of `charnn export web` into dist/web/ (git-ignored; run by `npm run build`):
  *
- *   index.html, style.css   the page (src/web/page/)
+ *   index.html, style.css   the page (src/web/page/); playground.css the playground's, which it holds
  *   app.js                  the page's code; charnn.js the library (src/browser.ts, for a page of
  *                           one's own that loads it as a module); worker.js the script of every
  *                           worker (training, threads); chunk-*.js the code they share
  *   kernels-fma.wasm, kernels.wasm   the WebAssembly kernels (only one is fetched)
+ *
+ * And the playground that `charnn serve` serves at / (src/web/playground/) into dist/playground/:
+ * index.html, playground.css and main.js (its TypeScript bundled), apart from the exported page.
  *
  * One flat folder, so it works from any static host. Bundled by esbuild (ES modules, code split
  * between the page and its workers, minified). Then prints what a page loads, gzipped, and fails
@@ -58,6 +61,7 @@ const result = await build({
   logLevel: 'warning',
 });
 for (const file of ['index.html', 'style.css']) copyFileSync(join(root, 'src', 'web', 'page', file), join(out, file));
+copyFileSync(join(root, 'src', 'web', 'playground', 'playground.css'), join(out, 'playground.css')); // the page holds the playground
 for (const file of ['kernels-fma.wasm', 'kernels.wasm']) copyFileSync(join(root, 'dist', 'wasm', file), join(out, file));
 
 // What the exported page loads: its JS (app.js and the chunks it imports; worker.js when it
@@ -67,7 +71,7 @@ const outputs = result.metafile.outputs;
 const js = Object.keys(outputs)
   .map((p) => p.split('/').pop())
   .filter((f) => f.endsWith('.js') && f !== 'charnn.js');
-const loaded = [...js, 'kernels-fma.wasm', 'index.html', 'style.css'];
+const loaded = [...js, 'kernels-fma.wasm', 'index.html', 'style.css', 'playground.css'];
 const total = loaded.reduce((sum, f) => sum + sizes[f], 0);
 writeFileSync(
   join(out, 'sizes.json'),
@@ -80,3 +84,22 @@ if (total > BUDGET) {
   console.error(`build-web: over the budget of ${BUDGET / 1024} KB gzipped`);
   process.exit(1);
 }
+
+// The playground of `charnn serve` (src/server/routes/playground-routes.ts reads this folder).
+const playground = join(root, 'dist', 'playground');
+rmSync(playground, { recursive: true, force: true });
+mkdirSync(playground, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/web/playground/main.ts' },
+  outdir: playground,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'playground.css']) copyFileSync(join(root, 'src', 'web', 'playground', file), join(playground, file));
+console.error(`build-web: wrote ${playground}: the playground of charnn serve`);

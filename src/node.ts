@@ -11,3 +11,16 @@ installPlatform(nodePlatform);
 
 export * from './index.js';
 export { fileSource, type FilesSource, type SkippedFile } from './platform/node/corpus-files.js';
+
+export type { CharnnServer, ServerOptions, AccessEntry } from './server/create-server.js';
+
+/**
+ * charnn's HTTP server (what `charnn serve` runs): `const s = await createServer({ models: [path] });
+ * console.log(await s.listen());` or mount it in your own Node server with `s.handle(req, res)`
+ * after `await s.ready()`. Loaded when called, so `import 'charnn'` does not load the HTTP stack.
+ */
+export async function createServer(
+  options: import('./server/create-server.js').ServerOptions,
+): Promise<import('./server/create-server.js').CharnnServer> {
+  return (await import('./server/create-server.js')).createServer(options);
+}

@@ -81,7 +81,33 @@ function tsc(file: string) {
   return spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
 }
 
+const SERVER_CODE = `
+import http from 'node:http';
+import { train, createServer } from 'charnn';
+
+await train('the cat sat\\n'.repeat(30), 'pets', { hidden: 8, layers: 1, batch: 2, seq: 8, steps: 2, threads: 1, out: 'pets.safetensors' });
+const server = await createServer({ models: ['pets.safetensors'], port: 0, threads: 1 });
+const url = await server.listen();
+const scored = await (await fetch(url + '/v1/score', { method: 'POST', body: JSON.stringify({ text: 'the cat' }) })).json();
+// Mounted in the program's own server.
+await server.ready();
+const own = http.createServer((req, res) => server.handle(req, res));
+await new Promise((r) => own.listen(0, '127.0.0.1', r));
+const health = await (await fetch('http://127.0.0.1:' + own.address().port + '/health')).json();
+own.close();
+await server.close();
+console.log(JSON.stringify({ chars: scored.chars, status: health.status, models: health.models }));
+`;
+
 describe("import { ... } from 'charnn'", () => {
+  it('createServer: a Node program starts the server, or mounts it in its own', () => {
+    writeFileSync(join(dir, 'server.mjs'), SERVER_CODE);
+    const r = spawnSync(process.execPath, ['server.mjs'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ chars: 7, status: 'ok', models: ['pets'] });
+  }, 30_000);
+
   it('works from a JavaScript project: train (callbacks, AbortSignal), load, async sample, score, evaluate', () => {
     writeFileSync(join(dir, 'user.mjs'), USER_CODE);
     const r = spawnSync(process.execPath, ['user.mjs'], { cwd: dir, encoding: 'utf8' });

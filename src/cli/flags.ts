@@ -30,8 +30,15 @@ export function flagOf(spec: OptionSpec): Option {
     case 'switch':
       return option;
   }
-  if (spec.default !== null) option.default(spec.default);
+  if (spec.default !== null) option.default(spec.default, spec.kind === 'number' && spec.duration ? durationText(spec.default) : undefined);
   return option;
+}
+
+/** Milliseconds as a duration flag takes them: 60000 -> 60s, 300000 -> 5m. */
+function durationText(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms >= 600_000) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
 }
 
 /** Adds the flags of `table` (all but the library's own, or only `keys`) to a command. */

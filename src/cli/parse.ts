@@ -7,18 +7,13 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { DURATION_MAX_MS, DURATION_MIN_MS, type NumberSpec } from '../options/option-spec.js';
-import { formatCount } from './format.js';
-
-/** A number as the messages show it: 100,000 for integers, as typed otherwise. */
-export function shown(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) >= 10_000 ? formatCount(n) : String(n);
-}
+import { rangeWords } from '../options/range-words.js';
 
 export function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${shown(min)} to ${shown(max)}.`);
+      throw new InvalidArgumentError(`expected ${rangeWords({ integer: true, min, max })}.`);
     }
     return n;
   };
@@ -42,13 +37,12 @@ export interface NumberRange {
 /** A finite decimal number in the range. */
 export function number(bounds: NumberRange) {
   const { min, max, minExclusive = false, maxExclusive = false } = bounds;
-  const excluded = [minExclusive ? shown(min) : null, maxExclusive ? shown(max) : null].filter((x) => x !== null);
-  const range = `from ${shown(min)} to ${shown(max)}${excluded.length > 0 ? ` (${excluded.join(' and ')} excluded)` : ''}`;
+  const range = rangeWords({ integer: false, ...bounds });
   return (value: string): number => {
     const text = value.trim();
     const n = Number(text);
     const ok = DECIMAL.test(text) && Number.isFinite(n) && (minExclusive ? n > min : n >= min) && (maxExclusive ? n < max : n <= max);
-    if (!ok) throw new InvalidArgumentError(`expected a number ${range}.`);
+    if (!ok) throw new InvalidArgumentError(`expected ${range}.`);
     return n;
   };
 }

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Register> = {
   inspect: async (p, io) => (await import('./commands/inspect.js')).registerInspect(p, io),
   import: async (p, io) => (await import('./commands/import.js')).registerImport(p, io),
   plot: async (p, io) => (await import('./commands/plot.js')).registerPlot(p, io),
+  serve: async (p, io) => (await import('./commands/serve.js')).registerServe(p, io),
   export: async (p, io) => (await import('./commands/export.js')).registerExport(p, io),
 };
 

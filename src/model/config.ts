@@ -67,7 +67,7 @@ export function isModelConfig(x: unknown): x is ModelConfig {
  * Only a bilstm has a backward model (and so 'backward' and 'both'). The message names the
  * option as the caller does: `direction` in the library, `--direction` on the command line.
  */
-export function checkDirection(direction: string, config: ModelConfig, naming: 'library' | 'cli'): void {
+export function checkDirection(direction: string, config: ModelConfig, naming: 'library' | 'cli' | 'json'): void {
   if (direction !== 'forward' && config.cell !== 'bilstm') {
     throw new UsageError(`${naming === 'cli' ? '--direction' : 'direction'} ${direction} needs a bilstm model; this one is ${config.cell}`);
   }

@@ -10,13 +10,20 @@
 import { UsageError } from '../errors.js';
 import { flagName, type NumberSpec, type OptionSpec, type OptionTable } from './option-spec.js';
 
-/** How a message names an option: by its library name, or by its flag on the command line. */
-export type Naming = 'library' | 'cli';
+/** How a message names an option: by its library name, its flag on the command line, or its
+ *  field in a JSON request (snake_case: top_k). */
+export type Naming = 'library' | 'cli' | 'json';
 
 /** The option `key` of `table` as a message names it. */
 export function nameOf(table: OptionTable, key: string, naming: Naming): string {
   const spec = table[key];
+  if (naming === 'json') return snakeCase(key);
   return naming === 'cli' && spec ? flagName(spec) : key;
+}
+
+/** A library option's name as a JSON request field: topK -> top_k. */
+export function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** True when n is in the range, as the command line takes it. */

@@ -13,6 +13,7 @@ import type { Direction } from '../model/config.js';
 import { InferenceRunner } from '../model/inference-runner.js';
 import { PerModel } from '../model/per-model.js';
 import { logSoftmaxRow } from '../numerics/log-softmax.js';
+import { primeContext } from '../generation/sample.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { sentenceIds } from './sentence-scorer.js';
 import { CHUNK } from './stream-scorer.js';
@@ -32,15 +33,35 @@ const runners = new PerModel((model: CharLM, direction) => ({
 }));
 
 export function sentenceDistributions(model: CharLM, vocab: Vocab, text: string, direction: Direction): Promise<SentenceDistributions> {
-  const V = model.config.vocabSize;
   const chars = vocab.encodeLine(text);
   const n = chars.length;
-  const ids = sentenceIds(chars, direction);
-  const logProbs = new Float64Array((n + 1) * V);
-  const targets = new Int32Array(n + 1);
   // Prediction k (of ids[k+1]) is reading position k forward; backward, position n-1-k for the
   // characters and n for the closing <EOS>.
-  const rowOf = (k: number) => (direction === 'forward' || k === n ? k : n - 1 - k);
+  return distributionsOf(model, direction, sentenceIds(chars, direction), (k) => (direction === 'forward' || k === n ? k : n - 1 - k));
+}
+
+/**
+ * The forward model's distributions over a text of any number of lines read as one stream, as
+ * `sample` reads its prime: from the zero state, <EOS> first, each line end an <EOS>, the state
+ * carried across lines. Position i predicts the i-th symbol of the text (a line end is <EOS>);
+ * nothing is predicted after the last one. For one line this is sentenceDistributions without
+ * its closing <EOS>, bit for bit.
+ */
+export function textDistributions(model: CharLM, vocab: Vocab, text: string): Promise<SentenceDistributions> {
+  return distributionsOf(model, 'forward', Int32Array.from(primeContext(vocab, text, 'forward')), (k) => k);
+}
+
+/** Row rowOf(k) is ln softmax of the logits after reading ids[0..k], with target ids[k+1]. */
+function distributionsOf(
+  model: CharLM,
+  direction: Direction,
+  ids: Int32Array,
+  rowOf: (k: number) => number,
+): Promise<SentenceDistributions> {
+  const V = model.config.vocabSize;
+  const positions = ids.length - 1;
+  const logProbs = new Float64Array(positions * V);
+  const targets = new Int32Array(positions);
   return runners.use(model, direction, async ({ runner, logits }) => {
     runner.reset();
     for (let start = 0; start + 1 < ids.length; start += CHUNK) {
@@ -54,6 +75,19 @@ export function sentenceDistributions(model: CharLM, vocab: Vocab, text: string,
     }
     return { V, logProbs, targets };
   });
+}
+
+/** For each position of a sentence: the k symbols the model found most likely there
+ *  ('<EOS>' and '<UNK>' by name), as `score --top` shows them. */
+export async function positionAlternatives(
+  model: CharLM,
+  vocab: Vocab,
+  text: string,
+  direction: Direction,
+  k: number,
+): Promise<{ symbol: string; logprobLn: number }[][]> {
+  const d = await sentenceDistributions(model, vocab, text, direction);
+  return Array.from(d.targets, (_, i) => topSymbols(d, i, k).map((t) => ({ symbol: vocab.symbolOf(t.id), logprobLn: t.logprobLn })));
 }
 
 /** The k most likely symbols at a position, most likely first (ties: the lower id first). */

@@ -1,4 +1,4 @@
-// The SVG renders: headless Chromium (Debian's /usr/bin/chromium, not on CI) screenshots a chart
+// The SVG renders: headless Chromium (Debian's /usr/bin/chromium, which .ci/run installs when missing) screenshots a chart
 // through scripts/render-svg.sh, and the PNG (decoded here with node:zlib) shows the runs'
 // colours in the plot area. Skipped where Chromium is not installed, with the reason in the
 // run's summary. The PNG decoder is tested on its own either way.
@@ -30,7 +30,7 @@ const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16))
 describe('rendering the SVG', () => {
   it("headless Chromium draws both runs: many colours, the runs' colours in the plot area", (ctx) => {
     // The reason is printed in the run's summary (test/helpers/summary-reporter.ts).
-    if (!hasChromium) ctx.skip(`${CHROMIUM} is not installed (as on CI); apt-get install chromium to run it`);
+    if (!hasChromium) ctx.skip(`${CHROMIUM} is not installed; apt-get install chromium to run it (.ci/run does)`);
     const dir = mkdtempSync(join(tmpdir(), 'charnn-render-'));
     const svgPath = join(dir, 'loss.svg');
     writeFileSync(

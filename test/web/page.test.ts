@@ -57,6 +57,7 @@ beforeAll(async () => {
   const m = ['-m', MODEL];
   cli.score = await cliJson(['score', ...m, '--json', '--direction', 'both', ...SENTENCES]);
   cli.forward = await cliJson(['score', ...m, '--json', ...SENTENCES]);
+  cli.detail = await cliJson(['score', ...m, '--json', '--detail', SENTENCES[0]]);
   cli.evalLine = await cliJson(['eval', ...m, '--json', join(dir, 'held-out.txt')]);
   cli.evalBig = await cliJson(['eval', ...m, '--json', join(dir, 'big.txt')]);
   cli.evalNone = await cliJson(['eval', ...m, '--json', '--reset', 'none', '--direction', 'backward', join(dir, 'held-out.txt')]);
@@ -203,6 +204,37 @@ describe.each([
     expect(got.symbols).toBe([...SENTENCES[0]].length + 1);
     expect(got.text).toBe(cli.sampleTopP[0].text);
     expect(got.pieces.join('')).toBe(got.text);
+  });
+
+  it("the playground's UI in the page: the heatmap holds the CLI's bits, a seeded sample is the CLI's, fill is the CLI's", async (ctx) => {
+    if (missing) ctx.skip(missing);
+    await page.waitForSelector('#model option[value="model.safetensors"]', { state: 'attached' });
+    await page.fill('#score-text', SENTENCES[0]);
+    const symbols = [...SENTENCES[0]].length + 1;
+    await page.waitForFunction(`document.querySelectorAll('#heatmap .cell').length === ${symbols}`);
+    const bits = await page.$$eval('#heatmap .cell', (es) => es.map((e) => Number(e.getAttribute('data-bits'))));
+    expect(bits).toEqual((cli.detail[0].detail as { bits: number }[]).map((d) => d.bits));
+
+    await page.fill('#prime', 'The ');
+    await page.fill('#seed', '11');
+    await page.$$eval('#temperature, #top-p, #length', (es) => {
+      const values: Record<string, string> = { temperature: '0.9', 'top-p': '1', length: '300' };
+      for (const e of es as unknown as { id: string; value: string; dispatchEvent(e: Event): void }[]) {
+        e.value = values[e.id];
+        e.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => Event }).Event('input'));
+      }
+    });
+    await page.click('#sample-form button[type=submit]');
+    await page.waitForFunction("document.querySelector('#sample-status').textContent.startsWith('done')");
+    expect(await page.textContent('#sample-output')).toBe(cli.sampleTopP[0].text);
+
+    await page.fill('#fill-text', 'The qu_ck brown f*x.');
+    await page.click('#fill-form button[type=submit]');
+    await page.waitForSelector('#fill-output li');
+    const items = await page.$$eval('#fill-output li', (lis) => lis.map((li) => li.textContent!.split('  (')[0]));
+    expect(items).toEqual((cli.fill[0].candidates as { text: string }[]).slice(0, items.length).map((c) => c.text));
+    expect(items.length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
   });
 
   it(`30 training steps in the page (${threads} thread(s)) give the losses Node gives for the same options and seed`, async (ctx) => {

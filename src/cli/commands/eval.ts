@@ -11,6 +11,7 @@ import { CharnnError } from '../../errors.js';
 import { CharLM } from '../../model/charlm.js';
 import { checkDirection } from '../../model/config.js';
 import { CorpusEvaluator, type EvalResult } from '../../scoring/evaluate.js';
+import { evalFigures, evalJson } from '../../scoring/eval-json.js';
 import { EVAL_OPTIONS, type EvalOptions } from '../../scoring/score-options.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
@@ -70,46 +71,16 @@ export function registerEval(program: Command, io: CliIO): void {
       const result = await evaluator.result();
       if (result.tokens === 0) throw new CharnnError(`${name} is empty: no text to evaluate`, 'give a text with at least one line');
       io.stdout.write(
-        flags.json ? jsonLine(toJson(file, result, flags, files)) + '\n' : toText(file, result, flags, inputs.length > 1, files),
+        flags.json
+          ? jsonLine(evalJson(result, { ...flags, file: name, files })) + '\n'
+          : toText(file, result, flags, inputs.length > 1, files),
       );
     }
   });
 }
 
-function figures(r: EvalResult) {
-  const natsPerToken = -r.logprobLn / r.tokens;
-  const known = r.tokens - r.unk;
-  return {
-    natsPerToken,
-    bpc: natsPerToken / Math.LN2,
-    ppl: Math.exp(natsPerToken),
-    // As SRILM's ppl without OOVs: <UNK> tokens and their probability left out.
-    pplExclUnk: known > 0 ? Math.exp(-(r.logprobLn - r.unkLogprobLn) / known) : NaN,
-  };
-}
-
-function toJson(file: string, r: EvalResult, flags: EvalFlags, files: number | null): Record<string, unknown> {
-  const f = figures(r);
-  return {
-    file: file === '-' ? 'stdin' : file,
-    ...(files !== null ? { files } : {}),
-    tokens: r.tokens,
-    chars: r.chars,
-    lines: r.lines,
-    unk: r.unk,
-    logprob_log10: r.logprobLn / Math.LN10,
-    logprob_ln: r.logprobLn,
-    nats_per_token: f.natsPerToken,
-    bpc: f.bpc,
-    ppl: f.ppl,
-    ppl_excl_unk: f.pplExclUnk,
-    reset: flags.reset,
-    direction: flags.direction,
-  };
-}
-
 function toText(file: string, r: EvalResult, flags: EvalFlags, named: boolean, files: number | null): string {
-  const f = figures(r);
+  const f = evalFigures(r);
   const rows: [string, string][] = [];
   if (named) rows.push(['File', file === '-' ? 'stdin' : file]);
   if (files !== null) rows.push(['Files', String(files)]);

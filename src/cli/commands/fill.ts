@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { FILL_OPTIONS, checkFillOptions, type FillOptions } from '../../generation/fill-options.js';
-import { fillGaps, type FillCandidate, type FillResult } from '../../generation/fill.js';
+import { fillJson } from '../../generation/fill-json.js';
+import { fillGaps, type FillResult } from '../../generation/fill.js';
 import { CharLM } from '../../model/charlm.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
@@ -37,7 +38,7 @@ export function registerFill(program: Command, io: CliIO): void {
     let first = true;
     for await (const text of sentences(texts, io, 'fill')) {
       const result = await fillGaps(model, vocab, text, options);
-      if (cli.json) io.stdout.write(jsonLine(toJson(result)) + '\n');
+      if (cli.json) io.stdout.write(jsonLine(fillJson(result)) + '\n');
       else {
         if (!first) io.stdout.write('\n');
         io.stdout.write(toText(result));
@@ -48,23 +49,6 @@ export function registerFill(program: Command, io: CliIO): void {
 }
 
 const log10 = (ln: number) => ln / Math.LN10;
-
-function toJson(r: FillResult): Record<string, unknown> {
-  return {
-    text: r.template,
-    ranking: r.directions.length === 2 ? 'mean of forward and backward' : 'forward',
-    candidates: r.candidates.map((c: FillCandidate) => ({
-      text: c.text,
-      fills: c.fills,
-      logprob_log10: log10(c.logprobLn),
-      logprob_ln: c.logprobLn,
-      forward_logprob_log10: log10(c.forwardLogprobLn),
-      forward_logprob_ln: c.forwardLogprobLn,
-      backward_logprob_log10: c.backwardLogprobLn === null ? null : log10(c.backwardLogprobLn),
-      backward_logprob_ln: c.backwardLogprobLn,
-    })),
-  };
-}
 
 /** One line per candidate: log10 P ranked by, forward, backward (- if none), the sentence. */
 function toText(r: FillResult): string {

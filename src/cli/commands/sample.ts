@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { generate, type GenerateEnd } from '../../generation/generate.js';
+import { sampleJson } from '../../generation/sample-json.js';
 import { SAMPLE_OPTIONS, sampleSettings, type SampleValues } from '../../generation/sample-options.js';
 import { checkDirection } from '../../model/config.js';
 import { CharLM } from '../../model/charlm.js';
@@ -52,8 +53,8 @@ export function registerSample(program: Command, io: CliIO): void {
         const { text: generated, end } = await collect(generate(model, vocab, options), backward);
         const text = backward ? generated + options.prime : options.prime + generated;
         if (corpus) generatedTexts.push(generated);
-        if (corpus && cli.json) held.push(toJson(i, seed, text, end, ask));
-        else await writeOut(io.stdout, cli.json ? jsonLine(toJson(i, seed, text, end, ask)) + '\n' : text + '\n');
+        if (corpus && cli.json) held.push(sampleJson(i, seed, text, end, ask));
+        else await writeOut(io.stdout, cli.json ? jsonLine(sampleJson(i, seed, text, end, ask)) + '\n' : text + '\n');
         continue;
       }
       await writeOut(io.stdout, options.prime);
@@ -109,21 +110,4 @@ async function collect(pieces: AsyncGenerator<string, GenerateEnd, void>, revers
     if (r.done) return { text: (reversed ? parts.reverse() : parts).join(''), end: r.value };
     parts.push(reversed ? Array.from(r.value).reverse().join('') : r.value);
   }
-}
-
-function toJson(index: number, seed: number, text: string, end: GenerateEnd, ask: SampleValues): Record<string, unknown> {
-  const out: Record<string, unknown> = { index, seed };
-  if (ask.beam !== null) {
-    out.beam = ask.beam;
-  } else {
-    out.temperature = ask.temperature;
-  }
-  out.text = text;
-  out.stopped_by = end.stoppedBy;
-  out.symbols = end.symbols;
-  if (end.logprobLn !== undefined) {
-    out.logprob_ln = end.logprobLn;
-    out.logprob_log10 = end.logprobLn / Math.LN10;
-  }
-  return out;
 }

@@ -6,8 +6,9 @@
 import type { Command } from 'commander';
 import { CharLM } from '../../model/charlm.js';
 import { checkDirection } from '../../model/config.js';
-import { sentenceDistributions, topSymbols } from '../../scoring/distributions.js';
+import { positionAlternatives } from '../../scoring/distributions.js';
 import { checkScoreOptions, SCORE_OPTIONS, type LOG_BASES, type ScoreOptions } from '../../scoring/score-options.js';
+import { scoreJson, type PositionAlternatives } from '../../scoring/score-json.js';
 import { SentenceScorer, type SentenceScore } from '../../scoring/sentence-scorer.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, cliOptionsFromFlags, optionsFromFlags } from '../flags.js';
@@ -23,9 +24,6 @@ type Base = (typeof LOG_BASES)[number];
 
 /** What a line of output shows: the table's options, the command line's included. */
 type ScoreFlags = ScoreOptions & ReturnType<typeof cliOptionsFromFlags<typeof SCORE_OPTIONS>>;
-
-/** The most likely symbols at each position: '<EOS>' and '<UNK>' by name. */
-type Alternatives = { symbol: string; logprobLn: number }[][];
 
 export function registerScore(program: Command, io: CliIO): void {
   const command = program
@@ -72,57 +70,23 @@ export function registerScore(program: Command, io: CliIO): void {
         await writeOut(io.stdout, heatmapLines(s.symbols, bits, summary, colour).join('\n') + '\n');
         return;
       }
-      const top = flags.top !== null ? await alternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
-      await writeOut(io.stdout, flags.json ? jsonLine(toJson(s, flags, top)) + '\n' : toText(s, flags, top));
+      const top =
+        flags.top !== null ? await positionAlternatives(model, vocab, text, flags.direction as 'forward' | 'backward', flags.top) : null;
+      await writeOut(io.stdout, flags.json ? jsonLine(scoreJson(s, flags, top)) + '\n' : toText(s, flags, top));
     }
   });
 }
 
-async function alternatives(
-  model: CharLM,
-  vocab: Vocab,
-  text: string,
-  direction: 'forward' | 'backward',
-  k: number,
-): Promise<Alternatives> {
-  const d = await sentenceDistributions(model, vocab, text, direction);
-  return Array.from(d.targets, (_, i) => topSymbols(d, i, k).map((t) => ({ symbol: vocab.symbolOf(t.id), logprobLn: t.logprobLn })));
-}
-
 const LOG_OF_BASE: Record<Base, number> = { '10': Math.LN10, e: 1, '2': Math.LN2 };
 
-function toJson(s: SentenceScore, flags: ScoreFlags, top: Alternatives | null): Record<string, unknown> {
-  const bits = -s.logprobLn / Math.LN2;
-  const out: Record<string, unknown> = {
-    text: s.text,
-    logprob_log10: s.logprobLn / Math.LN10,
-    logprob_ln: s.logprobLn,
-    bits,
-    chars: s.chars,
-    tokens: s.tokens,
-    unk: s.unk,
-    ppl: Math.exp(-s.logprobLn / s.tokens),
-    bpc: bits / s.tokens,
-  };
-  if (flags.direction !== 'forward') out.direction = flags.direction === 'both' ? 'mean of forward and backward' : 'backward';
-  if (flags.detail || top) {
-    out.detail = s.symbols.map((symbol, i) => {
-      const d: Record<string, unknown> = { symbol, logprob_ln: s.perToken[i], bits: -s.perToken[i] / Math.LN2 };
-      if (top) d.top = top[i].map((t) => ({ symbol: t.symbol, prob: Math.exp(t.logprobLn), logprob_ln: t.logprobLn }));
-      return d;
-    });
-  }
-  return out;
-}
-
-function toText(s: SentenceScore, flags: ScoreFlags, top: Alternatives | null): string {
+function toText(s: SentenceScore, flags: ScoreFlags, top: PositionAlternatives | null): string {
   const k = LOG_OF_BASE[flags.base];
   const ppl = Math.exp(-s.logprobLn / s.tokens);
   let out = `${(s.logprobLn / k).toFixed(4)}\t${ppl.toFixed(4)}\t${s.unk}\t${s.text}\n`;
   if (flags.detail || top) {
     s.symbols.forEach((symbol, i) => {
       const shown = symbol === '\t' ? '\\t' : symbol;
-      // Alternatives: characters quoted as JSON strings (a space stays visible), <EOS>/<UNK> by name.
+      // PositionAlternatives: characters quoted as JSON strings (a space stays visible), <EOS>/<UNK> by name.
       const alts = top
         ? '\t' +
           top[i]

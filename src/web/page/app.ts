@@ -1,10 +1,13 @@
 /**
  * The page `charnn export web` writes: loads the exported model (model.safetensors beside it),
- * runs it in the page through the library, and offers training on your own text. It exposes
+ * runs it in the page through the library in the playground (the one charnn serve sends, over an
+ * in-page backend), and offers training on your own text. It exposes
  * window.charnn (the library) and window.charnnModel (the model in use), so a page author, or a
  * test, can call the API directly.
  */
 import * as charnn from '../../browser.js';
+import { mountPlaygroundMarkup } from '../playground/playground-markup.js';
+import { startPlayground } from '../playground/start-playground.js';
 import { InPageBackend } from './in-page-backend.js';
 import { catchEverything, clearMessage, guarded, showError } from './page-errors.js';
 import { mountTrainPanel } from './train-panel.js';
@@ -26,10 +29,14 @@ catchEverything();
 window.charnn = charnn;
 window.charnnModel = null;
 window.charnnBackend = new InPageBackend();
+// The playground charnn serve sends, here over the models in the page (in-page-backend.ts).
+mountPlaygroundMarkup($('playground'));
+const playground = startPlayground(window.charnnBackend);
 
 function useModel(model: charnn.LoadedModel, name: string): void {
   window.charnnModel = model;
   window.charnnBackend.add(name, model);
+  void playground.refreshModels(name);
   const { cell, layers, hidden } = model.meta.model;
   const params = model.model.parameterCount().toLocaleString();
   $('model-name').textContent = `${name}: ${cell} ${layers} x ${hidden}, ${params} parameters, ${model.vocab.size} symbols`;

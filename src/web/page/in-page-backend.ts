@@ -3,56 +3,16 @@
  * surprisal per character with the top alternatives, a streamed sample, gap filling), computed
  * here by the library on the models the page holds.
  *
- * Its shape is the playground's backend interface as the serve branch (issue 12) has it
- * (src/web/playground/backend.ts there, not yet on this branch): the types below repeat it, so
- * that once it lands this class is declared `implements PlaygroundBackend` with those types
- * imported, and the playground's UI mounts over it.
+ * It implements the playground's backend interface (src/web/playground/backend.ts), the one the
+ * server's HTTP backend implements too, so the playground's UI can mount over either.
  */
 import * as charnn from '../../browser.js';
 import { exp } from '../../numerics/fdlibm.js';
+import type { FillCandidate, ModelInfo, PlaygroundBackend, SampleResult, SampleSettings, SentenceScore } from '../playground/backend.js';
 
-export interface ModelInfo {
-  id: string;
-  cell: string;
-  layers: number;
-  hidden: number;
-  vocabSize: number;
-}
+export type { CharacterScore, FillCandidate, ModelInfo, SampleResult, SampleSettings, SentenceScore } from '../playground/backend.js';
 
-export interface CharacterScore {
-  symbol: string;
-  bits: number;
-  top: { symbol: string; prob: number }[];
-}
-
-export interface SentenceScore {
-  text: string;
-  bits: number;
-  bpc: number;
-  ppl: number;
-  symbols: CharacterScore[];
-}
-
-export interface SampleSettings {
-  prime: string;
-  length: number;
-  temperature: number;
-  topP: number;
-  seed: number | null;
-}
-
-export interface SampleResult {
-  text: string;
-  seed: number;
-  stoppedBy: string;
-}
-
-export interface FillCandidate {
-  text: string;
-  logprobLog10: number;
-}
-
-export class InPageBackend {
+export class InPageBackend implements PlaygroundBackend {
   private readonly byId = new Map<string, charnn.LoadedModel>();
 
   /** Adds (or replaces) a model under `id`. */
