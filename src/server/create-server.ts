@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { getEngine } from '../engine/default-engine.js';
 import { UsageError } from '../errors.js';
+import { expectFunction, expectOptions, expectStrings } from '../util/arguments.js';
 import { checkOptions } from '../options/check-options.js';
 import { platform } from '../platform/platform.js';
 import type { Catalog } from '../service/catalog.js';
@@ -59,7 +60,13 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function createServer(options: ServerOptions): Promise<CharnnServer> {
+  // A library call: a wrong argument is a UsageError naming it, never a TypeError from inside.
+  expectOptions('createServer', 'options', options);
+  if (options === undefined) throw new UsageError('createServer: options must be an object of options, got undefined');
   const { models, onAccess, onError, ...rest } = options;
+  expectStrings('createServer', 'options.models', models);
+  expectFunction('createServer', 'options.onAccess', onAccess);
+  expectFunction('createServer', 'options.onError', onError);
   checkOptions('serve', SERVE_OPTIONS, rest);
   const o: ServeValues = { ...SERVE_DEFAULTS, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
   if (o.apiKey !== null && o.apiKey.length === 0) throw new UsageError('serve option apiKey is empty: give a key, or none');

@@ -66,6 +66,7 @@ const BAD_CALLS: Record<string, (() => unknown)[]> = {
     () => charnn.checkCopies('x', 5 as never),
     () => charnn.checkCopies('x', 'y', { span: 3 } as never),
   ],
+  createServer: [() => charnn.createServer(undefined as never), () => charnn.createServer({ models: 'm.safetensors' } as never)],
   CharnnError: [], // any message
   UsageError: [],
 };

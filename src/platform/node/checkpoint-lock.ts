@@ -2,16 +2,21 @@
  * One writer per checkpoint: `charnn train` holds `<checkpoint>.lock` while it runs, so a second
  * run writing the same path refuses to start instead of overwriting the first one's files.
  *
- * The lock is a small file created exclusively (O_EXCL), holding the owner's pid and host. A
- * process killed with SIGKILL cannot remove it, so a lock is taken over when its owner is gone:
- * same host and no process with that pid (a recycled pid keeps the lock until the user removes
- * it, which the message says how to do). A lock file that is empty or unreadable (its writer
- * died between creating and filling it) is taken over once it is a few seconds old.
+ * The lock is a small file holding the owner's pid and host, written whole to a temp file first
+ * and then hard-linked to its name, which fails if the name exists: the lock appears already
+ * filled, so a process killed at any moment leaves either no lock or a readable one (an O_EXCL
+ * create then a write, as before, left an empty lock when killed in between: the next run then
+ * had to wait). Where hard links are not supported it falls back to that O_EXCL create. A
+ * process killed with SIGKILL cannot remove its lock, so a lock is taken over when its owner is
+ * gone: same host and no process with that pid (a recycled pid keeps the lock until the user
+ * removes it, which the message says how to do). A lock file that is empty or unreadable (not
+ * ours, or written by an older charnn) is taken over once it is a few seconds old.
  *
  * Taking the lock also removes the temp files that an interrupted save of that checkpoint left
  * behind (see atomic-file.ts): with the lock held, nobody else can be writing them.
  */
-import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CharnnError } from '../../errors.js';
@@ -37,7 +42,7 @@ export class CheckpointLock {
     // took it in between, the exclusive create fails and we report that one as the owner).
     for (let attempt = 0; attempt < 2; attempt++) {
       if (tryCreate(path)) {
-        for (const file of [checkpoint, ...companions]) removeLeftoverTempFiles(file);
+        for (const file of [checkpoint, ...companions, path]) removeLeftoverTempFiles(file);
         return new CheckpointLock(path);
       }
       const owner = readOwner(path);
@@ -69,20 +74,52 @@ export class CheckpointLock {
 }
 
 function tryCreate(path: string): boolean {
+  const owner = JSON.stringify({ pid: process.pid, host: hostname() }) + '\n';
+  // The same name pattern as atomic-file.ts's temp files, so a killed run's leftover is removed.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, owner, { flag: 'wx', mode: 0o644 });
+  } catch (e) {
+    throw cannotCreate(path, e);
+  }
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // EEXIST: held. ENOENT: another run taking the lock removed our temp file as a leftover.
+    if (code === 'EEXIST' || code === 'ENOENT') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') return tryCreateExclusive(path, owner);
+    throw cannotCreate(path, e);
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already removed
+    }
+  }
+}
+
+/** Where the file system has no hard links: create exclusively, then fill. */
+function tryCreateExclusive(path: string, owner: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o644);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    throw new CharnnError(`cannot create the lock file ${path}: ${code ?? (e as Error).message}`, 'choose another checkpoint path with -o');
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw cannotCreate(path, e);
   }
   try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }) + '\n');
+    writeSync(fd, owner);
   } finally {
     closeSync(fd);
   }
   return true;
+}
+
+function cannotCreate(path: string, e: unknown): CharnnError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new CharnnError(`cannot create the lock file ${path}: ${code ?? (e as Error).message}`, 'choose another checkpoint path with -o');
 }
 
 function readOwner(path: string): Owner | null {

@@ -64,10 +64,22 @@ describe('CheckpointLock', () => {
     CheckpointLock.acquire(ckpt).release();
   });
 
+  it('appears already holding its owner (written aside, then linked): a kill at any moment leaves no empty lock', () => {
+    const lock = CheckpointLock.acquire(ckpt);
+    // Nothing but the lock itself: the owner's temp file is gone once linked.
+    expect(readdirSync(dir)).toEqual(['m.safetensors.lock']);
+    expect(JSON.parse(readFileSync(`${ckpt}.lock`, 'utf8'))).toEqual({ pid: process.pid, host: hostname() });
+    // A held lock refuses a second taker, which leaves no temp file behind either.
+    expect(() => CheckpointLock.acquire(ckpt)).toThrow(/being written by another charnn train \(pid/);
+    expect(readdirSync(dir)).toEqual(['m.safetensors.lock']);
+    lock.release();
+  });
+
   it('removes the temp files of interrupted saves of its checkpoint and its companions, nothing else', () => {
     const names = [
       '.m.safetensors.123.a1b2c3.tmp',
       '.m.best.safetensors.9.ff.tmp',
+      '.m.safetensors.lock.77.0a0b.tmp', // a lock's owner file, its writer killed before linking it
       '.m.safetensors.v2.tmp',
       '.mm.safetensors.1.ab.tmp',
       'notes.tmp',
