@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkTrainRules, checkTrainSize } from '../../train/check-options.js';
+import { checkScheduleRules, checkTrainRules, checkTrainSize } from '../../train/check-options.js';
 import { initOptions } from '../../train/init-from.js';
 import { TRAIN_OPTIONS, type TrainCliOptions, type TrainOptions } from '../../train/train-options.js';
 import { addFlags, cliOptionsFromFlags, givenOnCommandLine, optionsFromFlags } from '../flags.js';
@@ -39,6 +39,7 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     }
     const given = optionsFromFlags(TRAIN_OPTIONS, flags) as TrainOptions;
     checkTrainRules(given, 'cli');
+    checkScheduleRules(given, 'cli');
     if (given.init !== null)
       fromModel(given, action, io); // the model's own architecture unless given
     else checkTrainSize(given, 'cli'); // before the corpus is read: a model that cannot fit is a usage error
