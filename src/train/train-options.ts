@@ -88,11 +88,17 @@ export const TRAIN_OPTIONS = {
     { openAbove: true, libraryMin: 0 },
   ),
   steps: optionalInt('--steps <n>', 'stop after this many optimizer steps', 1, 1_000_000_000, { openAbove: true, libraryMin: 0 }),
-  timeMs: optionalInt('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', DURATION_MIN_MS, DURATION_MAX_MS, {
-    openAbove: true,
-    libraryMin: 0,
-    duration: true,
-  }),
+  timeMs: optionalInt(
+    '--time <duration>',
+    "stop after this much wall time, e.g. 90s, 10m, 1h: this session's, or with --schedule cosine or linear the run's from its start; alone (no size, lr or schedule flag), sizes the model for it where measured",
+    DURATION_MIN_MS,
+    DURATION_MAX_MS,
+    {
+      openAbove: true,
+      libraryMin: 0,
+      duration: true,
+    },
+  ),
   valFrac: real('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', 0.1, 0, 1, { maxExclusive: true }),
   evalEvery: optionalInt(
     '--eval-every <steps>',
