@@ -2,21 +2,25 @@
 // (issue 17): cosine by --steps and linear by --epochs continue a charnn run with the same rates
 // and, within float rounding, the same losses as charnn's own --resume; with --time it keeps the
 // run's training time in the training state as charnn does, so each side continues the other's
-// schedule where it stopped; a char-rnn run's record has no schedule keys, as charnn's has none.
+// schedule where it stopped; a char-rnn run's record has no schedule keys, as charnn's has none;
+// options.py's defaults and legacy values are charnn's (so flipping a default flips both).
 //
 // Needs a Python with torch (test/helpers/torch.ts); skipped with the reason otherwise. The
 // tolerance is torch-trainer.test.ts's (measured there: 4.2e-7 over 20 steps).
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { train } from '../../src/train/loop.js';
-import { decayFactor } from '../../src/train/schedule.js';
-import type { TrainOptions } from '../../src/train/train-options.js';
+import { absentMeans } from '../../src/options/option-spec.js';
+import { decayFactor, DEFAULT_LR_FLOOR, DEFAULT_WARMUP, SCHEDULES } from '../../src/train/schedule.js';
+import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from '../../src/train/train-options.js';
 import { cliInProcess } from '../helpers/cli.js';
 import { runPython, torchPython } from '../helpers/torch.js';
 
+const ROOT = resolve(__dirname, '../..');
 const torch = torchPython();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -101,6 +105,30 @@ async function exported(prefix: string, options: Partial<TrainOptions>): Promise
   expect(r.code, r.err).toBe(0);
   return dir;
 }
+
+describe("the trainer's options are charnn's", () => {
+  it("options.py's defaults, legacy values and the schedule's defaults are charnn's (change them together)", (ctx) => {
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'templates', 'torch'))})`,
+      'import options',
+      'print(json.dumps({"defaults": options.DEFAULTS, "legacy": options.LEGACY, "warmup": options.DEFAULT_WARMUP, "floor": options.DEFAULT_LR_FLOOR, "schedules": list(options.SCHEDULES)}))',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    if (r.error || r.status !== 0) ctx.skip(`python3 cannot run templates/torch/options.py here: ${r.error?.message ?? r.stderr}`);
+    const py = JSON.parse(r.stdout) as {
+      defaults: Record<string, unknown>;
+      legacy: Record<string, unknown>;
+      warmup: number;
+      floor: number;
+      schedules: string[];
+    };
+    for (const [key, value] of Object.entries(py.defaults)) expect(value, key).toEqual(TRAIN_DEFAULTS[key as keyof TrainOptions]);
+    for (const [key, value] of Object.entries(py.legacy))
+      expect({ value }, key).toEqual(absentMeans(TRAIN_OPTIONS[key as keyof TrainOptions]));
+    expect([py.warmup, py.floor, py.schedules]).toEqual([DEFAULT_WARMUP, DEFAULT_LR_FLOOR, [...SCHEDULES]]);
+  });
+});
 
 describe('the exported trainer follows the schedule', () => {
   for (const { name, options, limit } of [
