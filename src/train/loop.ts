@@ -172,7 +172,7 @@ async function trainLocked(
       files: prepared.parts,
       plan,
       plannedSteps: stepLimit,
-      sessionTimeMs: options.timeMs !== null ? Math.max(0, options.timeMs - trainMsBefore) : null,
+      sessionTimeMs: options.timeMs !== null ? Math.max(1, options.timeMs - trainMsBefore) : null,
       threads: gradients.threads,
       options,
     });
@@ -183,6 +183,10 @@ async function trainLocked(
           ')' +
           (changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''),
       );
+      if (schedule.followsTime && trainMsBefore >= options.timeMs!)
+        callbacks.onNotice?.(
+          `the run's time limit is used up (it counts the run's training time with ${options.schedule}): give a larger one to train on`,
+        );
     }
     return await runSteps();
   } finally {
