@@ -170,7 +170,22 @@ describe('the exported trainer follows the schedule', () => {
     const limitMs = Math.ceil(started) + 1500;
     runPython(
       py.python,
-      ['ex/train.py', '--time', `${limitMs}ms`, '--log', 't.jsonl', '--log-every', '1', '-o', 't.safetensors', '--threads', '1'],
+      // No evaluation but the last: one that happened to end the run would save the clock before the limit.
+      [
+        'ex/train.py',
+        '--time',
+        `${limitMs}ms`,
+        '--eval-every',
+        '1000000000',
+        '--log',
+        't.jsonl',
+        '--log-every',
+        '1',
+        '-o',
+        't.safetensors',
+        '--threads',
+        '1',
+      ],
       dir,
     );
     const theirs = readLog(join(dir, 't.jsonl'));
