@@ -9,7 +9,9 @@
  *     node_modules/.bin/tsx bench/sweep.mts --help
  *
  * Every run is the real CLI in a child process, `charnn train CORPUS --time T --seed S
- * --val-frac 0.1 ...CONFIG` (validation: the last 10% of each file, as train cuts it; the run
+ * --val-frac 0.1 ...CONFIG`, with --cell, --hidden, --layers, --batch, --seq, --lr and --schedule
+ * given at their defaults where the configuration leaves them out (so the budget table never
+ * chooses for a run: each is its configuration; validation: the last 10% of each file, as train cuts it; the run
  * evaluates as a user's run does, once per epoch unless the config says otherwise, and once at
  * the end). Its result is the validation loss of that final evaluation, read from its --log
  * (the last line with val_nats; JSON, nats per character). Runs alternate configurations within
@@ -32,6 +34,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchError, describe, expectOk, killChildren, run } from './lib/proc.mjs';
 import { sweepReport, type Machine, type SweepRun } from './lib/sweep-report.mjs';
+import { flagName } from '../src/options/option-spec.js';
+import { TRAIN_DEFAULTS, TRAIN_OPTIONS } from '../src/train/train-options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'charnn.js');
@@ -143,8 +147,18 @@ function writeRuns(path: string, runs: SweepRun[], machine: Machine): void {
 const sameRun = (a: Pick<SweepRun, 'time' | 'corpus' | 'config' | 'rep'>, b: typeof a) =>
   a.time === b.time && a.corpus === b.corpus && a.config === b.config && a.rep === b.rep;
 
+/** What a configuration leaves out of these is given explicitly at its default, so that a run
+ *  is always the configuration itself, never the budget table's choice (which --time alone
+ *  would take: src/train/budget.ts), and the command says what ran. */
+const SIZING: readonly (keyof typeof TRAIN_DEFAULTS)[] = ['cell', 'hidden', 'layers', 'batch', 'seq', 'lr', 'schedule'];
+
 /** The training arguments of one run (after `node bin/charnn.js`). */
 function trainArgs(opts: Options, corpus: string, config: string, seed: number, dir: string): string[] {
+  const given = config === '' ? [] : config.split(' ');
+  const defaults = SIZING.filter((key) => !given.includes(flagName(TRAIN_OPTIONS[key]))).flatMap((key) => [
+    flagName(TRAIN_OPTIONS[key]),
+    String(TRAIN_DEFAULTS[key]),
+  ]);
   return [
     'train',
     corpus,
@@ -161,7 +175,8 @@ function trainArgs(opts: Options, corpus: string, config: string, seed: number, 
     join(dir, 'run.jsonl'),
     '-o',
     join(dir, 'run.safetensors'),
-    ...(config === '' ? [] : config.split(' ')),
+    ...given,
+    ...defaults,
   ];
 }
 
