@@ -104,6 +104,8 @@ export interface CorpusInput {
   skipped: SkippedFile[];
   /** True when it came from more than one file (or from a folder): the summary says what was read. */
   several: boolean;
+  /** Its size in bytes (the files' sizes as they are on disk; stdin's and pipes' as read). */
+  bytes: number;
 }
 
 /**
@@ -116,19 +118,34 @@ export async function corpusFrom(args: readonly string[], io: CliIO): Promise<Co
   const parts: CodePointSource[] = [];
   const skipped: SkippedFile[] = [];
   let folder = false;
+  let bytes = 0;
+  const read = (chunks: Uint8Array[]) => {
+    for (const c of chunks) bytes += c.length;
+    return chunks;
+  };
   for (const arg of args) {
-    if (arg === '-') parts.push(bytesSource(await readStdinChunks(io), 'stdin'));
-    else if (isStream(arg)) parts.push(bytesSource(await readWholeStream(arg), arg));
+    if (arg === '-') parts.push(bytesSource(read(await readStdinChunks(io)), 'stdin'));
+    else if (isStream(arg)) parts.push(bytesSource(read(await readWholeStream(arg)), arg));
     else {
       const found = fileSource(arg);
       if (found.files.length !== 1 || found.files[0] !== arg) folder = true;
       skipped.push(...found.skipped);
       parts.push(...('parts' in found ? (found as unknown as JoinedSource).parts : [found]));
+      for (const file of found.files) bytes += sizeOf(file);
     }
   }
   const several = parts.length > 1 || folder;
   const name = args.length === 1 ? (args[0] === '-' ? 'stdin' : args[0]) : `${args[0]} and ${args.length - 1} more`;
-  return { source: parts.length === 1 && !folder ? parts[0] : joinSources(parts, name), files: parts.length, skipped, several };
+  return { source: parts.length === 1 && !folder ? parts[0] : joinSources(parts, name), files: parts.length, skipped, several, bytes };
+}
+
+/** A file's size, or 0 when it cannot be read (reading it says why). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** True for a path that exists and is not a regular file or a directory (fileSource reports

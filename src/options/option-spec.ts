@@ -26,6 +26,12 @@ interface SpecBase<T> {
    *  after checkpoints were first written, so that the record of a run that does not use them
    *  stays as it was. A record without one means its default. */
   readonly recordedWhenSet?: boolean;
+  /** What a checkpoint's record WITHOUT this option means: the value every run had before the
+   *  option existed (an option added later, whose default may change later still, as the
+   *  schedule's). Recorded only when it differs from this, so the record of a run that does not
+   *  use it stays as it was; `--resume` reads an absent one as this, not as today's default.
+   *  (One of the option's values; typed loosely so the table's helpers stay generic.) */
+  readonly legacy?: unknown;
 }
 
 /** A number in a range. */
@@ -176,13 +182,24 @@ export function onOff<const E extends Extra<SwitchSpec> = Record<never, never>>(
   return { kind: 'switch', flag, help, default: value, ...(extra as E) };
 }
 
-/** The options as a checkpoint records them: every library option, but those `recordedWhenSet`
- *  left at their default. */
+/**
+ * What a checkpoint's record without the option means: its `legacy` value, or for a
+ * `recordedWhenSet` one its default; undefined for an option every record has.
+ */
+export function absentMeans(spec: OptionSpec): { value: unknown } | undefined {
+  if (spec.legacy !== undefined) return { value: spec.legacy };
+  if (spec.recordedWhenSet) return { value: spec.default };
+  return undefined;
+}
+
+/** The options as a checkpoint records them: every library option, but those left at what a
+ *  record without them means (absentMeans: `recordedWhenSet` at their default, `legacy` ones at it). */
 export function recordedOptions(table: OptionTable, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     const spec = Object.hasOwn(table, key) ? table[key] : undefined;
-    if (spec?.recordedWhenSet && JSON.stringify(value) === JSON.stringify(spec.default)) continue;
+    const absent = spec && absentMeans(spec);
+    if (absent && JSON.stringify(value) === JSON.stringify(absent.value)) continue;
     out[key] = value;
   }
   return out;

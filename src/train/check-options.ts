@@ -48,6 +48,35 @@ export function checkTrainRules(o: Pick<TrainOptions, 'extendVocab' | 'init' | '
 }
 
 /**
+ * Usage errors for schedule options that the schedule does not use, checked for a new run (a
+ * resumed one has its checkpoint's): --warmup and --lr-floor with char-rnn, --lr-decay and
+ * --lr-decay-after other than their defaults with cosine or linear (the library's options always
+ * carry those, so only a value that differs is known to be given).
+ */
+export function checkScheduleRules(
+  o: Pick<TrainOptions, 'schedule' | 'warmup' | 'lrFloor' | 'lrDecay' | 'lrDecayAfter'>,
+  naming: Naming,
+): void {
+  const name = (key: keyof typeof TRAIN_OPTIONS) => nameOf(TRAIN_OPTIONS, key, naming);
+  const schedule = `${name('schedule')} ${o.schedule}`;
+  if (o.schedule === 'char-rnn') {
+    const unused = (['warmup', 'lrFloor'] as const).filter((k) => o[k] !== null);
+    if (unused.length > 0)
+      throw new UsageError(
+        `${unused.map(name).join(' and ')} ${unused.length > 1 ? 'apply' : 'applies'} to the cosine and linear schedules, not to ${schedule}`,
+        `give ${name('schedule')} cosine or linear, or leave out ${unused.map(name).join(' and ')}`,
+      );
+  } else {
+    const unused = (['lrDecay', 'lrDecayAfter'] as const).filter((k) => o[k] !== TRAIN_OPTIONS[k].default);
+    if (unused.length > 0)
+      throw new UsageError(
+        `${unused.map(name).join(' and ')} ${unused.length > 1 ? 'apply' : 'applies'} to the char-rnn schedule, not to ${schedule} (which decays to ${name('lrFloor')} x ${name('lr')} as the run ends)`,
+        `give ${name('schedule')} char-rnn, or leave out ${unused.map(name).join(' and ')}`,
+      );
+  }
+}
+
+/**
  * Training takes about 80 bytes per parameter (weights, gradients, Adam's moments, the threads'
  * chunks) and about 52 bytes per unit of batch x seq x layers x hidden (each step's activations
  * and their gradients, per direction), as measured on the wasm engine.

@@ -18,21 +18,21 @@ import { Rng } from '../util/rng.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
 import { createOptimizer } from './optimizer.js';
-import { DEFAULT_EPOCHS, TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
+import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { recordedOptions } from '../options/option-spec.js';
 import { prepareCorpus } from './prepare.js';
-import { learningRate } from './schedule.js';
-import { readResumePoint, resumedOptions, trainStateOf, type ResumePoint } from './resume.js';
+import { Schedule } from './schedule.js';
+import { readResumePoint, trainStateOf, type ResumePoint } from './resume.js';
+import { runOptions } from './run-options.js';
 import { checkSameRun, loadResumable, type Resumable } from './resumable.js';
 import type { StepReport, TrainCallbacks, TrainResult } from './reports.js';
 import { UpdateUndo } from './update-undo.js';
 
 export type { EvalReport, StepReport, TrainCallbacks, TrainResult, TrainStart } from './reports.js';
 import { carriedStateSize } from './threads/shards.js';
-import { checkTrainOptions } from './check-options.js';
 import { checkTrainArguments } from './train-arguments.js';
 import { EarlyStop } from './early-stop.js';
-import { baseVocabOf, extendWeights, initOptions, initRecord, loadInit, vocabularyNotes, type InitModel } from './init-from.js';
+import { baseVocabOf, extendWeights, initRecord, loadInit, vocabularyNotes, type InitModel } from './init-from.js';
 import { UsageError } from '../errors.js';
 import { expectPath } from '../util/arguments.js';
 import { createGradientSource } from './threads/gradients.js';
@@ -66,12 +66,7 @@ export async function train(
     throw new UsageError('train options resume and init cannot be combined: resume continues a run, init starts a new one from a model');
   const resuming = overrides.resume ? loadResumable(overrides.resume) : null;
   const init = !resuming && overrides.init ? loadInit(overrides.init) : null;
-  const given = init ? initOptions(init.checkpoint.meta.model, init.path, overrides, 'library') : overrides;
-  const { options, changed } = resuming
-    ? resumedOptions(resuming.checkpoint.meta.training, overrides)
-    : { options: { ...TRAIN_DEFAULTS, ...given }, changed: [] };
-  if (options.epochs === null && options.steps === null && options.timeMs === null) options.epochs = DEFAULT_EPOCHS;
-  checkTrainOptions(options); // the CLI's flags are checked already; a library caller's options are checked here
+  const { options, changed } = runOptions(overrides, resuming, init);
   // One writer per checkpoint path, for the whole run.
   const lock = options.out ? platform().lockCheckpoint(options.out, [bestPathOf(options.out)]) : null;
   try {
@@ -159,6 +154,10 @@ async function trainLocked(
 
   const stepLimit = Math.min(options.steps ?? Infinity, options.epochs !== null ? options.epochs * batchesPerEpoch : Infinity);
   const evalEvery = options.evalEvery ?? batchesPerEpoch;
+  const schedule = new Schedule(options, batchesPerEpoch, stepLimit);
+  // Where the learning rate follows the clock, the time limit is the run's training time, counted
+  // from its start as --steps is (so the decay ends with the run); elsewhere it limits this session.
+  const trainMsBefore = schedule.followsTime ? (point?.trainMs ?? 0) : 0;
   const threads = resolveThreads(options.threads, B);
   const gradients = await createGradientSource(model, T, B, threads, options.dropout);
   try {
@@ -173,14 +172,21 @@ async function trainLocked(
       files: prepared.parts,
       plan,
       plannedSteps: stepLimit,
+      sessionTimeMs: options.timeMs !== null ? Math.max(1, options.timeMs - trainMsBefore) : null,
       threads: gradients.threads,
       options,
     });
     if (point) {
       callbacks.onNotice?.(
-        `resuming ${resuming!.path} at step ${point.step} (epoch ${(point.step / batchesPerEpoch).toFixed(2)})` +
+        `resuming ${resuming!.path} at step ${point.step} (epoch ${(point.step / batchesPerEpoch).toFixed(2)}` +
+          (schedule.followsTime ? `, ${(trainMsBefore / 1000).toFixed(1)} s of the run's time limit used` : '') +
+          ')' +
           (changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''),
       );
+      if (schedule.followsTime && trainMsBefore >= options.timeMs!)
+        callbacks.onNotice?.(
+          `the run's time limit is used up (it counts the run's training time with ${options.schedule}): give a larger one to train on`,
+        );
     }
     return await runSteps();
   } finally {
@@ -218,6 +224,8 @@ async function trainLocked(
     let stoppedBy: TrainResult['stoppedBy'] = 'steps';
 
     const elapsedS = () => (performance.now() - started) / 1000;
+    /** The run's training time: this session's, plus the earlier ones' where the schedule follows the clock. */
+    const trainMs = () => trainMsBefore + elapsedS() * 1000;
     const report = (gradNorm: number, lr: number): StepReport => ({
       step,
       epoch: step / batchesPerEpoch,
@@ -277,6 +285,7 @@ async function trainLocked(
           stepsPerBatch: T,
           lrScale,
           earlyStopping: early && { sinceBest: early.sinceBest, bestStep: early.bestStep },
+          trainMs: schedule.followsTime ? trainMs() : null,
         };
         const out = options.out;
         save(() => saveCheckpoint(out, weights, meta(), trainStateOf(state, optimizer)));
@@ -300,7 +309,7 @@ async function trainLocked(
         stoppedBy = options.steps !== null && step >= options.steps ? 'steps' : 'epochs';
         break;
       }
-      if (options.timeMs !== null && elapsedS() * 1000 >= options.timeMs) {
+      if (options.timeMs !== null && trainMs() >= options.timeMs) {
         stoppedBy = 'time';
         break;
       }
@@ -314,8 +323,7 @@ async function trainLocked(
       }
       const j = step % batchesPerEpoch;
       if (j === 0) gradients.reset(); // a new epoch starts every stream from its beginning
-      const epoch = Math.floor(step / batchesPerEpoch);
-      lr = learningRate(options.lr, epoch, options.lrDecay, options.lrDecayAfter);
+      lr = schedule.rateAt(step, trainMs());
       for (let d = 0; d < batchers.length; d++) batchers[d].fill(j, batches[d].x, batches[d].y);
       engine.fill(grads.data, 0);
       const dropout = options.dropout > 0 ? { p: options.dropout, seed: dropoutRng.nextUint32() } : null;

@@ -21,6 +21,9 @@ export interface TrainStart {
   plan: BatchPlan;
   /** Steps the run will take if no time limit or abort stops it first. */
   plannedSteps: number;
+  /** What the time limit leaves this session (ms): the limit, less the run's earlier training
+   *  time where the schedule follows the clock (cosine or linear with a time limit); null without one. */
+  sessionTimeMs: number | null;
   /** Threads computing gradients (the batch's streams are split between them). */
   threads: number;
   options: TrainOptions;

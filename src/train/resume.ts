@@ -9,12 +9,14 @@
  *   tensors  optimizer.<i>  the optimizer's moment buffers (P each)
  *            carried        every stream's carried hidden state (threads/shards.ts layout)
  * Everything else follows from the step: the epoch, the batch within it (data position) and the
- * learning-rate schedule.
+ * learning-rate schedule; but where the schedule follows the clock (cosine or linear with --time)
+ * the json also holds train_ms, the run's training time so far, and such a run cannot be the
+ * same bits when split (its steps fall at other times).
  */
 import { CharnnError, UsageError } from '../errors.js';
 import type { LoadedTrainState, TrainState } from '../io/checkpoint.js';
 import type { Optimizer } from './optimizer.js';
-import { flagName } from '../options/option-spec.js';
+import { absentMeans, flagName } from '../options/option-spec.js';
 import { readEarlyStop, type EarlyStopState } from './early-stop.js';
 import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
@@ -54,6 +56,10 @@ export interface ResumePoint {
   lrScale: number;
   /** Early stopping's count (early-stop.ts), when patience is on. */
   earlyStopping: EarlyStopState | null;
+  /** The run's training time so far (ms, every session), kept only where the learning rate
+   *  follows the clock (cosine or linear with --time: schedule.ts); null otherwise, so that other
+   *  checkpoints stay the same bits run after run. A checkpoint without it: null (0 ms). */
+  trainMs: number | null;
 }
 
 export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainState {
@@ -70,6 +76,7 @@ export function trainStateOf(point: ResumePoint, optimizer: Optimizer): TrainSta
       ...(point.earlyStopping
         ? { early_stopping: { since_best: point.earlyStopping.sinceBest, best_step: point.earlyStopping.bestStep } }
         : {}),
+      ...(point.trainMs !== null ? { train_ms: point.trainMs } : {}),
     },
     tensors: [
       ...point.moments.map((m, i) => ({ name: `optimizer.${i}`, shape: [m.length], data: m })),
@@ -90,6 +97,10 @@ export function readResumePoint(
   const j = state.json;
   const count = (key: string, v: unknown): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`training state ${key} ${JSON.stringify(v)} is not a count`);
+    return v as number;
+  };
+  const milliseconds = (v: unknown): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`training state train_ms ${JSON.stringify(v)} is not a duration`);
     return v as number;
   };
   const scale = (v: unknown): number => {
@@ -118,6 +129,7 @@ export function readResumePoint(
     stepsPerBatch: count('steps_per_batch', j.steps_per_batch),
     lrScale: scale(j.lr_scale),
     earlyStopping: readEarlyStop(path, j.early_stopping),
+    trainMs: j.train_ms === undefined ? null : milliseconds(j.train_ms),
   };
 }
 
@@ -133,6 +145,12 @@ export function resumedOptions(
   const options = { ...TRAIN_DEFAULTS } as Record<string, unknown>;
   for (const key of Object.keys(TRAIN_DEFAULTS) as (keyof TrainOptions)[]) {
     if (Object.prototype.hasOwnProperty.call(stored, key)) options[key] = stored[key];
+    else {
+      // An option the checkpoint does not record: what such a record means (the run before the
+      // option existed), which need not be today's default.
+      const absent = absentMeans(TRAIN_OPTIONS[key]);
+      if (absent) options[key] = absent.value;
+    }
   }
   const changed: string[] = [];
   const conflicts: string[] = [];

@@ -13,6 +13,7 @@ import {
   int,
   onOff,
   optionalInt,
+  optionalReal,
   optionalText,
   real,
   texts,
@@ -20,6 +21,7 @@ import {
   type ValuesOf,
 } from '../options/option-spec.js';
 import { OPTIMIZERS } from './optimizer.js';
+import { DEFAULT_LR_FLOOR, DEFAULT_WARMUP, SCHEDULES } from './schedule.js';
 
 export { DURATION_MAX_MS, DURATION_MIN_MS } from '../options/option-spec.js';
 
@@ -36,10 +38,47 @@ export const TRAIN_OPTIONS = {
   lr: real('--lr <rate>', 'learning rate', 2e-3, 0, 10, { minExclusive: true, openAbove: true }),
   optimizer: choice('--optimizer <name>', 'optimizer (sgd: with momentum 0.9)', 'adam', OPTIMIZERS),
   clip: real('--clip <norm>', 'clip the global gradient norm to this (0 = off)', 5, 0, 1e6, open),
-  lrDecay: real('--lr-decay <factor>', 'multiply the learning rate by this every epoch after --lr-decay-after', 0.97, 0, 1, {
-    minExclusive: true,
-  }),
-  lrDecayAfter: int('--lr-decay-after <epochs>', 'epochs before the learning rate starts to decay', 10, 0, 1_000_000, open),
+  // The learning-rate schedule (schedule.ts). Added after checkpoints were first written: a
+  // record without these keys is a char-rnn run (their `legacy` values).
+  schedule: choice(
+    '--schedule <name>',
+    'learning-rate schedule: char-rnn (--lr, then x --lr-decay every epoch after --lr-decay-after); cosine or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr exactly as the run ends, by --steps, --epochs or --time)',
+    'char-rnn',
+    SCHEDULES,
+    { legacy: 'char-rnn' },
+  ),
+  lrDecay: real(
+    '--lr-decay <factor>',
+    'char-rnn schedule: multiply the learning rate by this every epoch after --lr-decay-after',
+    0.97,
+    0,
+    1,
+    {
+      minExclusive: true,
+    },
+  ),
+  lrDecayAfter: int(
+    '--lr-decay-after <epochs>',
+    'char-rnn schedule: epochs before the learning rate starts to decay',
+    10,
+    0,
+    1_000_000,
+    open,
+  ),
+  warmup: optionalInt(
+    '--warmup <steps>',
+    `cosine and linear schedules: steps of linear warm-up from 0 to --lr (default ${DEFAULT_WARMUP}; 0 = none)`,
+    0,
+    1_000_000_000,
+    { openAbove: true, legacy: null },
+  ),
+  lrFloor: optionalReal(
+    '--lr-floor <fraction>',
+    `cosine and linear schedules: the learning rate the run ends at, as a fraction of --lr (default ${DEFAULT_LR_FLOOR})`,
+    0,
+    1,
+    { legacy: null },
+  ),
   // Limits: the first reached stops the run; with none given, `train` runs DEFAULT_EPOCHS.
   epochs: optionalInt(
     '--epochs <n>',
@@ -49,11 +88,17 @@ export const TRAIN_OPTIONS = {
     { openAbove: true, libraryMin: 0 },
   ),
   steps: optionalInt('--steps <n>', 'stop after this many optimizer steps', 1, 1_000_000_000, { openAbove: true, libraryMin: 0 }),
-  timeMs: optionalInt('--time <duration>', 'stop after this much wall time, e.g. 90s, 10m, 1h', DURATION_MIN_MS, DURATION_MAX_MS, {
-    openAbove: true,
-    libraryMin: 0,
-    duration: true,
-  }),
+  timeMs: optionalInt(
+    '--time <duration>',
+    "stop after this much wall time, e.g. 90s, 10m, 1h: this session's, or with --schedule cosine or linear the run's from its start; alone (no size, lr or schedule flag), sizes the model for it where measured",
+    DURATION_MIN_MS,
+    DURATION_MAX_MS,
+    {
+      openAbove: true,
+      libraryMin: 0,
+      duration: true,
+    },
+  ),
   valFrac: real('--val-frac <f>', 'fraction of the corpus (at its end) held out for validation', 0.1, 0, 1, { maxExclusive: true }),
   evalEvery: optionalInt(
     '--eval-every <steps>',

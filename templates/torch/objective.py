@@ -38,8 +38,23 @@ def detached(state):
 
 
 def learning_rate(base, epoch, decay, decay_after):
-    """charnn's schedule (src/train/schedule.ts): epochs 0 .. decay_after - 1 at base, then x decay per epoch."""
+    """The char-rnn schedule (src/train/schedule.ts): epochs 0 .. decay_after - 1 at base, then x decay per epoch."""
     return base * decay ** max(0, epoch - decay_after + 1)
+
+
+def scheduled_rate(s, step, per_epoch, step_limit, train_ms):
+    """The learning rate of the update at 0-based `step` (charnn's Schedule.rateAt): char-rnn by
+    the epoch; cosine and linear a warm-up over s["warmup"] updates times a decay to s["lrFloor"]
+    x s["lr"] as the run ends, p being after update step + 1 of step_limit, or train_ms of the
+    time limit, the larger (clamped to [0, 1])."""
+    if s["schedule"] == "char-rnn":
+        return learning_rate(s["lr"], step // per_epoch, s["lrDecay"], s["lrDecayAfter"])
+    by_steps = (step + 1) / step_limit if math.isfinite(step_limit) else 0.0
+    by_time = train_ms / s["timeMs"] if s["timeMs"] is not None else 0.0
+    p = min(1.0, max(0.0, by_steps, by_time))
+    floor, warmup = s["lrFloor"], s["warmup"]
+    decay = floor + (1 - floor) * (1 + math.cos(math.pi * p)) / 2 if s["schedule"] == "cosine" else 1 - (1 - floor) * p
+    return s["lr"] * (min(1.0, (step + 1) / warmup) if warmup > 0 else 1.0) * decay
 
 
 def clip_global_norm(params, max_norm):

@@ -4,6 +4,8 @@ The settings are charnn train's options (src/train/train-options.ts), stored in 
 "training" metadata under charnn's names: charnn's defaults, then the start checkpoint's, then
 the flags given. Continuing a run (its training state) keeps what makes it that run: as with
 `charnn train --resume`, only --steps, --epochs, --time, --lr and --eval-every may change.
+Options added to charnn after checkpoints were first written (the schedule's) are recorded only
+when they differ from their LEGACY value, which is what a record without them means.
 """
 import argparse
 import re
@@ -15,8 +17,11 @@ DEFAULTS = {
     "lr": 2e-3,
     "optimizer": "adam",
     "clip": 5.0,
+    "schedule": "char-rnn",
     "lrDecay": 0.97,
     "lrDecayAfter": 10,
+    "warmup": None,
+    "lrFloor": None,
     "epochs": None,
     "steps": None,
     "timeMs": None,
@@ -24,6 +29,11 @@ DEFAULTS = {
     "seed": 1234,
 }
 DEFAULT_EPOCHS = 10  # with no limit given, as charnn train
+# What a checkpoint's "training" record without these keys means (charnn's `legacy` values): a
+# char-rnn run. A cosine or linear run's warmup and lrFloor default to these when not given.
+LEGACY = {"schedule": "char-rnn", "warmup": None, "lrFloor": None}
+SCHEDULES = ("char-rnn", "cosine", "linear")
+DEFAULT_WARMUP, DEFAULT_LR_FLOOR = 100, 0.1
 # Options that may differ from the checkpoint's when a run continues (the others define the run).
 CHANGEABLE = {"steps", "epochs", "timeMs", "lr", "evalEvery"}
 FLAG = {
@@ -32,8 +42,11 @@ FLAG = {
     "lr": "--lr",
     "optimizer": "--optimizer",
     "clip": "--clip",
+    "schedule": "--schedule",
     "lrDecay": "--lr-decay",
     "lrDecayAfter": "--lr-decay-after",
+    "warmup": "--warmup",
+    "lrFloor": "--lr-floor",
     "epochs": "--epochs",
     "steps": "--steps",
     "timeMs": "--time",
@@ -84,14 +97,17 @@ def parser():
     add = p.add_argument
     add("--steps", type=_ranged(int, 1, 10**9), help="stop after this many optimizer steps, counted from the start of the run", metavar="N")
     add("--epochs", type=_ranged(int, 1, 10**6), help="stop after this many passes over the training text, from the start of the run", metavar="N")
-    add("--time", dest="timeMs", type=duration, help="stop after this much wall time in this session, e.g. 90s, 10m, 1h", metavar="DURATION")
+    add("--time", dest="timeMs", type=duration, help="stop after this much wall time, e.g. 90s, 10m, 1h: this session's, or with --schedule cosine or linear the run's from its start", metavar="DURATION")
     add("--batch", type=_ranged(int, 1, 10**6), help="parallel streams per batch, all processes together (default 50)", metavar="N")
     add("--seq", type=_ranged(int, 1, 10**6), help="steps of truncated backpropagation through time (default 50)", metavar="N")
     add("--lr", type=_ranged(float, 0, 10, low_open=True), help="learning rate (default 2e-3)", metavar="RATE")
     add("--optimizer", choices=["adam", "rmsprop", "sgd"], help="optimizer (default adam; sgd: with momentum 0.9)")
     add("--clip", type=_ranged(float, 0, 1e6), help="clip the global gradient norm to this, 0 = off (default 5)", metavar="NORM")
-    add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="learning-rate factor per epoch (default 0.97)", metavar="FACTOR")
-    add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="epochs before the decay starts (default 10)", metavar="EPOCHS")
+    add("--schedule", choices=SCHEDULES, help="learning-rate schedule: char-rnn (default: --lr, then x --lr-decay per epoch after --lr-decay-after); cosine or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr as the run ends)")
+    add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="char-rnn schedule: learning-rate factor per epoch (default 0.97)", metavar="FACTOR")
+    add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="char-rnn schedule: epochs before the decay starts (default 10)", metavar="EPOCHS")
+    add("--warmup", type=_ranged(int, 0, 10**9), help=f"cosine and linear schedules: steps of linear warm-up (default {DEFAULT_WARMUP})", metavar="STEPS")
+    add("--lr-floor", dest="lrFloor", type=_ranged(float, 0, 1), help=f"cosine and linear schedules: the final learning rate as a fraction of --lr (default {DEFAULT_LR_FLOOR})", metavar="FRACTION")
     add("--eval-every", dest="evalEvery", type=_ranged(int, 1, 10**9), help="validate and checkpoint every this many steps (default: once per epoch)", metavar="STEPS")
     add("--seed", type=_ranged(int, 0, 2**32 - 1), help="random seed (dropout masks; default 1234)", metavar="N")
     add("-o", "--out", help="checkpoint path (default: checkpoints/<corpus-name>.safetensors)", metavar="PATH")
@@ -116,6 +132,11 @@ def resolve(given, start_training, continuing, keep_limits):
             continue
         if start_training.get(key) is not None:
             settings[key] = start_training[key]
+        elif key in LEGACY and key not in start_training:
+            settings[key] = LEGACY[key]  # a record from before the option: the run it was
+    if not continuing and given.get("schedule") not in (None, settings["schedule"]):
+        # A new run with another schedule: the start's warm-up and floor were its schedule's.
+        settings["warmup"], settings["lrFloor"] = DEFAULTS["warmup"], DEFAULTS["lrFloor"]
     conflicts = []
     for key, value in given.items():
         if value is None or key not in DEFAULTS:
@@ -128,4 +149,21 @@ def resolve(given, start_training, continuing, keep_limits):
             f"cannot continue the run with {', '.join(conflicts)}: only --steps, --epochs, --time, --lr and --eval-every may change; "
             "give --new-run to start a new run from the model's weights"
         )
+    check_schedule(settings, given)
+    if settings["schedule"] != "char-rnn":
+        settings["warmup"] = DEFAULT_WARMUP if settings["warmup"] is None else settings["warmup"]
+        settings["lrFloor"] = DEFAULT_LR_FLOOR if settings["lrFloor"] is None else settings["lrFloor"]
     return settings
+
+
+def check_schedule(settings, given):
+    """The options of another schedule are errors, as in charnn (src/train/check-options.ts)."""
+    schedule = settings["schedule"]
+    if schedule == "char-rnn":
+        unused = [FLAG[k] for k in ("warmup", "lrFloor") if settings[k] is not None]
+        what = "the cosine and linear schedules"
+    else:
+        unused = [FLAG[k] for k in ("lrDecay", "lrDecayAfter") if given.get(k) is not None and given[k] != DEFAULTS[k]]
+        what = "the char-rnn schedule"
+    if unused:
+        raise UsageError(f"{' and '.join(unused)} {'apply' if len(unused) > 1 else 'applies'} to {what}, not to --schedule {schedule}")

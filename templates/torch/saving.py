@@ -21,6 +21,9 @@ def run_metadata(start_meta, training, settings, corpus, trainer, out, progress,
     training = dict(training)
     training.update({k: config[k] for k in ("cell", "hidden", "layers", "dropout")})
     training.update({k: settings[k] for k in options.DEFAULTS})
+    for key, legacy in options.LEGACY.items():
+        if training[key] == legacy:
+            del training[key]  # as charnn records them: only when they differ from what their absence means
     training.update(
         {
             "valFrac": corpus["val_frac"],

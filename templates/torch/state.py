@@ -2,7 +2,9 @@
 so that a run continues across charnn and PyTorch in either direction:
 
   json     version, step, optimizer {name, steps}, dropout_rng (charnn's generator, kept as it
-           is: PyTorch draws its own masks), train_tokens, streams, steps_per_batch, lr_scale
+           is: PyTorch draws its own masks), train_tokens, streams, steps_per_batch, lr_scale,
+           and train_ms (the run's training time so far) where the schedule follows the clock
+           (cosine or linear with --time)
   tensors  optimizer.<i>  the optimizer's moment buffers, each flat over every parameter in
                           charnn's order (adam: m, v; rmsprop: v; sgd: the momentum buffer)
            carried        every stream's carried state: per direction d, layer k, h then c, each

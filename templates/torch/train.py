@@ -11,8 +11,9 @@ charnn's (src/train/loop.ts): batch j of B contiguous streams, T steps of trunca
 backpropagation through time from the state carried out of batch j - 1 (zero at the start of
 every epoch), the mean cross-entropy over the T x B targets (a bilstm: the mean of its forward
 model's and its backward model's, which reads the text reversed), global-norm clipping, the
-optimizer at the learning rate of the epoch (--lr for --lr-decay-after epochs, then x --lr-decay
-per epoch). A non-finite or exploded loss undoes the last update, skips the batch and halves the
+optimizer at the learning rate of the schedule (char-rnn: --lr for --lr-decay-after epochs, then
+x --lr-decay per epoch; cosine and linear: a warm-up, then a decay to --lr-floor x --lr that ends
+with the run, by its steps or, with --time, by the run's training time). A non-finite or exploded loss undoes the last update, skips the batch and halves the
 learning rate, as charnn does. Validation runs over the whole validation text as one stream, the
 state carried; a checkpoint in charnn's format is written at every evaluation and at the end (the
 best one by validation beside it), by rank 0 alone.
@@ -35,7 +36,7 @@ import options
 from checkpoint import CheckpointError, load_checkpoint, param_shapes
 from data import Batches, DataError, load_corpus, plan_batches, shard
 from model import build
-from objective import StreamLoss, clip_global_norm, detached, learning_rate, stream_nats
+from objective import StreamLoss, clip_global_norm, detached, scheduled_rate, stream_nats
 from parallel import Processes
 from saving import best_path_of, run_metadata, save_run
 from state import (
@@ -182,6 +183,10 @@ class Trainer:
                 raise CheckpointError(f"{self.start_path}: its training state is for {st['json']['optimizer']['name']}")
             load_moments(self.optimizer, s["optimizer"], self.params, st["tensors"], self.opt_steps)
         self.lr_scale = st["json"]["lr_scale"] if st else 1.0
+        # Where the learning rate follows the clock (cosine or linear with --time), --time is the
+        # run's training time, counted from its start (charnn's rule): the earlier sessions' is kept.
+        self.follows_time = s["schedule"] != "char-rnn" and s["timeMs"] is not None
+        self.train_ms_before = float(st["json"].get("train_ms", 0.0)) if (st and self.follows_time) else 0.0
         self.dropout_rng = st["json"]["dropout_rng"] if st else charnn_rng_state(s["seed"] + 1)
         D, cell, L, H = self.directions, config["cell"], config["layers"], config["hidden"]
         self.batches = [Batches(self.train_ids, self.plan, self.first, self.mine, self.device, reversed_text=d == 1) for d in range(D)]
@@ -226,15 +231,19 @@ class Trainer:
             if self.step >= self.step_limit:
                 stopped_by = "steps" if s["steps"] and self.step >= s["steps"] else "epochs"
                 break
-            # Every process stops at the same step: time (each one's own clock) and signals are summed.
-            timed_out = s["timeMs"] is not None and self.elapsed() * 1000 >= s["timeMs"]
+            # Every process stops at the same step: time (each one's own clock) and signals are summed;
+            # a schedule that follows the clock follows rank 0's, so that every process uses one rate.
+            train_ms = self.train_ms()
+            if self.follows_time:
+                train_ms = procs.sum(train_ms if procs.main else 0.0)
+            timed_out = s["timeMs"] is not None and train_ms >= s["timeMs"]
             if procs.sum(timed_out or stop.signalled) > 0:
                 stopped_by = "abort" if procs.sum(stop.signalled) > 0 else "time"
                 break
             j = self.step % per_epoch
             if j == 0:
                 self.reset_states()  # a new epoch starts every stream from its beginning
-            self.lr = learning_rate(s["lr"], self.step // per_epoch, s["lrDecay"], s["lrDecayAfter"])
+            self.lr = scheduled_rate(s, self.step, per_epoch, self.step_limit, train_ms)
             loss, norm = self.gradients(j)
             exploded = math.isfinite(loss) and loss > diverged
             if not math.isfinite(loss) or not math.isfinite(norm) or exploded:
@@ -298,6 +307,10 @@ class Trainer:
     def elapsed(self):
         return time.perf_counter() - self.started
 
+    def train_ms(self):
+        """The run's training time: this session's, plus the earlier ones' where the schedule follows the clock."""
+        return self.train_ms_before + self.elapsed() * 1000
+
     def report(self, val=False):
         """A --log line (every --log-every steps and at each evaluation) and, every 10 s and at each evaluation, a progress line."""
         B, T, per_epoch = self.plan.streams, self.plan.steps, self.plan.batches_per_epoch
@@ -348,6 +361,8 @@ class Trainer:
             "steps_per_batch": plan.steps,
             "lr_scale": self.lr_scale,
         }
+        if self.follows_time:
+            state_json["train_ms"] = self.train_ms()
         weights = {name: p.detach() for (name, _), p in zip(param_shapes(c), self.params)}
         moments = saved_moments(self.optimizer, self.settings["optimizer"], self.params)
         save_run(self.out, weights, metadata, improved, state_json, moments, carried)

@@ -19,7 +19,7 @@ import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../../train/eval-sampler.js';
 import { LossHistory, lossChart } from '../train-chart.js';
-import { formatCount, natsSummary } from '../format.js';
+import { formatCount, formatDuration, natsSummary } from '../format.js';
 
 const LOG_EVERY = 10;
 
@@ -77,8 +77,9 @@ export async function runTraining(
               (info.unk > 0 ? ` (${formatCount(info.unk)} ${info.options.init ? 'unknown' : 'rare'} characters as <UNK>)` : '') +
               `\nmodel: ${info.options.cell} ${info.options.layers} x ${info.options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
           );
+          if (info.options.schedule !== 'char-rnn') io.stderr.write(scheduleLine(info.options, info.plannedSteps) + '\n');
           resolved = info.options;
-          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, info.options.timeMs);
+          view = createProgressView(io.stderr, io.fancy, info.plannedSteps, info.sessionTimeMs);
         },
         onStep: (r) => {
           view?.step(r);
@@ -152,6 +153,17 @@ export async function runTraining(
     process.off('SIGTERM', onSignal);
     if (log !== null) closeSync(log);
   }
+}
+
+/** What a cosine or linear schedule does: `schedule: cosine, warm-up 100 steps to lr 0.002, then down to 0.0002 by step 5,000`. */
+function scheduleLine(o: TrainOptions, plannedSteps: number): string {
+  const ends = [
+    Number.isFinite(plannedSteps) ? `step ${formatCount(plannedSteps)}` : null,
+    o.timeMs !== null ? `${formatDuration(o.timeMs / 1000)} of training` : null,
+  ].filter((x) => x !== null);
+  const warmup = o.warmup ? `warm-up ${formatCount(o.warmup)} step${o.warmup === 1 ? '' : 's'} to lr ${o.lr}, then` : `lr ${o.lr}`;
+  const floor = Number((o.lr * (o.lrFloor ?? 0)).toPrecision(6));
+  return `schedule: ${o.schedule}, ${warmup} down to ${floor} by ${ends.join(' or ')}${ends.length > 1 ? ', whichever comes first' : ''}`;
 }
 
 /** Fail before training, not at the first checkpoint an epoch later. */

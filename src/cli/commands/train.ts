@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkTrainRules, checkTrainSize } from '../../train/check-options.js';
+import { checkScheduleRules, checkTrainRules, checkTrainSize } from '../../train/check-options.js';
 import { initOptions } from '../../train/init-from.js';
 import { TRAIN_OPTIONS, type TrainCliOptions, type TrainOptions } from '../../train/train-options.js';
 import { addFlags, cliOptionsFromFlags, givenOnCommandLine, optionsFromFlags } from '../flags.js';
@@ -17,6 +17,7 @@ import type { TrainingCorpus } from './train-run.js';
 import { corpusName } from '../../platform/node/corpus-files.js';
 import { CHECKPOINT_DIR, loadModelFile } from '../model-path.js';
 import { DEFAULT_CORPUS } from '../paths.js';
+import { sizeForBudget } from '../budget-line.js';
 
 /** With no corpus and no limit, the quick start trains on the bundled corpus for this long. */
 const QUICK_START_MS = 3 * 60_000;
@@ -39,11 +40,18 @@ export function registerTrain(program: Command, io: CliIO, setExitCode: (code: n
     }
     const given = optionsFromFlags(TRAIN_OPTIONS, flags) as TrainOptions;
     checkTrainRules(given, 'cli');
+    checkScheduleRules(given, 'cli');
     if (given.init !== null)
       fromModel(given, action, io); // the model's own architecture unless given
     else checkTrainSize(given, 'cli'); // before the corpus is read: a model that cannot fit is a usage error
     const args = corpusArgs.length > 0 ? corpusArgs : [DEFAULT_CORPUS];
     const corpus = await loadCorpus(args, io);
+    // Only a time limit given: the size measured best for it, if the budget table has one.
+    const sized = sizeForBudget(action, given, corpus.bytes);
+    if (sized !== null) {
+      checkTrainSize(given, 'cli');
+      io.stderr.write(sized + '\n');
+    }
     const quickStart = corpusArgs.length === 0 && given.epochs === null && given.steps === null && given.timeMs === null;
     const paths = args.includes('-') ? null : args.map((a) => resolve(io.cwd, a));
     const options: TrainOptions = {

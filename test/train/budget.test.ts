@@ -1,0 +1,57 @@
+// The budget table's rule (src/train/budget.ts) on test tables, and the real table
+// (src/train/budget-table.ts): every row trainable (the size checks, the schedule's rules), the
+// last row covering every budget and corpus.
+import { describe, expect, it } from 'vitest';
+import { checkScheduleRules, checkTrainSize } from '../../src/train/check-options.js';
+import { BUDGET_TABLE, type BudgetRow } from '../../src/train/budget-table.js';
+import { BUDGET_BLOCKERS, budgetRow, pickForBudget, picksDefaults } from '../../src/train/budget.js';
+import { TRAIN_DEFAULTS } from '../../src/train/train-options.js';
+import { formatBytes } from '../../src/cli/budget-line.js';
+
+const { cell, hidden, layers, batch, seq, lr, schedule } = TRAIN_DEFAULTS;
+const DEFAULTS = { cell, hidden, layers, batch, seq, lr, schedule };
+const SMALL = { ...DEFAULTS, hidden: 64, batch: 32 };
+const BIG = { ...DEFAULTS, hidden: 256, schedule: 'cosine' as const, warmup: 200 };
+const TABLE: BudgetRow[] = [
+  { upToMs: 60_000, upToBytes: 1e6, pick: SMALL },
+  { upToMs: 600_000, upToBytes: Infinity, pick: BIG },
+  { upToMs: Infinity, upToBytes: Infinity, pick: DEFAULTS },
+];
+
+describe('the budget rule', () => {
+  it('the first row whose budget and corpus size hold the run', () => {
+    expect(budgetRow(TABLE, 30_000, 5e5)?.pick).toBe(SMALL);
+    expect(budgetRow(TABLE, 60_000, 1e6)?.pick).toBe(SMALL); // bounds included
+    expect(budgetRow(TABLE, 30_000, 2e6)?.pick).toBe(BIG);
+    expect(budgetRow(TABLE, 600_001, 1)?.pick).toBe(DEFAULTS);
+    expect(budgetRow([], 1, 1)).toBeNull();
+  });
+
+  it('picks only with a time limit and none of the blockers given; a row of defaults picks nothing', () => {
+    expect(pickForBudget(TABLE, 30_000, [], 5e5)).toBe(SMALL);
+    expect(pickForBudget(TABLE, 30_000, ['timeMs', 'dropout', 'seed', 'out', 'threads'], 5e5)).toBe(SMALL);
+    expect(pickForBudget(TABLE, null, [], 5e5)).toBeNull();
+    for (const key of BUDGET_BLOCKERS) expect(pickForBudget(TABLE, 30_000, [key], 5e5), key).toBeNull();
+    expect(pickForBudget(TABLE, 3_600_000, [], 5e5)).toBeNull();
+    expect(picksDefaults(DEFAULTS)).toBe(true);
+    expect(picksDefaults(SMALL)).toBe(false);
+  });
+
+  it('sizes as the line shows them', () => {
+    expect([12, 1950, 640_000, 1_115_394, 2.5e9].map(formatBytes)).toEqual(['12 bytes', '2 KB', '640 KB', '1.1 MB', '2.5 GB']);
+  });
+});
+
+describe('the table', () => {
+  it('every row trains (sizes, schedule options) and the last covers every budget and corpus', () => {
+    expect(BUDGET_TABLE.length).toBeGreaterThan(0);
+    for (const row of BUDGET_TABLE) {
+      const options = { ...TRAIN_DEFAULTS, ...row.pick };
+      expect(() => checkTrainSize(options, 'cli')).not.toThrow();
+      expect(() => checkScheduleRules(options, 'cli')).not.toThrow();
+      expect(row.upToMs).toBeGreaterThan(0);
+    }
+    const last = BUDGET_TABLE[BUDGET_TABLE.length - 1];
+    expect([last.upToMs, last.upToBytes]).toEqual([Infinity, Infinity]);
+  });
+});
