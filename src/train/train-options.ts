@@ -33,9 +33,11 @@ export const TRAIN_OPTIONS = {
   hidden: int('--hidden <n>', 'hidden units per layer', 128, 1, 4096, open),
   layers: int('--layers <n>', 'stacked layers', 2, 1, 16, open),
   dropout: real('--dropout <p>', 'dropout between layers', 0, 0, 1, { maxExclusive: true }),
-  batch: int('--batch <n>', 'parallel streams per batch', 50, 1, 100_000, open),
+  // batch, lr and schedule: the defaults that won bench/sweep.mts on every corpus (BENCHMARKS.md,
+  // "The best model for the time you have"); char-rnn's were 50, 2e-3 and char-rnn.
+  batch: int('--batch <n>', 'parallel streams per batch', 32, 1, 100_000, open),
   seq: int('--seq <n>', 'steps of truncated backpropagation through time', 50, 1, 100_000, open),
-  lr: real('--lr <rate>', 'learning rate', 2e-3, 0, 10, { minExclusive: true, openAbove: true }),
+  lr: real('--lr <rate>', 'learning rate (the peak of a cosine or linear schedule)', 1e-2, 0, 10, { minExclusive: true, openAbove: true }),
   optimizer: choice('--optimizer <name>', 'optimizer (sgd: with momentum 0.9)', 'adam', OPTIMIZERS),
   clip: real('--clip <norm>', 'clip the global gradient norm to this (0 = off)', 5, 0, 1e6, open),
   // The learning-rate schedule (schedule.ts). Added after checkpoints were first written: a
@@ -43,7 +45,7 @@ export const TRAIN_OPTIONS = {
   schedule: choice(
     '--schedule <name>',
     'learning-rate schedule: char-rnn (--lr, then x --lr-decay every epoch after --lr-decay-after); cosine or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr exactly as the run ends, by --steps, --epochs or --time)',
-    'char-rnn',
+    'cosine',
     SCHEDULES,
     { legacy: 'char-rnn' },
   ),

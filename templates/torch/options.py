@@ -12,12 +12,12 @@ import re
 
 # charnn train's defaults (TRAIN_DEFAULTS) of the options this trainer uses.
 DEFAULTS = {
-    "batch": 50,
+    "batch": 32,
     "seq": 50,
-    "lr": 2e-3,
+    "lr": 1e-2,
     "optimizer": "adam",
     "clip": 5.0,
-    "schedule": "char-rnn",
+    "schedule": "cosine",
     "lrDecay": 0.97,
     "lrDecayAfter": 10,
     "warmup": None,
@@ -98,12 +98,12 @@ def parser():
     add("--steps", type=_ranged(int, 1, 10**9), help="stop after this many optimizer steps, counted from the start of the run", metavar="N")
     add("--epochs", type=_ranged(int, 1, 10**6), help="stop after this many passes over the training text, from the start of the run", metavar="N")
     add("--time", dest="timeMs", type=duration, help="stop after this much wall time, e.g. 90s, 10m, 1h: this session's, or with --schedule cosine or linear the run's from its start", metavar="DURATION")
-    add("--batch", type=_ranged(int, 1, 10**6), help="parallel streams per batch, all processes together (default 50)", metavar="N")
+    add("--batch", type=_ranged(int, 1, 10**6), help="parallel streams per batch, all processes together (default 32)", metavar="N")
     add("--seq", type=_ranged(int, 1, 10**6), help="steps of truncated backpropagation through time (default 50)", metavar="N")
-    add("--lr", type=_ranged(float, 0, 10, low_open=True), help="learning rate (default 2e-3)", metavar="RATE")
+    add("--lr", type=_ranged(float, 0, 10, low_open=True), help="learning rate, the peak of a cosine or linear schedule (default 1e-2)", metavar="RATE")
     add("--optimizer", choices=["adam", "rmsprop", "sgd"], help="optimizer (default adam; sgd: with momentum 0.9)")
     add("--clip", type=_ranged(float, 0, 1e6), help="clip the global gradient norm to this, 0 = off (default 5)", metavar="NORM")
-    add("--schedule", choices=SCHEDULES, help="learning-rate schedule: char-rnn (default: --lr, then x --lr-decay per epoch after --lr-decay-after); cosine or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr as the run ends)")
+    add("--schedule", choices=SCHEDULES, help="learning-rate schedule: cosine (default) or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr as the run ends); char-rnn (--lr, then x --lr-decay per epoch after --lr-decay-after)")
     add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="char-rnn schedule: learning-rate factor per epoch (default 0.97)", metavar="FACTOR")
     add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="char-rnn schedule: epochs before the decay starts (default 10)", metavar="EPOCHS")
     add("--warmup", type=_ranged(int, 0, 10**9), help=f"cosine and linear schedules: steps of linear warm-up (default {DEFAULT_WARMUP})", metavar="STEPS")

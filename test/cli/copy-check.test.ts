@@ -20,7 +20,9 @@ beforeAll(async () => {
   const r = await cliIn(dir, [
     'train',
     at('texts', 'pets.txt'),
-    ...['--hidden', '48', '--layers', '1', '--batch', '8', '--seq', '32', '--lr', '0.01', '--steps', '150', '--threads', '1'],
+    ...['--schedule', 'char-rnn', '--hidden', '48', '--layers', '1', '--batch', '8', '--seq', '32', '--lr', '0.01', '--steps', '150'],
+    '--threads',
+    '1',
     ...['--samples', '0', '--no-eval-samples', '-o', at('pets.safetensors')],
   ]);
   expect(r.code).toBe(0);

@@ -103,7 +103,9 @@ describe('numeric flags: out of range -> exit 2 naming the flag and the range', 
 
 describe('numeric flags: the range ends are accepted', () => {
   it.each(goodCases)('%s %s %j', async (command, flag, value) => {
-    const r = await cliInProcess([command, ...REST[command], flag, value], empty);
+    // --lr-decay and --lr-decay-after belong to the char-rnn schedule (cosine is the default).
+    const schedule = flag.startsWith('--lr-decay') ? ['--schedule', 'char-rnn'] : [];
+    const r = await cliInProcess([command, ...REST[command], ...schedule, flag, value], empty);
     // Parsing passed: the run stopped at the missing corpus or model, a runtime error.
     expectCleanError(
       r,

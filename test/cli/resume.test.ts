@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { CHAR_RNN_FLAGS } from '../helpers/char-rnn.js';
 
 const BIN = resolve(__dirname, '../../bin/charnn.js');
 const dir = mkdtempSync(join(tmpdir(), 'charnn-resume-cli-'));
@@ -17,7 +18,23 @@ function charnn(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const MODEL = ['--hidden', '16', '--batch', '4', '--seq', '16', '--samples', '0', '--seed', '7', '--dropout', '0.1', '--layers', '2'];
+const MODEL = [
+  ...CHAR_RNN_FLAGS,
+  '--hidden',
+  '16',
+  '--batch',
+  '4',
+  '--seq',
+  '16',
+  '--samples',
+  '0',
+  '--seed',
+  '7',
+  '--dropout',
+  '0.1',
+  '--layers',
+  '2',
+];
 /** step -> training loss, from a --log file (a step logged twice, as a report and an evaluation, once). */
 const losses = (file: string) =>
   new Map(

@@ -16,9 +16,16 @@ const SMALL = ['--hidden', '8', '--layers', '1', '--batch', '4', '--seq', '8', '
 describe('charnn train --schedule', () => {
   it('refuses the options of another schedule, naming the flags (exit 2)', async () => {
     for (const [flags, message] of [
-      [['--warmup', '10'], /^charnn: --warmup applies to the cosine and linear schedules, not to --schedule char-rnn$/m],
-      [['--warmup', '10', '--lr-floor', '0.2'], /--warmup and --lr-floor apply to the cosine and linear schedules/],
-      [['--schedule', 'cosine', '--lr-decay', '0.5'], /^charnn: --lr-decay applies to the char-rnn schedule, not to --schedule cosine/m],
+      [
+        ['--schedule', 'char-rnn', '--warmup', '10'],
+        /^charnn: --warmup applies to the cosine and linear schedules, not to --schedule char-rnn$/m,
+      ],
+      [
+        ['--schedule', 'char-rnn', '--warmup', '10', '--lr-floor', '0.2'],
+        /--warmup and --lr-floor apply to the cosine and linear schedules/,
+      ],
+      // cosine is the default: --lr-decay alone is refused the same way
+      [['--lr-decay', '0.5'], /^charnn: --lr-decay applies to the char-rnn schedule, not to --schedule cosine/m],
       [['--schedule', 'linear', '--lr-decay-after', '2'], /--lr-decay-after applies to the char-rnn schedule/],
     ] as const) {
       const r = await cliInProcess(['train', corpus, '--steps', '2', ...SMALL, ...flags, '-o', join(dir, 'x.safetensors')], dir);
@@ -31,28 +38,14 @@ describe('charnn train --schedule', () => {
     );
   });
 
-  it('a cosine run says what its schedule does; a char-rnn run says nothing new', async () => {
+  it('a cosine run (the default) says what its schedule does; a char-rnn run says nothing new', async () => {
     const cosine = await cliInProcess(
-      [
-        'train',
-        corpus,
-        '--steps',
-        '12',
-        '--time',
-        '1m',
-        '--schedule',
-        'cosine',
-        '--warmup',
-        '3',
-        ...SMALL,
-        '-o',
-        join(dir, 'c.safetensors'),
-      ],
+      ['train', corpus, '--steps', '12', '--time', '1m', '--warmup', '3', ...SMALL, '-o', join(dir, 'c.safetensors')],
       dir,
     );
     expect(cosine.code, cosine.err).toBe(0);
     expect(cosine.err).toMatch(
-      /^schedule: cosine, warm-up 3 steps to lr 0\.002, then down to 0\.0002 by step 12 or 1m00s of training, whichever comes first$/m,
+      /^schedule: cosine, warm-up 3 steps to lr 0\.01, then down to 0\.001 by step 12 or 1m00s of training, whichever comes first$/m,
     );
     const linear = await cliInProcess(
       [
@@ -66,6 +59,8 @@ describe('charnn train --schedule', () => {
         '0',
         '--lr-floor',
         '0',
+        '--lr',
+        '0.002',
         ...SMALL,
         '-o',
         join(dir, 'l.safetensors'),
@@ -73,7 +68,10 @@ describe('charnn train --schedule', () => {
       dir,
     );
     expect(linear.err).toMatch(/^schedule: linear, lr 0\.002 down to 0 by step \d+$/m);
-    const plain = await cliInProcess(['train', corpus, '--steps', '2', ...SMALL, '-o', join(dir, 'p.safetensors')], dir);
+    const plain = await cliInProcess(
+      ['train', corpus, '--steps', '2', '--schedule', 'char-rnn', ...SMALL, '-o', join(dir, 'p.safetensors')],
+      dir,
+    );
     expect(plain.err).not.toMatch(/^schedule:/m);
   });
 
@@ -81,7 +79,7 @@ describe('charnn train --schedule', () => {
     const r = await cliInProcess(['train', '--help'], dir);
     const help = r.out.replace(/\s+/g, ' ');
     expect(help).toMatch(
-      /--schedule <name> learning-rate schedule: char-rnn .*cosine or linear .*\(choices: "char-rnn", "cosine", "linear", default: "char-rnn"\)/,
+      /--schedule <name> learning-rate schedule: char-rnn .*cosine or linear .*\(choices: "char-rnn", "cosine", "linear", default: "cosine"\)/,
     );
     expect(help).toMatch(/--lr-decay <factor> char-rnn schedule:/);
     expect(help).toMatch(/--warmup <steps> cosine and linear schedules: .*default 100/);

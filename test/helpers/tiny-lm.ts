@@ -3,6 +3,7 @@
 import type { LoadedModel } from '../../src/index.js';
 import type { CellType } from '../../src/model/config.js';
 import { train } from '../../src/train/loop.js';
+import { CHAR_RNN } from './char-rnn.js';
 
 /** Short sentences over a few letters, repeated: small enough to be memorised. */
 export const TINY_SENTENCES = ['the cat sat on the mat.', 'a dog ate my hat.', 'my cat is on a mat.', 'the dog sat.'];
@@ -12,7 +13,21 @@ export async function tinyLM(cell: CellType, steps: number, sentences = TINY_SEN
   const r = await train(
     text,
     'tiny',
-    { cell, hidden: 32, layers: 1, batch: 8, seq: 24, lr: 1e-2, steps, valFrac: 0.05, minCount: 1, seed: 3, threads: 1, out: null },
+    {
+      ...CHAR_RNN,
+      cell,
+      hidden: 32,
+      layers: 1,
+      batch: 8,
+      seq: 24,
+      lr: 1e-2,
+      steps,
+      valFrac: 0.05,
+      minCount: 1,
+      seed: 3,
+      threads: 1,
+      out: null,
+    },
     {},
   );
   const meta = {

@@ -7,6 +7,7 @@ import { splitLines } from '../../src/data/corpus.js';
 import { CharnnError } from '../../src/errors.js';
 import { train } from '../../src/train/loop.js';
 import type { TrainOptions } from '../../src/train/train-options.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 const TEXT = Array.from({ length: 30 }, () => 'the cat sat on the mat\na dog ran to the park\n').join('');
 
@@ -29,6 +30,7 @@ function ngramEntropy(text: string, order: 0 | 1): number {
   return h;
 }
 const SMALL: Partial<TrainOptions> = {
+  ...CHAR_RNN,
   hidden: 16,
   layers: 1,
   batch: 4,

@@ -10,13 +10,14 @@ import { EarlyStop } from '../../src/train/early-stop.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { train, type TrainOptions } from '../../src/node.js';
 import { cliIn, expectCleanError } from '../helpers/cli.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'charnn-early-'));
 const at = (f: string) => join(dir, f);
 const TEXT =
   [...Array.from({ length: 90 }, () => 'the cat sat on the mat.'), ...Array.from({ length: 10 }, () => 'QQQQ XXXX ZZZZ JJJJ.')].join('\n') +
   '\n';
-const RUN: Partial<TrainOptions> = { hidden: 16, batch: 4, seq: 16, lr: 0.01, threads: 1, evalEvery: 5, steps: 200, seed: 2 };
+const RUN: Partial<TrainOptions> = { ...CHAR_RNN, hidden: 16, batch: 4, seq: 16, lr: 0.01, threads: 1, evalEvery: 5, steps: 200, seed: 2 };
 
 describe('EarlyStop', () => {
   it('counts evaluations since the best; exhausted at patience', () => {

@@ -7,6 +7,7 @@ import { sampleText } from '../../src/generation/sample.js';
 import { train } from '../../src/train/loop.js';
 import { Rng } from '../../src/util/rng.js';
 import { floatsOf } from '../helpers/cpu.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 const TEXT = Array.from({ length: 120 }, (_, i) => ['the cat sat on the mat', 'a dog ran far away', 'we sing, they dance!'][i % 3]).join(
   '\n',
@@ -18,7 +19,7 @@ async function run(engine: 'js' | 'wasm', cell: 'rnn' | 'lstm' | 'gru' | 'bilstm
   const result = await train(
     TEXT,
     't',
-    { cell, hidden: 24, layers: 2, batch: 8, seq: 20, steps: 25, evalEvery: 25, dropout: 0.1, lr: 1e-2, out: null, seed: 5 },
+    { ...CHAR_RNN, cell, hidden: 24, layers: 2, batch: 8, seq: 20, steps: 25, evalEvery: 25, dropout: 0.1, lr: 1e-2, out: null, seed: 5 },
     {
       onStep: (r) => losses.push(r.lossNats),
     },

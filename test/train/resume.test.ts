@@ -11,13 +11,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CharnnError, UsageError } from '../../src/errors.js';
 import { bestPathOf, train } from '../../src/train/loop.js';
 import type { TrainOptions } from '../../src/train/train-options.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 const LINES = ['the cat sat on the mat', 'a dog ran to the park', 'we sing and we dance', 'it rains in the spring'];
 const TEXT = Array.from({ length: 4 }, () => LINES.join('\n') + '\n').join('');
 const dir = mkdtempSync(join(tmpdir(), 'charnn-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BASE: Partial<TrainOptions> = { hidden: 12, layers: 2, batch: 4, seq: 8, lr: 1e-2, seed: 7, evalEvery: 1000, dropout: 0.2 };
+const BASE: Partial<TrainOptions> = {
+  ...CHAR_RNN,
+  hidden: 12,
+  layers: 2,
+  batch: 4,
+  seq: 8,
+  lr: 1e-2,
+  seed: 7,
+  evalEvery: 1000,
+  dropout: 0.2,
+};
 
 async function run(options: Partial<TrainOptions>, text = TEXT) {
   const losses: number[] = [];

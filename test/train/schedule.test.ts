@@ -167,20 +167,14 @@ describe('the loop follows the schedule', () => {
 describe('options the schedule added', () => {
   it('a char-rnn run records none of them (its checkpoint is as before); a checkpoint without them resumes as char-rnn', async () => {
     const out = join(dir, 'plain.safetensors');
-    await run({ steps: 3, out });
+    await run({ steps: 3, schedule: 'char-rnn', out });
     const { meta, trainState } = loadCheckpoint(out, { trainState: true });
     for (const key of ['schedule', 'warmup', 'lrFloor']) expect(Object.hasOwn(meta.training, key)).toBe(false);
     expect(trainState!.json.train_ms).toBeUndefined();
-    // Were the defaults different (as after the sweep), an old record still means char-rnn.
-    const saved = { ...TRAIN_DEFAULTS };
-    const defaults = TRAIN_DEFAULTS as Record<string, unknown>;
-    try {
-      Object.assign(defaults, { schedule: 'cosine', warmup: 50, lrFloor: 0.05 });
-      const { options } = resumedOptions(meta.training, {});
-      expect([options.schedule, options.warmup, options.lrFloor]).toEqual(['char-rnn', null, null]);
-    } finally {
-      Object.assign(defaults, saved);
-    }
+    // The defaults are cosine now (issue 17's sweep): a record without the keys still means char-rnn.
+    expect(TRAIN_DEFAULTS.schedule).toBe('cosine');
+    const { options } = resumedOptions(meta.training, {});
+    expect([options.schedule, options.warmup, options.lrFloor]).toEqual(['char-rnn', null, null]);
   });
 
   it('recordedOptions and absentMeans: legacy values are left out, others kept; recordedWhenSet means its default', () => {
@@ -199,11 +193,16 @@ describe('options the schedule added', () => {
   });
 
   it('refuses options of another schedule (a new run), naming them as the library names them', async () => {
-    await expect(run({ steps: 2, warmup: 10, out: null })).rejects.toThrow(UsageError);
-    await expect(run({ steps: 2, lrFloor: 0.2, out: null })).rejects.toThrow(/lrFloor applies to the cosine and linear schedules/);
-    await expect(run({ steps: 2, schedule: 'cosine', lrDecay: 0.5, out: null })).rejects.toThrow(/lrDecay applies to the char-rnn/);
+    await expect(run({ steps: 2, schedule: 'char-rnn', warmup: 10, out: null })).rejects.toThrow(UsageError);
+    await expect(run({ steps: 2, schedule: 'char-rnn', lrFloor: 0.2, out: null })).rejects.toThrow(
+      /lrFloor applies to the cosine and linear schedules/,
+    );
+    await expect(run({ steps: 2, lrDecay: 0.5, out: null })).rejects.toThrow(/lrDecay applies to the char-rnn/);
     await expect(run({ steps: 2, schedule: 'linear', lrDecayAfter: 1, out: null })).rejects.toThrow(/lrDecayAfter applies/);
     // The defaults of the other schedule's options are no choice: the library always has them.
-    await expect(run({ ...TRAIN_DEFAULTS, ...BASE, steps: 2, schedule: 'cosine', out: null })).resolves.toBeTruthy();
+    await expect(run({ ...TRAIN_DEFAULTS, ...BASE, steps: 2, out: null })).resolves.toBeTruthy();
+    await expect(
+      run({ ...TRAIN_DEFAULTS, ...BASE, steps: 2, schedule: 'char-rnn', warmup: null, lrFloor: null, out: null }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -30,6 +30,7 @@ import { setEngine } from '../../src/engine/default-engine.js';
 import type { EngineName } from '../../src/engine/engine.js';
 import { train, type TrainStart } from '../../src/train/loop.js';
 import type { TrainOptions } from '../../src/train/train-options.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 interface CellReference {
   options: Partial<TrainOptions> & { cell: CellType; clip: number };
@@ -59,13 +60,18 @@ async function run(ref: CellReference, engine: EngineName) {
   const losses: number[] = [];
   const gradNorms: number[] = [];
   let start: TrainStart | null = null;
-  await train(fixture.corpus, 'torch-reference', ref.options, {
-    onStart: (s) => (start = s),
-    onStep: (r) => {
-      losses.push(r.lossNats);
-      gradNorms.push(r.gradNorm);
+  await train(
+    fixture.corpus,
+    'torch-reference',
+    { ...CHAR_RNN, ...ref.options },
+    {
+      onStart: (s) => (start = s),
+      onStep: (r) => {
+        losses.push(r.lossNats);
+        gradNorms.push(r.gradNorm);
+      },
     },
-  });
+  );
   return { losses, gradNorms, start: start as TrainStart | null };
 }
 

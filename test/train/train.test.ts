@@ -19,6 +19,7 @@ import { prepareCorpus } from '../../src/train/prepare.js';
 import { learningRate } from '../../src/train/schedule.js';
 import { floatsOf, JS64 } from '../helpers/cpu.js';
 import { forwardLogits } from '../helpers/forward-logits.js';
+import { CHAR_RNN } from '../helpers/char-rnn.js';
 
 // 4 distinct lines over {a, b, c, ' '}, cycled: V = 6 (<EOS>, <UNK>, ' ', a, b, c).
 const LINES = ['abcab cabba', 'bacca abcba', 'cabbac bca', 'aabbcc abc'];
@@ -26,7 +27,7 @@ const TINY = Array.from({ length: 6 }, () => LINES.join('\n') + '\n').join(''); 
 const V_TINY = 6;
 
 // Small and fast; every test overrides what it is about.
-const SMALL: Partial<TrainOptions> = { cell: 'lstm', hidden: 16, layers: 1, batch: 4, seq: 16, lr: 1e-2, out: null, seed: 1 };
+const SMALL: Partial<TrainOptions> = { ...CHAR_RNN, cell: 'lstm', hidden: 16, layers: 1, batch: 4, seq: 16, lr: 1e-2, out: null, seed: 1 };
 
 interface Recorded {
   steps: StepReport[];

@@ -16,11 +16,13 @@ import { train } from '../../../src/train/loop.js';
 import type { TrainOptions } from '../../../src/train/train-options.js';
 import { Rng } from '../../../src/util/rng.js';
 import { gpuOrSkip } from '../../helpers/webgpu.js';
+import { CHAR_RNN } from '../../helpers/char-rnn.js';
 
 const TEXT = Array.from({ length: 60 }, (_, i) => ['the cat sat on the mat', 'a dog ran far away', 'we sing, they dance!'][i % 3]).join(
   '\n',
 );
 const BASE: Partial<TrainOptions> = {
+  ...CHAR_RNN,
   hidden: 16,
   layers: 2,
   batch: 4,
