@@ -16,7 +16,7 @@ export type { CharnnServer, ServerOptions, AccessEntry } from './server/create-s
 
 /**
  * charnn's HTTP server (what `charnn serve` runs): `const s = await createServer({ models: [path] });
- * console.log(await s.listen());` or mount it in your own Node server with `s.handle(req, res)`
+ * const url = await s.listen();` or mount it in your own Node server with `s.handle(req, res)`
  * after `await s.ready()`. Loaded when called, so `import 'charnn'` does not load the HTTP stack.
  */
 export async function createServer(
