@@ -21,7 +21,7 @@ import { createOptimizer } from './optimizer.js';
 import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { recordedOptions } from '../options/option-spec.js';
 import { prepareCorpus } from './prepare.js';
-import { Schedule } from './schedule.js';
+import { defaultWarmup, Schedule } from './schedule.js';
 import { readResumePoint, trainStateOf, type ResumePoint } from './resume.js';
 import { runOptions } from './run-options.js';
 import { checkSameRun, loadResumable, type Resumable } from './resumable.js';
@@ -154,6 +154,9 @@ async function trainLocked(
 
   const stepLimit = Math.min(options.steps ?? Infinity, options.epochs !== null ? options.epochs * batchesPerEpoch : Infinity);
   const evalEvery = options.evalEvery ?? batchesPerEpoch;
+  // The options are this run's own (runOptions' copy): the warm-up is resolved with the run's
+  // length, before anything reads or records it (a resumed run has its own already).
+  if (options.schedule !== 'char-rnn') options.warmup ??= defaultWarmup(stepLimit, init !== null);
   const schedule = new Schedule(options, batchesPerEpoch, stepLimit);
   // Where the learning rate follows the clock, the time limit is the run's training time, counted
   // from its start as --steps is (so the decay ends with the run); elsewhere it limits this session.

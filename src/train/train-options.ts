@@ -69,7 +69,7 @@ export const TRAIN_OPTIONS = {
   ),
   warmup: optionalInt(
     '--warmup <steps>',
-    `cosine and linear schedules: steps of linear warm-up from 0 to --lr (default ${DEFAULT_WARMUP}; 0 = none)`,
+    `cosine and linear schedules: steps of linear warm-up from 0 to --lr (default ${DEFAULT_WARMUP}; with --init, a tenth of a run of fewer than ${DEFAULT_WARMUP * 10} steps; 0 = none)`,
     0,
     1_000_000_000,
     { openAbove: true, legacy: null },

@@ -8,6 +8,7 @@ Options added to charnn after checkpoints were first written (the schedule's) ar
 when they differ from their LEGACY value, which is what a record without them means.
 """
 import argparse
+import math
 import re
 
 # charnn train's defaults (TRAIN_DEFAULTS) of the options this trainer uses.
@@ -106,7 +107,7 @@ def parser():
     add("--schedule", choices=SCHEDULES, help="learning-rate schedule: cosine (default) or linear (up to --lr over --warmup steps, then down to --lr-floor x --lr as the run ends); char-rnn (--lr, then x --lr-decay per epoch after --lr-decay-after)")
     add("--lr-decay", dest="lrDecay", type=_ranged(float, 0, 1, low_open=True), help="char-rnn schedule: learning-rate factor per epoch (default 0.97)", metavar="FACTOR")
     add("--lr-decay-after", dest="lrDecayAfter", type=_ranged(int, 0, 10**6), help="char-rnn schedule: epochs before the decay starts (default 10)", metavar="EPOCHS")
-    add("--warmup", type=_ranged(int, 0, 10**9), help=f"cosine and linear schedules: steps of linear warm-up (default {DEFAULT_WARMUP})", metavar="STEPS")
+    add("--warmup", type=_ranged(int, 0, 10**9), help=f"cosine and linear schedules: steps of linear warm-up (default {DEFAULT_WARMUP}; a new run, from the model's trained weights, a tenth of a run of fewer than {DEFAULT_WARMUP * 10} steps)", metavar="STEPS")
     add("--lr-floor", dest="lrFloor", type=_ranged(float, 0, 1), help=f"cosine and linear schedules: the final learning rate as a fraction of --lr (default {DEFAULT_LR_FLOOR})", metavar="FRACTION")
     add("--eval-every", dest="evalEvery", type=_ranged(int, 1, 10**9), help="validate and checkpoint every this many steps (default: once per epoch)", metavar="STEPS")
     add("--seed", type=_ranged(int, 0, 2**32 - 1), help="random seed (dropout masks; default 1234)", metavar="N")
@@ -150,10 +151,15 @@ def resolve(given, start_training, continuing, keep_limits):
             "give --new-run to start a new run from the model's weights"
         )
     check_schedule(settings, given)
-    if settings["schedule"] != "char-rnn":
-        settings["warmup"] = DEFAULT_WARMUP if settings["warmup"] is None else settings["warmup"]
-        settings["lrFloor"] = DEFAULT_LR_FLOOR if settings["lrFloor"] is None else settings["lrFloor"]
+    if settings["schedule"] != "char-rnn" and settings["lrFloor"] is None:
+        settings["lrFloor"] = DEFAULT_LR_FLOOR  # the warm-up once the run's length is known: default_warmup
     return settings
+
+
+def default_warmup(step_limit, fine_tuning):
+    """--warmup when not given, as charnn's defaultWarmup (src/train/schedule.ts): 100 steps; a
+    fine-tuning run (from a trained model) a tenth of its length in steps where that is shorter."""
+    return min(DEFAULT_WARMUP, math.ceil(step_limit / 10)) if fine_tuning and math.isfinite(step_limit) else DEFAULT_WARMUP
 
 
 def check_schedule(settings, given):

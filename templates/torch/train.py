@@ -159,6 +159,10 @@ class Trainer:
                 f"the run is at step {self.first_step} already and {limit} counts from its start, as with charnn train --resume: "
                 f"give a larger limit (e.g. --steps {self.first_step + 1000}), or --new-run to count from 0"
             )
+        if s["schedule"] != "char-rnn" and s["warmup"] is None:
+            # Before anything reads or records it. A run that gets here is a new one (a continued run
+            # has its record's), from the exported model's trained weights: a fine-tune.
+            s["warmup"] = options.default_warmup(self.step_limit, fine_tuning=True)
         self.first, self.mine = shard(plan.streams, world, self.procs.rank)
 
     def prepare_model(self):

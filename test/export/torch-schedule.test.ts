@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { train } from '../../src/train/loop.js';
 import { absentMeans } from '../../src/options/option-spec.js';
-import { decayFactor, DEFAULT_LR_FLOOR, DEFAULT_WARMUP, SCHEDULES } from '../../src/train/schedule.js';
+import { decayFactor, DEFAULT_LR_FLOOR, DEFAULT_WARMUP, defaultWarmup, SCHEDULES } from '../../src/train/schedule.js';
 import { TRAIN_DEFAULTS, TRAIN_OPTIONS, type TrainOptions } from '../../src/train/train-options.js';
 import { cliInProcess } from '../helpers/cli.js';
 import { runPython, torchPython } from '../helpers/torch.js';
@@ -52,6 +52,8 @@ const BASE = {
   threads: 1,
 } satisfies Partial<TrainOptions>;
 const START = 6;
+/** Step limits at which the two trainers' default warm-ups are compared. */
+const LIMITS = [1, 2, 11, 60, 999, 1000, 20_000, Infinity];
 const TOL_LOSS = 2e-6;
 
 interface Steps {
@@ -113,7 +115,8 @@ describe("the trainer's options are charnn's", () => {
       'import json, sys',
       `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'templates', 'torch'))})`,
       'import options',
-      'print(json.dumps({"defaults": options.DEFAULTS, "legacy": options.LEGACY, "warmup": options.DEFAULT_WARMUP, "floor": options.DEFAULT_LR_FLOOR, "schedules": list(options.SCHEDULES)}))',
+      `LIMITS = [${LIMITS.map((n) => (Number.isFinite(n) ? String(n) : 'float("inf")')).join(', ')}]`,
+      'print(json.dumps({"defaults": options.DEFAULTS, "legacy": options.LEGACY, "warmup": options.DEFAULT_WARMUP, "floor": options.DEFAULT_LR_FLOOR, "schedules": list(options.SCHEDULES), "defaultWarmup": [options.default_warmup(n, f) for f in (True, False) for n in LIMITS]}))',
     ].join('\n');
     const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     if (r.error || r.status !== 0) ctx.skip(`python3 cannot run templates/torch/options.py here: ${r.error?.message ?? r.stderr}`);
@@ -123,11 +126,13 @@ describe("the trainer's options are charnn's", () => {
       warmup: number;
       floor: number;
       schedules: string[];
+      defaultWarmup: number[];
     };
     for (const [key, value] of Object.entries(py.defaults)) expect(value, key).toEqual(TRAIN_DEFAULTS[key as keyof TrainOptions]);
     for (const [key, value] of Object.entries(py.legacy))
       expect({ value }, key).toEqual(absentMeans(TRAIN_OPTIONS[key as keyof TrainOptions]));
     expect([py.warmup, py.floor, py.schedules]).toEqual([DEFAULT_WARMUP, DEFAULT_LR_FLOOR, [...SCHEDULES]]);
+    expect(py.defaultWarmup).toEqual([true, false].flatMap((f) => LIMITS.map((n) => defaultWarmup(n, f))));
   });
 });
 
@@ -220,6 +225,6 @@ describe('the exported trainer follows the schedule', () => {
       ['ex/train.py', '--new-run', '--steps', '2', '--schedule', 'linear', '-o', 'x.safetensors', '--threads', '1'],
       dir,
     );
-    expect(loadCheckpoint(join(dir, 'x.safetensors')).meta.training.warmup).toBe(100);
+    expect(loadCheckpoint(join(dir, 'x.safetensors')).meta.training.warmup).toBe(1); // a new run from the model's weights: a tenth of 2 steps, rounded up
   });
 });

@@ -15,7 +15,7 @@ import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { absentMeans, choice, optionalInt, recordedOptions, type OptionTable } from '../../src/options/option-spec.js';
 import { train, type StepReport } from '../../src/train/loop.js';
 import { resumedOptions } from '../../src/train/resume.js';
-import { decayFactor, learningRate, Schedule, warmupFactor, type ScheduleOptions } from '../../src/train/schedule.js';
+import { decayFactor, defaultWarmup, learningRate, Schedule, warmupFactor, type ScheduleOptions } from '../../src/train/schedule.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../src/train/train-options.js';
 
 const LINES = ['the cat sat on the mat', 'a dog ran to the park', 'we sing and we dance', 'it rains in the spring'];
@@ -81,6 +81,12 @@ describe('the schedules', () => {
     expect(warmupFactor(1, 0)).toBe(1);
   });
 
+  it('the default warm-up: 100 steps; a fine-tune a tenth of its length where shorter (rounded up), 100 when only the time is known', () => {
+    const limits = [1, 2, 9, 10, 11, 60, 999, 1000, 1001, 20_000, Infinity];
+    expect(limits.map((n) => defaultWarmup(n, true))).toEqual([1, 1, 1, 1, 2, 6, 100, 100, 100, 100, 100]);
+    expect(limits.map((n) => defaultWarmup(n, false))).toEqual(limits.map(() => 100));
+  });
+
   it('progress: by steps after update n of N, by epochs through the step limit, by time, the largest of several', () => {
     const bySteps = new Schedule(options({}), 10, 40); // 40 steps
     expect(bySteps.progress(0, 0)).toBe(1 / 40);
@@ -124,6 +130,18 @@ describe('the loop follows the schedule', () => {
     expect(r.lrs.at(-1)).toBeCloseTo(0.01 * (27 / 100) * 0.1, 15);
     const training = loadCheckpoint(out).meta.training;
     expect([training.schedule, training.warmup, training.lrFloor]).toEqual(['linear', 100, 0.1]);
+  });
+
+  it("a fine-tune's default warm-up is a tenth of its length in steps; limited only by --time, 100 steps", async () => {
+    const out = join(dir, 'linear.safetensors');
+    const tuned = join(dir, 'tuned.safetensors');
+    const r = await run({ schedule: 'linear', init: out, epochs: 3, out: tuned });
+    expect(loadCheckpoint(tuned).meta.training.warmup).toBe(3); // 27 steps
+    expect(r.lrs[1]).toBeCloseTo(0.01 * (2 / 3) * (1 - 0.9 * (2 / 27)), 15);
+    expect(r.lrs[4]).toBeCloseTo(0.01 * (1 - 0.9 * (5 / 27)), 15);
+    const timed = join(dir, 'tuned-timed.safetensors');
+    await run({ schedule: 'cosine', init: out, timeMs: 300, out: timed });
+    expect(loadCheckpoint(timed).meta.training.warmup).toBe(100);
   });
 
   for (const [name, limit] of [
