@@ -55,15 +55,15 @@ describe('the table', () => {
     expect([last.upToMs, last.upToBytes]).toEqual([Infinity, Infinity]);
   });
 
-  it('the measured rows: the defaults up to 5.5 minutes or under 1 MB; a 2 x 192 LSTM for longer on 1 MB or more', () => {
+  it('the measured rows: the defaults up to 5.5 minutes or under 1 MB; a 2 x 256 GRU for longer on 1 MB or more', () => {
     const minutes = (m: number) => m * 60_000;
     const TS = 1_115_394; // Tiny Shakespeare, where 10 minutes was measured
     expect(pickForBudget(BUDGET_TABLE, minutes(3), [], TS)).toBeNull();
     expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], TS)).toBeNull();
-    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], 500_115)).toBeNull(); // the bundled corpus: not measured at 10 minutes
+    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], 500_115)).toBeNull(); // the bundled corpus: the defaults won at 10 minutes
     expect(pickForBudget(BUDGET_TABLE, minutes(10), [], TS)).toEqual({
-      cell: 'lstm',
-      hidden: 192,
+      cell: 'gru',
+      hidden: 256,
       layers: 2,
       batch: TRAIN_DEFAULTS.batch,
       seq: TRAIN_DEFAULTS.seq,
