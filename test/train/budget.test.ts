@@ -55,21 +55,25 @@ describe('the table', () => {
     expect([last.upToMs, last.upToBytes]).toEqual([Infinity, Infinity]);
   });
 
-  it('the measured rows: the defaults up to 5.5 minutes or under 1 MB; a 2 x 256 GRU for longer on 1 MB or more', () => {
+  it('the measured rows: the defaults under 1 MB; on 1 MB or more a 2 x 192 GRU up to 5.5 minutes, a 2 x 256 GRU for longer', () => {
     const minutes = (m: number) => m * 60_000;
-    const TS = 1_115_394; // Tiny Shakespeare, where 10 minutes was measured
-    expect(pickForBudget(BUDGET_TABLE, minutes(3), [], TS)).toBeNull();
-    expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], TS)).toBeNull();
-    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], 500_115)).toBeNull(); // the bundled corpus: the defaults won at 10 minutes
-    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], TS)).toEqual({
+    const TS = 1_115_394; // Tiny Shakespeare
+    const BUNDLED = 500_115; // corpora/default.txt
+    const gru = (hidden: number) => ({
       cell: 'gru',
-      hidden: 256,
+      hidden,
       layers: 2,
       batch: TRAIN_DEFAULTS.batch,
       seq: TRAIN_DEFAULTS.seq,
       lr: TRAIN_DEFAULTS.lr,
       schedule: 'cosine',
     });
+    for (const m of [1, 3, 5.5, 10, 30]) expect(pickForBudget(BUDGET_TABLE, minutes(m), [], BUNDLED), `${m} minutes`).toBeNull();
+    expect(pickForBudget(BUDGET_TABLE, minutes(3), [], TS)).toEqual(gru(192));
+    expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], 3_006_142)).toEqual(gru(192));
+    expect(pickForBudget(BUDGET_TABLE, minutes(5.5) + 1, [], TS)).toEqual(gru(256));
+    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], TS)).toEqual(gru(256));
     expect(pickForBudget(BUDGET_TABLE, minutes(10), ['batch'], TS)).toBeNull(); // a flag given: no picking
+    expect(pickForBudget(BUDGET_TABLE, minutes(3), ['cell'], TS)).toBeNull();
   });
 });
