@@ -55,7 +55,7 @@ describe('the table', () => {
     expect([last.upToMs, last.upToBytes]).toEqual([Infinity, Infinity]);
   });
 
-  it('the measured rows: the defaults under 1 MB; on 1 MB or more a 2 x 192 GRU up to 5.5 minutes, a 2 x 256 GRU for longer', () => {
+  it('the measured rows: a 2 x 192 GRU up to 5.5 minutes; past it the defaults under 1 MB, a 2 x 256 GRU on 1 MB or more', () => {
     const minutes = (m: number) => m * 60_000;
     const TS = 1_115_394; // Tiny Shakespeare
     const BUNDLED = 500_115; // corpora/default.txt
@@ -68,12 +68,14 @@ describe('the table', () => {
       lr: TRAIN_DEFAULTS.lr,
       schedule: 'cosine',
     });
-    for (const m of [1, 3, 5.5, 10, 30]) expect(pickForBudget(BUDGET_TABLE, minutes(m), [], BUNDLED), `${m} minutes`).toBeNull();
-    expect(pickForBudget(BUDGET_TABLE, minutes(3), [], TS)).toEqual(gru(192));
-    expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], 3_006_142)).toEqual(gru(192));
+    for (const bytes of [BUNDLED, TS, 3_006_142]) {
+      expect(pickForBudget(BUDGET_TABLE, minutes(3), [], bytes)).toEqual(gru(192));
+      expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], bytes)).toEqual(gru(192));
+    }
+    for (const m of [10, 30]) expect(pickForBudget(BUDGET_TABLE, minutes(m), [], BUNDLED), `${m} minutes`).toBeNull();
     expect(pickForBudget(BUDGET_TABLE, minutes(5.5) + 1, [], TS)).toEqual(gru(256));
     expect(pickForBudget(BUDGET_TABLE, minutes(10), [], TS)).toEqual(gru(256));
     expect(pickForBudget(BUDGET_TABLE, minutes(10), ['batch'], TS)).toBeNull(); // a flag given: no picking
-    expect(pickForBudget(BUDGET_TABLE, minutes(3), ['cell'], TS)).toBeNull();
+    expect(pickForBudget(BUDGET_TABLE, minutes(3), ['cell'], BUNDLED)).toBeNull();
   });
 });
