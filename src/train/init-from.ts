@@ -16,7 +16,7 @@ import { nameOf, type Naming } from '../options/check-options.js';
 import type { Rng } from '../util/rng.js';
 import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { Vocab } from '../tokenizer/vocab.js';
-import { formatCount } from '../util/format-count.js';
+import { formatCountOf } from '../util/format-count.js';
 import type { BaseVocab, PreparedCorpus } from './prepare.js';
 
 /** The model a run starts from, and what the new checkpoint records of it. */
@@ -42,12 +42,12 @@ export function vocabularyNotes(p: PreparedCorpus): string[] {
   const shown = (chars: readonly string[]) => chars.map((c) => (c === ' ' ? '␠' : c === '\t' ? '\\t' : c)).join(' ');
   if (p.added.length > 0)
     notes.push(
-      `added ${p.added.length} character${p.added.length === 1 ? '' : 's'} to the model's vocabulary: ${shown(p.added.slice(0, 20))}${p.added.length > 20 ? ' ...' : ''}`,
+      `added ${formatCountOf(p.added.length, 'character')} to the model's vocabulary: ${shown(p.added.slice(0, 20))}${p.added.length > 20 ? ' ...' : ''}`,
     );
   if (p.outside) {
     const { count, of, commonest, kinds } = p.outside;
     notes.push(
-      `${formatCount(count)} character${count === 1 ? '' : 's'} (${((100 * count) / of).toFixed(1)}%) ${count === 1 ? 'is' : 'are'} outside the model's vocabulary and count as <UNK>: ${shown(commonest)}${kinds > commonest.length ? ' ...' : ''}`,
+      `${formatCountOf(count, 'character')} (${((100 * count) / of).toFixed(1)}%) ${count === 1 ? 'is' : 'are'} outside the model's vocabulary and count as <UNK>: ${shown(commonest)}${kinds > commonest.length ? ' ...' : ''}`,
     );
   }
   return notes;

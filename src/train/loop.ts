@@ -15,6 +15,7 @@ import { engineParams } from '../model/param-set.js';
 import { platform } from '../platform/platform.js';
 import { streamNats } from '../scoring/evaluate.js';
 import { Rng } from '../util/rng.js';
+import { formatCountOf } from '../util/format-count.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { clipGlobalNorm } from './clip.js';
 import { createOptimizer } from './optimizer.js';
@@ -105,7 +106,7 @@ async function trainLocked(
   if (batchesPerEpoch < 1) throw new CharnnError(`${corpusName}: the training text is too short for one batch`);
   if (plan.reduced) {
     callbacks.onNotice?.(
-      `the training text (${split.train.length - 1} characters) is shorter than --batch x --seq (${options.batch} x ${options.seq}): training with ${B} stream(s) of ${T} steps`,
+      `the training text (${formatCountOf(split.train.length - 1, 'character')}) is shorter than --batch x --seq (${options.batch} x ${options.seq}): training with ${formatCountOf(B, 'stream')} of ${T} steps`,
     );
   }
   if (options.dropout > 0 && options.layers === 1) {

@@ -12,6 +12,7 @@ import { stringSource, type CodePointSource } from '../data/source.js';
 import { splitTrainValParts } from '../data/split-parts.js';
 import type { TrainValSplit } from '../data/split.js';
 import { Vocab } from '../tokenizer/vocab.js';
+import { formatCountOf } from '../util/format-count.js';
 
 /** The vocabulary of a run that starts from a model (--init), or resumes one that did. */
 export interface BaseVocab {
@@ -71,7 +72,7 @@ export function prepareCorpus(
       let most = 0;
       for (const n of chars.values()) most = Math.max(most, n);
       throw new UsageError(
-        `--min-count ${minCount} leaves no characters in the vocabulary: the most frequent character of ${name} occurs ${most} time${most === 1 ? '' : 's'}`,
+        `--min-count ${minCount} leaves no characters in the vocabulary: the most frequent character of ${name} occurs ${formatCountOf(most, 'time')}`,
         `lower --min-count (1 keeps every character)`,
       );
     }

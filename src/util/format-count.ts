@@ -6,3 +6,8 @@ export function formatCount(n: number): string {
   const grouped = digits.replace(/\B(?=(\d{3})+$)/g, ',');
   return n < 0 ? `-${grouped}` : grouped;
 }
+
+/** 1 -> "1 character", 1234 -> "1,234 characters": a count and its noun, plural unless one. */
+export function formatCountOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -292,7 +292,7 @@ class Trainer:
         if self.log is not None:
             self.log.close()
         val = f", validation {self.val_nats:.4f} nats ({self.val_nats / math.log(2):.3f} bpc, ppl {math.exp(self.val_nats):.2f})" if self.val_nats is not None else ""
-        self.say(f"Trained {self.step} steps ({self.step / per_epoch:.2f} epochs), loss {self.loss_nats:.4f} nats{val}")
+        self.say(f"Trained {self.step} step{'' if self.step == 1 else 's'} ({self.step / per_epoch:.2f} epochs), loss {self.loss_nats:.4f} nats{val}")
         if self.saved:
             self.say(f"Saved {self.out_shown}" + (f" (best: {best_path_of(self.out_shown)})" if self.best_written else ""))
         return 130 if stopped_by == "abort" else 0

@@ -226,6 +226,30 @@ describe('charnn end to end', () => {
     expect(Math.abs(ev.nats_per_token - valNats)).toBeLessThan(1e-6);
   });
 
+  it('train says one rare character and one step in the singular, many streams in the plural', () => {
+    // 'x' occurs once in the whole text: under --min-count 2 it is the one rare character.
+    const lines = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'the ox sat.' : CORPUS_LINES[i % 3]));
+    writeFileSync(join(dir, 'one-rare.txt'), lines.join('\n') + '\n');
+    const r = charnn([
+      'train',
+      'one-rare.txt',
+      '--steps',
+      '1',
+      '--hidden',
+      '8',
+      '--min-count',
+      '2',
+      '--samples',
+      '0',
+      '-o',
+      'one-rare.safetensors',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^one-rare: [\d,]+ training and [\d,]+ validation tokens, vocabulary \d+ \(1 rare character as <UNK>\)$/m);
+    expect(r.stderr).toMatch(/^note: the training text \(\d+ characters\) .* training with \d+ streams of 50 steps$/m);
+    expect(r.stderr).toMatch(/^Trained 1 step \(/m);
+  });
+
   it('train reads stdin with -, and a bilstm scores and samples in both directions', () => {
     const corpus = readFileSync(join(dir, 'tiny.txt'), 'utf8');
     const t = charnn(

@@ -19,7 +19,7 @@ import { decodeCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { FileReadError, platform } from '../../platform/platform.js';
 import { Vocab } from '../../tokenizer/vocab.js';
 import { addFlags, optionsFromFlags } from '../flags.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatCountOf } from '../format.js';
 import { corpusFrom } from '../input.js';
 import type { CliIO } from '../io.js';
 import { modelFlag, resolveModelPath } from '../model-path.js';
@@ -107,7 +107,7 @@ function summary(model: string, checkpoint: Checkpoint, manifest: CorpusManifest
   // Limits count from the start of the run it continues (from 0 for a new run).
   const steps = (checkpoint.hasTrainState && sameRun ? progress.step : 0) + 1000;
   const newRun = sameRun ? '' : ' --new-run';
-  const unk = manifest.unk > 0 ? `, ${formatCount(manifest.unk)} characters outside the vocabulary as <UNK>` : '';
+  const unk = manifest.unk > 0 ? `, ${formatCountOf(manifest.unk, 'character')} outside the vocabulary as <UNK>` : '';
   const state = checkpoint.hasTrainState ? ', with its training state' : '';
   return (
     `Exported ${model} (${config.cell} ${config.layers} x ${config.hidden}, step ${formatCount(progress.step)}${state}) ` +

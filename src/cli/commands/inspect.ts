@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { jsonLine } from '../json.js';
 import { loadModelFile } from '../model-path.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatCountOf } from '../format.js';
 
 export function registerInspect(program: Command, io: CliIO): void {
   program
@@ -31,7 +31,7 @@ export function registerInspect(program: Command, io: CliIO): void {
         `Parameters: ${formatCount(parameters)}`,
         `Vocabulary: ${vocab.length} symbols (<EOS>, <UNK> and ${vocab.length - 2} characters)`,
         `Characters: ${shown}`,
-        `Trained: ${formatCount(progress.step)} steps, ${progress.epoch.toFixed(2)} epochs, ${formatCount(progress.charsSeen)} characters`,
+        `Trained: ${formatCountOf(progress.step, 'step')}, ${progress.epoch.toFixed(2)} epochs, ${formatCount(progress.charsSeen)} characters`,
         `Validation loss: ${progress.valNats !== null ? `${progress.valNats.toFixed(4)} nats (${(progress.valNats / Math.LN2).toFixed(3)} bpc)` : 'n/a'}`,
         `Best validation loss: ${progress.bestValNats !== null ? `${progress.bestValNats.toFixed(4)} nats (${(progress.bestValNats / Math.LN2).toFixed(3)} bpc)` : 'n/a'}`,
       ];

@@ -19,7 +19,7 @@ import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../../train/eval-sampler.js';
 import { LossHistory, lossChart } from '../train-chart.js';
-import { formatCount, formatDuration, natsSummary } from '../format.js';
+import { formatCount, formatCountOf, formatDuration, natsSummary } from '../format.js';
 
 const LOG_EVERY = 10;
 
@@ -74,8 +74,8 @@ export async function runTraining(
           const each = corpus.several && info.valTokens > 0 ? ' (the end of each file)' : '';
           io.stderr.write(
             `${name}: ${read}${formatCount(info.trainTokens)} training and ${formatCount(info.valTokens)} validation tokens${each}, vocabulary ${info.vocabSize}` +
-              (info.unk > 0 ? ` (${formatCount(info.unk)} ${info.options.init ? 'unknown' : 'rare'} characters as <UNK>)` : '') +
-              `\nmodel: ${info.options.cell} ${info.options.layers} x ${info.options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${info.threads} thread${info.threads === 1 ? '' : 's'}\n`,
+              (info.unk > 0 ? ` (${formatCountOf(info.unk, info.options.init ? 'unknown character' : 'rare character')} as <UNK>)` : '') +
+              `\nmodel: ${info.options.cell} ${info.options.layers} x ${info.options.hidden}, ${formatCount(info.parameters)} parameters; batches of ${info.plan.streams} x ${info.plan.steps}, ${info.plan.batchesPerEpoch} per epoch, ${formatCountOf(info.threads, 'thread')}\n`,
           );
           if (info.options.schedule !== 'char-rnn') io.stderr.write(scheduleLine(info.options, info.plannedSteps) + '\n');
           resolved = info.options;
@@ -108,7 +108,9 @@ export async function runTraining(
     if (io.fancy) io.stderr.write(lossChart(history, (io.stderr as { columns?: number }).columns ?? 80, coloursOf(io, 'stderr')));
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
     io.stderr.write(
-      bold(`Trained ${result.steps} steps (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`) + '\n',
+      bold(
+        `Trained ${result.steps} step${result.steps === 1 ? '' : 's'} (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`,
+      ) + '\n',
     );
     if (result.stoppedBy === 'patience' && result.early) {
       const best =
@@ -161,7 +163,7 @@ function scheduleLine(o: TrainOptions, plannedSteps: number): string {
     Number.isFinite(plannedSteps) ? `step ${formatCount(plannedSteps)}` : null,
     o.timeMs !== null ? `${formatDuration(o.timeMs / 1000)} of training` : null,
   ].filter((x) => x !== null);
-  const warmup = o.warmup ? `warm-up ${formatCount(o.warmup)} step${o.warmup === 1 ? '' : 's'} to lr ${o.lr}, then` : `lr ${o.lr}`;
+  const warmup = o.warmup ? `warm-up ${formatCountOf(o.warmup, 'step')} to lr ${o.lr}, then` : `lr ${o.lr}`;
   const floor = Number((o.lr * (o.lrFloor ?? 0)).toPrecision(6));
   return `schedule: ${o.schedule}, ${warmup} down to ${floor} by ${ends.join(' or ')}${ends.length > 1 ? ', whichever comes first' : ''}`;
 }
