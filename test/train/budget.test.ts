@@ -55,10 +55,11 @@ describe('the table', () => {
     expect([last.upToMs, last.upToBytes]).toEqual([Infinity, Infinity]);
   });
 
-  it('the measured rows: a 2 x 192 GRU up to 5.5 minutes; past it the defaults under 1 MB, a 2 x 256 GRU on 1 MB or more', () => {
+  it('the measured rows: a 2 x 192 GRU up to 5.5 minutes; past it the defaults under 1 MB, a 2 x 384 GRU up to 2 MB, a 2 x 256 GRU beyond', () => {
     const minutes = (m: number) => m * 60_000;
     const TS = 1_115_394; // Tiny Shakespeare
     const BUNDLED = 500_115; // corpora/default.txt
+    const DEBIAN = 3_006_142; // Debian's documentation (bench/debian-corpus.sh)
     const gru = (hidden: number) => ({
       cell: 'gru',
       hidden,
@@ -68,13 +69,16 @@ describe('the table', () => {
       lr: TRAIN_DEFAULTS.lr,
       schedule: 'cosine',
     });
-    for (const bytes of [BUNDLED, TS, 3_006_142]) {
+    for (const bytes of [BUNDLED, TS, DEBIAN, 999_999, 1_000_000]) {
       expect(pickForBudget(BUDGET_TABLE, minutes(3), [], bytes)).toEqual(gru(192));
       expect(pickForBudget(BUDGET_TABLE, minutes(5.5), [], bytes)).toEqual(gru(192));
     }
     for (const m of [10, 30]) expect(pickForBudget(BUDGET_TABLE, minutes(m), [], BUNDLED), `${m} minutes`).toBeNull();
-    expect(pickForBudget(BUDGET_TABLE, minutes(5.5) + 1, [], TS)).toEqual(gru(256));
-    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], TS)).toEqual(gru(256));
+    expect(pickForBudget(BUDGET_TABLE, minutes(5.5) + 1, [], TS)).toEqual(gru(384));
+    for (const m of [10, 30]) expect(pickForBudget(BUDGET_TABLE, minutes(m), [], TS), `${m} minutes`).toEqual(gru(384));
+    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], 1_999_999)).toEqual(gru(384));
+    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], 2_000_000)).toEqual(gru(256));
+    expect(pickForBudget(BUDGET_TABLE, minutes(10), [], DEBIAN)).toEqual(gru(256));
     expect(pickForBudget(BUDGET_TABLE, minutes(10), ['batch'], TS)).toBeNull(); // a flag given: no picking
     expect(pickForBudget(BUDGET_TABLE, minutes(3), ['cell'], BUNDLED)).toBeNull();
   });
