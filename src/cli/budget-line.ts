@@ -24,12 +24,12 @@ export function sizeForBudget(
   return budgetLine(pick, options.timeMs!, corpusBytes);
 }
 
-/** `size: gru 2 x 256, batches of 32 x 64, lr 0.004, cosine schedule, chosen for 10m00s on 1.1 MB (...)` */
+/** `size: gru 2 x 384, dropout 0.3, batches of 32 x 50, lr 0.01, cosine schedule, chosen for 30m00s on 1.1 MB (...)` */
 export function budgetLine(pick: BudgetPick, timeMs: number, bytes: number): string {
-  const schedule = pick.schedule === 'char-rnn' ? '' : `, ${pick.schedule} schedule`;
+  const dropout = pick.dropout ? `, dropout ${pick.dropout}` : '';
   return (
-    `size: ${pick.cell} ${pick.layers} x ${pick.hidden}, batches of ${pick.batch} x ${pick.seq}, lr ${pick.lr}${schedule}, ` +
-    `chosen for ${formatDuration(timeMs / 1000)} on ${formatBytes(bytes)} (from measured runs; --cell, --hidden, --layers, --batch, --seq, --lr or --schedule choose instead)`
+    `size: ${pick.cell} ${pick.layers} x ${pick.hidden}${dropout}, batches of ${pick.batch} x ${pick.seq}, lr ${pick.lr}, ${pick.schedule} schedule, ` +
+    `chosen for ${formatDuration(timeMs / 1000)} on ${formatBytes(bytes)} (from measured runs; --cell, --hidden, --layers, --dropout, --batch, --seq, --lr or --schedule choose instead)`
   );
 }
 

@@ -19,6 +19,7 @@ export const BUDGET_BLOCKERS = [
   'seq',
   'lr',
   'schedule',
+  'dropout',
   'warmup',
   'lrFloor',
   'lrDecay',

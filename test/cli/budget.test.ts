@@ -45,7 +45,7 @@ describe('charnn train --time: the size for the budget', () => {
     expect(r.code, r.err).toBe(0);
     const lines = r.err.split('\n').filter((l) => l.startsWith('size: '));
     expect(lines).toEqual([
-      'size: gru 1 x 20, batches of 4 x 16, lr 0.005, cosine schedule, chosen for 1s on 2 KB (from measured runs; --cell, --hidden, --layers, --batch, --seq, --lr or --schedule choose instead)',
+      'size: gru 1 x 20, batches of 4 x 16, lr 0.005, cosine schedule, chosen for 1s on 2 KB (from measured runs; --cell, --hidden, --layers, --dropout, --batch, --seq, --lr or --schedule choose instead)',
     ]);
     expect(r.err).toMatch(/^model: gru 1 x 20, .*batches of 4 x 16/m);
     expect(r.err).toMatch(/^schedule: cosine, warm-up 5 steps to lr 0.005/m);
@@ -68,6 +68,7 @@ describe('charnn train --time: the size for the budget', () => {
       [['--hidden', '24'], 'hidden'],
       [['--lr', '0.003'], 'lr'],
       [['--schedule', 'linear'], 'schedule'],
+      [['--dropout', '0.1'], 'dropout'],
       [['--steps', '3'], 'steps'],
     ] as const) {
       const r = await cliInProcess(
