@@ -7,7 +7,7 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export { formatCount, formatCountOf } from '../util/format-count.js';
+export { formatCount, formatCountOf, plural } from '../util/format-count.js';
 
 /** bpc = nats / ln 2; ppl = e^nats. */
 export function natsSummary(nats: number): string {

@@ -7,7 +7,12 @@ export function formatCount(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 
+/** The noun for a count of n: plural unless n is one ("1 step", "4769 steps"). */
+export function plural(noun: string, n: number): string {
+  return n === 1 ? noun : `${noun}s`;
+}
+
 /** 1 -> "1 character", 1234 -> "1,234 characters": a count and its noun, plural unless one. */
 export function formatCountOf(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${plural(noun, n)}`;
 }

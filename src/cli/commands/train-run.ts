@@ -19,7 +19,7 @@ import { jsonLine } from '../json.js';
 import { createProgressView, type ProgressView } from '../progress.js';
 import { EvalSampler } from '../../train/eval-sampler.js';
 import { LossHistory, lossChart } from '../train-chart.js';
-import { formatCount, formatCountOf, formatDuration, natsSummary } from '../format.js';
+import { formatCount, formatCountOf, formatDuration, natsSummary, plural } from '../format.js';
 
 const LOG_EVERY = 10;
 
@@ -109,7 +109,7 @@ export async function runTraining(
     const val = result.valNats !== null ? `, validation ${natsSummary(result.valNats)}` : '';
     io.stderr.write(
       bold(
-        `Trained ${result.steps} step${result.steps === 1 ? '' : 's'} (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`,
+        `Trained ${result.steps} ${plural('step', result.steps)} (${result.epoch.toFixed(2)} epochs), loss ${result.lossNats.toFixed(4)} nats${val}`,
       ) + '\n',
     );
     if (result.stoppedBy === 'patience' && result.early) {
